@@ -1,0 +1,102 @@
+// The one small interface every compute backend implements (execution.md §23): launch, stop, recover, observe.
+import type { TaskStatus } from '../core/index.js';
+
+export const BACKEND_KINDS = ['process', 'docker', 'kubernetes'] as const;
+export type BackendKind = (typeof BACKEND_KINDS)[number];
+
+/** Identifies one attempt (one retry of one task). */
+export interface AttemptRef {
+  readonly workflowId: string;
+  readonly workflowUuid: string;
+  readonly groupName: string;
+  readonly groupUuid: string;
+  readonly taskName: string;
+  readonly taskUuid: string;
+  readonly retryId: number;
+}
+
+/** Where the runtime fetches input N from before the command starts (workflow-spec.md §7.7). */
+export type InputSource =
+  | { readonly kind: 'task'; readonly storagePrefix: string; readonly regex: string | null }
+  | { readonly kind: 'url'; readonly url: string; readonly regex: string | null };
+
+/** A storage destination for outputs pushed after the command ends (workflow-spec.md §7.8). */
+export interface OutputTarget {
+  readonly url: string;
+  readonly regex: string | null;
+}
+
+/** Object storage as the runtime sees it: a serialisable description it can open itself. */
+export type StorageLocation = { readonly kind: 'local'; readonly root: string };
+
+/** Everything a backend needs to run one attempt; tokens are already substituted. */
+export interface AttemptLaunch extends AttemptRef {
+  readonly image: string;
+  readonly command: readonly string[];
+  readonly args: readonly string[];
+  readonly environment: Readonly<Record<string, string>>;
+  readonly files: readonly { readonly path: string; readonly contents: string; readonly base64: boolean }[];
+  readonly inputs: readonly InputSource[];
+  readonly outputs: readonly OutputTarget[];
+  /** The storage of this deployment, and the prefix this attempt's `{{output}}` directory is kept under. */
+  readonly storage: StorageLocation;
+  readonly outputPrefix: string;
+  readonly resources: { readonly cpu: number; readonly memoryBytes: number; readonly gpu: number };
+  /** GPU indices the scheduler assigned to this attempt (never shared between running attempts). */
+  readonly gpuIndices: readonly number[];
+  /** Values to replace with [MASKED] in every log line (credential values of 8 characters or more). */
+  readonly secrets: readonly string[];
+}
+
+/** A status report of one attempt, the `update_pod` equivalent of execution.md §23. */
+export interface AttemptStatusReport {
+  readonly kind: 'status';
+  readonly ref: AttemptRef;
+  readonly status: TaskStatus;
+  readonly exitCode: number | null;
+  readonly message: string | null;
+  readonly at: Date;
+}
+
+export const LOG_IO_TYPES = ['STDOUT', 'STDERR', 'OSMO_CTRL', 'DOWNLOAD', 'UPLOAD'] as const;
+export type LogIoType = (typeof LOG_IO_TYPES)[number];
+
+/** One log record of one attempt; `seq` increases by one per record so a consumer can skip repeats. */
+export interface AttemptLogRecord {
+  readonly kind: 'log';
+  readonly ref: AttemptRef;
+  readonly seq: number;
+  readonly time: Date;
+  readonly ioType: LogIoType;
+  readonly text: string;
+}
+
+export type AttemptReport = AttemptStatusReport | AttemptLogRecord;
+
+/** One schedulable machine as a backend sees it. */
+export interface NodeInventory {
+  readonly name: string;
+  readonly cpu: number;
+  readonly memoryBytes: number;
+  readonly storageBytes: number;
+  readonly gpu: number;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export interface Backend {
+  readonly kind: BackendKind;
+  /** The nodes this backend offers, detected or declared in configuration. */
+  nodes(): Promise<readonly NodeInventory[]>;
+  /** Starts an attempt; progress, logs and the end arrive through `observe`. */
+  launch(attempt: AttemptLaunch): Promise<void>;
+  /** Stops an attempt; the final status report follows through `observe` with the given status. */
+  stop(ref: AttemptRef, status: TaskStatus, message: string): Promise<void>;
+  /**
+   * After a service restart: re-attach to the attempts that still run and replay their reports
+   * (logs from seq 0); report the ones that are gone with their recorded end, or FAILED_BACKEND_ERROR.
+   */
+  recover(attempts: readonly AttemptRef[]): Promise<void>;
+  /** Subscribes to reports of every attempt; returns the unsubscribe function. */
+  observe(listener: (report: AttemptReport) => void): () => void;
+  close(): Promise<void>;
+}

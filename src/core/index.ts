@@ -1,0 +1,3 @@
+export * from './statuses.js';
+export * from './errors.js';
+export * from './version.js';

@@ -1,0 +1,4 @@
+// Composition root of the osmo CLI: builds the command tree, runs it, turns the outcome into an exit code.
+import { runCli } from '../cli/index.js';
+
+process.exitCode = await runCli(process.argv.slice(2));
