@@ -1,0 +1,32 @@
+// The neutral object-storage interface every storage kind (local directory, later S3) implements.
+import type { Readable } from 'node:stream';
+
+export interface StoredObject {
+  /** The `/`-separated key, relative to the storage root. */
+  readonly key: string;
+  readonly sizeBytes: number;
+}
+
+export interface ObjectStorage {
+  putFile(key: string, localPath: string, signal?: AbortSignal): Promise<void>;
+  putStream(key: string, body: Readable, signal?: AbortSignal): Promise<void>;
+  putBytes(key: string, body: Uint8Array | string, signal?: AbortSignal): Promise<void>;
+  getToFile(key: string, localPath: string, signal?: AbortSignal): Promise<void>;
+  getStream(key: string): Promise<Readable>;
+  getBytes(key: string, signal?: AbortSignal): Promise<Buffer>;
+  exists(key: string): Promise<boolean>;
+  /** Objects whose key starts with the prefix; a prefix ending without `/` also matches `prefix/…`. Sorted by key. */
+  list(prefix: string, signal?: AbortSignal): Promise<readonly StoredObject[]>;
+  delete(key: string): Promise<void>;
+  /** Uploads every file under localDir to `<prefix>/<relative path>`; returns the stored objects. */
+  uploadDirectory(localDir: string, prefix: string, signal?: AbortSignal): Promise<readonly StoredObject[]>;
+  /**
+   * Downloads every object under `<prefix>/` into localDir, relative to the prefix (the prefix itself is
+   * not a directory level); `filter` sees the relative key. Returns the downloaded objects.
+   */
+  downloadPrefix(
+    prefix: string,
+    localDir: string,
+    options?: { readonly filter?: (relativeKey: string) => boolean; readonly signal?: AbortSignal },
+  ): Promise<readonly StoredObject[]>;
+}
