@@ -9,24 +9,24 @@ import { LocalStorage, normalizeKey, openStorage, openStorageUrl } from './index
 const root = await mkdtemp(join(tmpdir(), 'osmo-storage-'));
 after(() => rm(root, { recursive: true, force: true }));
 
-describe('storage keys', () => {
+void describe('storage keys', () => {
   const cases: ReadonlyArray<[string, string]> = [
     ['a/b', 'a/b'],
     ['/a//b/', 'a/b'],
     ['./a/./b', 'a/b'],
   ];
   for (const [input, want] of cases)
-    test(`normalizeKey(${input})`, () => assert.equal(normalizeKey(input), want));
+    void test(`normalizeKey(${input})`, () => assert.equal(normalizeKey(input), want));
   for (const bad of ['../x', 'a/../../x', '', '/', 'a\0b']) {
-    test(`rejects ${JSON.stringify(bad)}`, () =>
+    void test(`rejects ${JSON.stringify(bad)}`, () =>
       assert.throws(() => normalizeKey(bad), { name: 'OsmoError' }));
   }
 });
 
-describe('LocalStorage', () => {
+void describe('LocalStorage', () => {
   const storage = new LocalStorage(join(root, 'store'));
 
-  test('put and get bytes, stream and file', async () => {
+  void test('put and get bytes, stream and file', async () => {
     await storage.putBytes('wf/t/a.txt', 'alpha');
     await storage.putStream('wf/t/sub/b.txt', Readable.from([Buffer.from('be'), Buffer.from('ta')]));
     const src = join(root, 'src.bin');
@@ -43,7 +43,7 @@ describe('LocalStorage', () => {
     assert.equal(await storage.exists('wf/t/zzz'), false);
   });
 
-  test('list by prefix matches whole and partial segments, sorted', async () => {
+  void test('list by prefix matches whole and partial segments, sorted', async () => {
     const keys = (await storage.list('wf/t/')).map((o) => o.key);
     assert.deepEqual(keys, ['wf/t/a.txt', 'wf/t/c.bin', 'wf/t/sub/b.txt']);
     assert.deepEqual(
@@ -54,13 +54,13 @@ describe('LocalStorage', () => {
     assert.equal((await storage.list('wf/t/a.txt'))[0]?.sizeBytes, 5);
   });
 
-  test('missing objects and escaping keys are refused', async () => {
+  void test('missing objects and escaping keys are refused', async () => {
     await assert.rejects(storage.getBytes('wf/none'), /does not exist/);
     await assert.rejects(storage.putBytes('../escape', 'x'), /not allowed/);
     assert.deepEqual(await readdir(root).then((e) => e.includes('escape')), false);
   });
 
-  test('uploadDirectory and downloadPrefix round-trip relative to the prefix, with a filter', async () => {
+  void test('uploadDirectory and downloadPrefix round-trip relative to the prefix, with a filter', async () => {
     const dir = join(root, 'updir');
     await mkdir(join(dir, 'deep', 'er'), { recursive: true });
     await writeFile(join(dir, 'one.txt'), '1');
@@ -79,21 +79,21 @@ describe('LocalStorage', () => {
     assert.deepEqual(await storage.downloadPrefix('wf2/prod', join(root, 'none')), []);
   });
 
-  test('delete removes an object and tolerates a missing one', async () => {
+  void test('delete removes an object and tolerates a missing one', async () => {
     await storage.delete('wf/t/a.txt');
     assert.equal(await storage.exists('wf/t/a.txt'), false);
     await storage.delete('wf/t/a.txt');
   });
 });
 
-describe('opening storage', () => {
-  test('openStorage(local) and file:// URLs reach the same files', async () => {
+void describe('opening storage', () => {
+  void test('openStorage(local) and file:// URLs reach the same files', async () => {
     const dir = join(root, 'opened');
     await openStorage({ kind: 'local', root: dir }).putBytes('k/v', 'x');
     const target = openStorageUrl(`file://${dir}/k`);
     assert.equal((await target.storage.list(`${target.prefix}/`)).length, 1);
   });
-  test('unsupported schemes are named', () => {
+  void test('unsupported schemes are named', () => {
     assert.throws(() => openStorageUrl('s3://bucket/x'), /scheme "s3" is not supported/);
     assert.throws(() => openStorageUrl('no-scheme'), /Invalid storage URL/);
   });
