@@ -1,0 +1,49 @@
+// The store's public surface: open a store, its repositories, and the records they return.
+export { openStore } from './store.js';
+export { STORE_KINDS, LIST_ORDERS } from './repositories.js';
+export type {
+  StoreKind,
+  StoreConfig,
+  ListOrder,
+  Page,
+  Store,
+  WorkflowListFilters,
+  WorkflowStatusFields,
+  WorkflowRepository,
+  GroupStatusFields,
+  GroupRepository,
+  TaskFields,
+  TaskAttempt,
+  TaskListFilters,
+  TaskUsageSummary,
+  TaskRepository,
+  UserRepository,
+  TokenRepository,
+  TagRepository,
+  NewWorkflowEvent,
+  EventRepository,
+} from './repositories.js';
+export { TOKEN_KINDS } from './types.js';
+export type {
+  TokenKind,
+  User,
+  UserRole,
+  AccessToken,
+  NewAccessToken,
+  Labels,
+  Plugins,
+  Workflow,
+  Group,
+  Task,
+  WorkflowEvent,
+  NewTask,
+  NewGroup,
+  NewWorkflow,
+  NewFailedSubmission,
+} from './types.js';
+export type { Database } from './schema.js';
+export { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT } from './workflow-queries.js';
+export { parseLabelSelectors } from './label-selector.js';
+export type { LabelSelector } from './label-selector.js';
+export { withTestStores, makeTestStore, testPostgresUrl } from './testing.js';
+export type { TestStore } from './testing.js';

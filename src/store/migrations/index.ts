@@ -1,0 +1,27 @@
+// The numbered migrations, applied in order at every open; each runs once per database.
+import { Migrator } from 'kysely';
+import type { Kysely, Migration } from 'kysely';
+import { databaseError } from '../../core/index.js';
+import type { StoreDialect } from '../dialect/index.js';
+import { initialSchema } from './001-initial-schema.js';
+
+type MigrationStep = (db: Kysely<unknown>, dialect: StoreDialect) => Promise<void>;
+
+// Names sort in application order; never rename or edit one that has shipped.
+const STEPS: ReadonlyArray<readonly [string, MigrationStep]> = [['001-initial-schema', initialSchema]];
+
+export async function migrateToLatest(db: Kysely<unknown>, dialect: StoreDialect): Promise<void> {
+  const migrations: Record<string, Migration> = {};
+  for (const [name, step] of STEPS) migrations[name] = { up: (d) => step(d as Kysely<unknown>, dialect) };
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: () => Promise.resolve(migrations) },
+    migrationTableName: 'store_migration',
+    migrationLockTableName: 'store_migration_lock',
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw databaseError(`Store migration ${failed} failed: ${String(error)}`);
+  }
+}

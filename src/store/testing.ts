@@ -1,0 +1,90 @@
+// Test helper: throwaway stores on SQLite (temp file) and PostgreSQL (a fresh database per store).
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe } from 'node:test';
+import pg from 'pg';
+import { STORE_KINDS } from './repositories.js';
+import type { Store, StoreKind } from './repositories.js';
+import { openStore } from './store.js';
+
+const DEFAULT_TEST_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export interface TestStore {
+  readonly kind: StoreKind;
+  readonly store: Store;
+  /** Closes the store and deletes its file or database. */
+  dispose(): Promise<void>;
+}
+
+/** Server URL whose database is used to create and drop the per-test databases. */
+export function testPostgresUrl(): string {
+  // eslint-disable-next-line no-restricted-properties -- a test helper, read like the *.test.ts files do
+  return process.env['OSMO_TEST_POSTGRES_URL'] ?? DEFAULT_TEST_POSTGRES_URL;
+}
+
+export async function makeTestStore(kind: StoreKind): Promise<TestStore> {
+  return kind === 'sqlite' ? makeSqliteTestStore() : makePostgresTestStore(testPostgresUrl());
+}
+
+async function makeSqliteTestStore(): Promise<TestStore> {
+  const dir = await mkdtemp(join(tmpdir(), 'osmo-store-'));
+  const store = await openStore({ kind: 'sqlite', file: join(dir, 'osmo.db') });
+  return {
+    kind: 'sqlite',
+    store,
+    async dispose() {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function makePostgresTestStore(adminUrl: string): Promise<TestStore> {
+  const name = `osmo_test_${randomBytes(6).toString('hex')}`;
+  await adminQuery(adminUrl, `CREATE DATABASE ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const store = await openStore({ kind: 'postgres', url: url.toString() });
+  return {
+    kind: 'postgres',
+    store,
+    async dispose() {
+      await store.close();
+      await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    },
+  };
+}
+
+async function adminQuery(url: string, text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Runs `suite` once per dialect (style.md R8), each inside its own `describe` with a fresh store
+ * that exists for the duration of that describe; `getStore()` returns it inside tests.
+ */
+export function withTestStores(suite: (getStore: () => Store, kind: StoreKind) => void): void {
+  for (const kind of STORE_KINDS) {
+    void describe(`${kind} store`, () => {
+      let current: TestStore | undefined;
+      before(async () => {
+        current = await makeTestStore(kind);
+      });
+      after(async () => {
+        await current?.dispose();
+      });
+      suite(() => {
+        if (!current) throw new Error('The test store is not open yet.');
+        return current.store;
+      }, kind);
+    });
+  }
+}

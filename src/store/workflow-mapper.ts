@@ -1,0 +1,37 @@
+// Maps a `workflows` row to the Workflow domain record.
+import type { Priority, WorkflowStatus } from '../core/index.js';
+import { readJson, readTime, readTimeOrNull } from './codec.js';
+import type { Row } from './context.js';
+import type { Labels, Plugins, Workflow } from './types.js';
+
+export function toWorkflow(row: Row<'workflows'>): Workflow {
+  return {
+    workflowUuid: row.workflow_uuid,
+    workflowName: row.workflow_name,
+    jobId: Number(row.job_id),
+    workflowId: row.workflow_id,
+    submittedBy: row.submitted_by,
+    cancelledBy: row.cancelled_by,
+    submitTime: readTime(row.submit_time),
+    startTime: readTimeOrNull(row.start_time),
+    endTime: readTimeOrNull(row.end_time),
+    execTimeoutSeconds: row.exec_timeout,
+    queueTimeoutSeconds: row.queue_timeout,
+    backend: row.backend,
+    pool: row.pool,
+    version: row.version,
+    outputs: row.outputs,
+    status: row.status as WorkflowStatus,
+    failureMessage: row.failure_message,
+    parentName: row.parent_name,
+    parentJobId: row.parent_job_id,
+    appUuid: row.app_uuid,
+    appVersion: row.app_version,
+    plugins: readJson(row.plugins) as Plugins,
+    labels: readJson(row.labels) as Labels,
+    priority: row.priority as Priority,
+    specText: row.spec_text,
+    templateSpecText: row.template_spec_text,
+    specJson: readJson(row.spec_json),
+  };
+}

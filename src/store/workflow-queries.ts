@@ -1,0 +1,148 @@
+// Workflow reads: by id or uuid, the filtered and paginated list of GET /api/workflow, alive ones.
+import { sql } from 'kysely';
+import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
+import { usageError } from '../core/index.js';
+import { writeTime } from './codec.js';
+import type { StoreContext } from './context.js';
+import { parseLabelSelectors } from './label-selector.js';
+import type { Page, WorkflowListFilters } from './repositories.js';
+import type { Database } from './schema.js';
+import type { Workflow } from './types.js';
+import { toWorkflow } from './workflow-mapper.js';
+
+export const DEFAULT_LIST_LIMIT = 20;
+export const MAX_LIST_LIMIT = 1000;
+const ALIVE_WORKFLOW_STATUSES = ['PENDING', 'RUNNING', 'WAITING'] as const;
+const UUID_HEX = /^[0-9a-f]{32}$/;
+
+type WorkflowsEb = ExpressionBuilder<Database, 'workflows'>;
+
+export async function getWorkflow(ctx: StoreContext, idOrUuid: string): Promise<Workflow | null> {
+  const row = await ctx.db
+    .selectFrom('workflows')
+    .selectAll()
+    .where((eb) =>
+      UUID_HEX.test(idOrUuid)
+        ? eb.or([eb('workflow_uuid', '=', idOrUuid), eb('workflow_id', '=', idOrUuid)])
+        : eb('workflow_id', '=', idOrUuid),
+    )
+    .executeTakeFirst();
+  return row ? toWorkflow(row) : null;
+}
+
+export async function listAliveWorkflows(ctx: StoreContext): Promise<Workflow[]> {
+  const rows = await ctx.db
+    .selectFrom('workflows')
+    .selectAll()
+    .where('status', 'in', ALIVE_WORKFLOW_STATUSES)
+    .orderBy('submit_time')
+    .orderBy('workflow_uuid')
+    .execute();
+  return rows.map(toWorkflow);
+}
+
+export async function distinctUsers(ctx: StoreContext): Promise<string[]> {
+  const rows = await ctx.db
+    .selectFrom('workflows')
+    .select('submitted_by')
+    .distinct()
+    .orderBy('submitted_by')
+    .execute();
+  return rows.map((r) => r.submitted_by);
+}
+
+export function checkPaging(offset: number, limit: number): void {
+  if (!Number.isInteger(offset) || offset < 0) throw usageError('Offset must be a non-negative integer.');
+  if (!Number.isInteger(limit) || limit < 0) throw usageError('Limit must be a non-negative integer.');
+  if (limit > MAX_LIST_LIMIT) throw usageError(`Limit must be less than ${MAX_LIST_LIMIT}.`);
+}
+
+export async function listWorkflows(
+  ctx: StoreContext,
+  filters: WorkflowListFilters,
+): Promise<Page<Workflow>> {
+  const offset = filters.offset ?? 0;
+  const limit = filters.limit ?? DEFAULT_LIST_LIMIT;
+  checkPaging(offset, limit);
+  const direction = filters.order === 'DESC' ? 'desc' : 'asc';
+  const where = workflowFilter(ctx, filters);
+  // Page the keys first (the submit-time index covers this), then fetch only the page's rows.
+  const keys = await ctx.db
+    .selectFrom('workflows')
+    .select('workflow_uuid')
+    .where(where)
+    .orderBy('submit_time', direction)
+    .orderBy('workflow_uuid', direction)
+    .limit(limit + 1)
+    .offset(offset)
+    .execute();
+  const pageKeys = keys.slice(0, limit).map((k) => k.workflow_uuid);
+  if (pageKeys.length === 0) return { rows: [], moreEntries: keys.length > limit };
+  const rows = await ctx.db
+    .selectFrom('workflows')
+    .selectAll()
+    .where('workflow_uuid', 'in', pageKeys)
+    .execute();
+  const byUuid = new Map(rows.map((r) => [r.workflow_uuid, toWorkflow(r)]));
+  return {
+    rows: pageKeys.flatMap((k) => byUuid.get(k) ?? []),
+    moreEntries: keys.length > limit,
+  };
+}
+
+function workflowFilter(ctx: StoreContext, f: WorkflowListFilters): (eb: WorkflowsEb) => Expression<SqlBool> {
+  const labels = parseLabelSelectors(f.labels ?? []);
+  const app = f.app === undefined ? undefined : parseApp(f.app);
+  return (eb) => {
+    const all: Expression<SqlBool>[] = [];
+    if (f.users && f.users.length > 0) all.push(eb('submitted_by', 'in', f.users));
+    if (f.name !== undefined && f.name !== '') {
+      all.push(ctx.dialect.wildcardMatch(eb.ref('workflow_id'), ['', f.name, '']));
+    }
+    if (f.statuses && f.statuses.length > 0) all.push(eb('status', 'in', f.statuses));
+    else all.push(eb('status', '!=', 'FAILED_SUBMISSION'));
+    if (f.pools && f.pools.length > 0) all.push(eb('pool', 'in', f.pools));
+    if (f.submittedAfter) all.push(eb('submit_time', '>=', writeTime(f.submittedAfter)));
+    if (f.submittedBefore) all.push(eb('submit_time', '<', writeTime(f.submittedBefore)));
+    if (f.priorities && f.priorities.length > 0) all.push(eb('priority', 'in', f.priorities));
+    if (f.tags && f.tags.length > 0) {
+      const tags = f.tags;
+      all.push(
+        eb.exists(
+          eb
+            .selectFrom('workflow_tags')
+            .select(sql`1`.as('one'))
+            .whereRef('workflow_tags.workflow_uuid', '=', 'workflows.workflow_uuid')
+            .where('workflow_tags.tag', 'in', tags),
+        ),
+      );
+    }
+    if (app) {
+      all.push(
+        eb('app_uuid', 'in', eb.selectFrom('apps').select('apps.uuid').where('apps.name', '=', app.name)),
+      );
+      if (app.version !== undefined) all.push(eb('app_version', '=', app.version));
+    }
+    const labelsColumn = eb.ref('workflows.labels');
+    for (const selector of labels) {
+      if (selector.kind === 'present') {
+        all.push(ctx.dialect.jsonHasKey(labelsColumn, selector.key));
+      } else {
+        const value = ctx.dialect.jsonText(labelsColumn, selector.key);
+        all.push(eb.or(selector.patterns.map((parts) => ctx.dialect.wildcardMatch(value, parts))));
+      }
+    }
+    for (const key of f.noLabels ?? []) all.push(eb.not(ctx.dialect.jsonHasKey(labelsColumn, key)));
+    return eb.and(all);
+  };
+}
+
+function parseApp(app: string): { name: string; version?: number } {
+  const colon = app.lastIndexOf(':');
+  if (colon < 0) return { name: app };
+  const version = Number(app.slice(colon + 1));
+  if (!Number.isInteger(version) || version < 1) {
+    throw usageError(`Invalid app ${app}: expected name or name:version.`);
+  }
+  return { name: app.slice(0, colon), version };
+}
