@@ -1,0 +1,38 @@
+// Everything a command needs from the outside world, passed in so tests can swap it (style.md R12).
+import type { CliEnvironment } from '../config/cli-paths.js';
+import type { OsmoClient } from './client/osmo-client.js';
+import { openSession } from './client/session.js';
+import type { Io } from './output/io.js';
+
+export interface CliDeps {
+  readonly io: Io;
+  readonly env: CliEnvironment;
+  readonly fetch: typeof fetch;
+  readonly nowMs: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly signal: AbortSignal;
+  /** Connection retries per request (cli.md §1.7: 5). */
+  readonly connectRetries: number;
+  /** Zone for displayed times; undefined means this machine's zone. */
+  readonly timeZone: string | undefined;
+  /** The client of the logged-in service; fails with `Must login first` otherwise. */
+  client(): Promise<OsmoClient>;
+}
+
+export type CliDepsInput = Omit<
+  CliDeps,
+  'client' | 'nowMs' | 'sleep' | 'connectRetries' | 'timeZone' | 'fetch'
+> &
+  Partial<Pick<CliDeps, 'nowMs' | 'sleep' | 'connectRetries' | 'timeZone' | 'fetch'>>;
+
+export function makeCliDeps(input: CliDepsInput): CliDeps {
+  const base = {
+    nowMs: () => Date.now(),
+    sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+    connectRetries: 5,
+    timeZone: undefined,
+    fetch: globalThis.fetch,
+    ...input,
+  };
+  return { ...base, client: () => openSession(base) };
+}

@@ -1,0 +1,79 @@
+// Refreshes an expired login token (cli.md §4.3) and returns the updated login.
+import { userError } from '../../core/index.js';
+import type { LoginFile, TokenLogin } from '../../config/login-file.js';
+import { ServiceError } from '../errors.js';
+
+function refreshFailed(status: number, body: string): ServiceError {
+  return new ServiceError(
+    'server',
+    `Unable to refresh login token (status code ${status}): ${body}\nPlease re-login with "osmo login"`,
+    status,
+  );
+}
+
+/** Exchanges the stored refresh token for a new ID token. */
+export async function refreshLogin(
+  login: LoginFile,
+  fetchFn: typeof fetch,
+  signal: AbortSignal,
+): Promise<LoginFile> {
+  const token = login.token_login;
+  if (token === null) return login;
+  if (token.refresh_token === null || token.refresh_token === '') {
+    throw userError('Token is expired, but no refresh token is present');
+  }
+  if (token.refresh_url === null || token.refresh_url === '') {
+    throw userError('No token refresh url provided, please login again');
+  }
+  const refreshed = login.osmo_token
+    ? await refreshOsmoToken(token, token.refresh_url, token.refresh_token, fetchFn, signal)
+    : await refreshOidcToken(token, token.refresh_url, token.refresh_token, fetchFn, signal);
+  return { ...login, token_login: refreshed };
+}
+
+async function refreshOsmoToken(
+  token: TokenLogin,
+  url: string,
+  refreshToken: string,
+  fetchFn: typeof fetch,
+  signal: AbortSignal,
+): Promise<TokenLogin> {
+  const response = await fetchFn(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ token: refreshToken }),
+    signal,
+  });
+  const body = await response.text();
+  if (response.status >= 300) throw refreshFailed(response.status, body);
+  const parsed = JSON.parse(body) as { token?: unknown };
+  if (typeof parsed.token !== 'string') throw refreshFailed(response.status, body);
+  return { ...token, id_token: parsed.token };
+}
+
+async function refreshOidcToken(
+  token: TokenLogin,
+  url: string,
+  refreshToken: string,
+  fetchFn: typeof fetch,
+  signal: AbortSignal,
+): Promise<TokenLogin> {
+  if (!url.startsWith('https://')) throw userError('The token refresh url must use HTTPS');
+  const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken });
+  if (token.client_id !== null) form.set('client_id', token.client_id);
+  const response = await fetchFn(url, { method: 'POST', body: form, redirect: 'manual', signal });
+  const body = await response.text();
+  if (response.status >= 300) throw refreshFailed(response.status, body);
+  const parsed = JSON.parse(body) as { id_token?: unknown; refresh_token?: unknown };
+  if (typeof parsed.id_token !== 'string') {
+    throw new ServiceError(
+      'server',
+      'The identity provider did not return an ID token while refreshing login.\nPlease re-login with "osmo login"',
+    );
+  }
+  return {
+    ...token,
+    id_token: parsed.id_token,
+    refresh_token: typeof parsed.refresh_token === 'string' ? parsed.refresh_token : refreshToken,
+  };
+}

@@ -1,0 +1,172 @@
+// `osmo login` (cli.md §4.1): the dev and access-token flows this service offers, writing login.yaml.
+import { readFile } from 'node:fs/promises';
+import { Command, Option } from 'commander';
+import { readLoginFile, writeLoginFile, type LoginFile } from '../../config/login-file.js';
+import { userError } from '../../core/index.js';
+import type { CliDeps } from '../cli-deps.js';
+import { classifyErrorResponse, connectionError } from '../client/classify-response.js';
+import { jwtClaims } from '../client/jwt.js';
+import { ServiceError } from '../errors.js';
+import { choiceOption, intOption } from '../parse/options.js';
+
+export const LOGIN_METHODS = ['pkce', 'code', 'password', 'token', 'dev'] as const;
+export type LoginMethod = (typeof LOGIN_METHODS)[number];
+
+export interface LoginOptions {
+  readonly url: string | undefined;
+  readonly method: LoginMethod;
+  readonly username: string | undefined;
+  readonly token: string | undefined;
+  readonly tokenFile: string | undefined;
+}
+
+interface LoginFlags {
+  method: LoginMethod;
+  username?: string;
+  token?: string;
+  tokenFile?: string;
+}
+
+export function loginCommand(deps: CliDeps): Command {
+  return new Command('login')
+    .description('Log in to an OSMO service.')
+    .argument('[url]', 'The OSMO service URL (default: the last one logged in to).')
+    .addOption(choiceOption('--method <method>', 'Login method.', LOGIN_METHODS).default('pkce'))
+    .option('--device-endpoint <url>', 'Device-authorization endpoint override (code).')
+    .option('--browser-endpoint <url>', 'Authorization endpoint override (pkce).')
+    .addOption(intOption('--callback-port <port>', 'Loopback port for the pkce redirect.', 0))
+    .option('--username <username>', 'User name (password and dev methods).')
+    .addOption(new Option('--password <password>', 'Password (password method).').conflicts('passwordFile'))
+    .option('--password-file <path>', 'File holding the password (password method).')
+    .addOption(new Option('--token <token>', 'OSMO access token (token method).').conflicts('tokenFile'))
+    .option('--token-file <path>', 'File holding the access token (token method).')
+    .action((url: string | undefined, flags: LoginFlags) =>
+      runLogin(
+        {
+          url,
+          method: flags.method,
+          username: flags.username,
+          token: flags.token,
+          tokenFile: flags.tokenFile,
+        },
+        deps,
+      ),
+    );
+}
+
+function checkUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch (err) {
+    throw userError(`Bad url ${url}: ${(err as Error).message}`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw userError(`Bad url ${url}: the scheme must be http or https`);
+  }
+  return url.replace(/\/+$/, '');
+}
+
+async function postJson(
+  deps: CliDeps,
+  url: string,
+  body: unknown,
+): Promise<{ status: number; text: string; headers: Headers }> {
+  let response: Response;
+  try {
+    response = await deps.fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+      signal: deps.signal,
+    });
+  } catch (err) {
+    throw connectionError(err);
+  }
+  return { status: response.status, text: await response.text(), headers: response.headers };
+}
+
+function tokenField(text: string, field: string): string | null {
+  const parsed = JSON.parse(text) as Record<string, unknown>;
+  const value = parsed[field];
+  return typeof value === 'string' ? value : null;
+}
+
+async function devLogin(url: string, username: string, deps: CliDeps): Promise<LoginFile> {
+  const answer = await postJson(deps, `${url}/api/auth/dev/login`, { username });
+  if (answer.status >= 300) throw classifyErrorResponse(answer.status, answer.headers, answer.text);
+  const idToken = tokenField(answer.text, 'token');
+  if (idToken === null) throw new ServiceError('server', `Dev login returned no token: ${answer.text}`);
+  return {
+    url,
+    dev_login: null,
+    name: username,
+    osmo_token: true,
+    token_login: {
+      id_token: idToken,
+      refresh_token: tokenField(answer.text, 'refresh_token'),
+      refresh_url: `${url}/api/auth/jwt/access_token`,
+      client_id: null,
+      username,
+    },
+  };
+}
+
+async function tokenLogin(url: string, accessToken: string, deps: CliDeps): Promise<LoginFile> {
+  const refreshUrl = `${url}/api/auth/jwt/access_token`;
+  const answer = await postJson(deps, refreshUrl, { token: accessToken });
+  const idToken = answer.status >= 300 ? null : tokenField(answer.text, 'token');
+  if (idToken === null) {
+    throw new ServiceError(
+      'server',
+      `Unable to refresh login token (status code ${answer.status}): ${answer.text}\nPlease re-login with "osmo login"`,
+      answer.status,
+    );
+  }
+  const claims = jwtClaims(idToken);
+  const name = typeof claims['name'] === 'string' ? claims['name'] : '';
+  return {
+    url,
+    dev_login: null,
+    name,
+    osmo_token: true,
+    token_login: {
+      id_token: idToken,
+      refresh_token: accessToken,
+      refresh_url: refreshUrl,
+      client_id: null,
+      username: null,
+    },
+  };
+}
+
+export async function runLogin(opts: LoginOptions, deps: CliDeps): Promise<void> {
+  let url = opts.url;
+  if (url === undefined) {
+    const previous = await readLoginFile(deps.env.configDir);
+    if (previous === null) {
+      throw userError('No url provided and no previous login found. Please provide a url: osmo login <url>');
+    }
+    url = previous.url;
+  }
+  url = checkUrl(url);
+  if (opts.method !== 'dev' && opts.method !== 'token') {
+    throw userError(
+      `This OSMO service offers only the dev and token logins; --method ${opts.method} is not available. ` +
+        'Use "osmo login <url> --method token --token <access token>".',
+    );
+  }
+  let accessToken: string | undefined;
+  if (opts.method === 'dev' && opts.username === undefined) throw userError('Must provide username');
+  if (opts.method === 'token') {
+    accessToken = opts.tokenFile === undefined ? opts.token : (await readFile(opts.tokenFile, 'utf8')).trim();
+    if (accessToken === undefined) throw userError('Must provide token file with --token_file or --token');
+  }
+  deps.io.out(`Logging in to ${url}\n`);
+  const login =
+    accessToken === undefined
+      ? await devLogin(url, opts.username ?? '', deps)
+      : await tokenLogin(url, accessToken, deps);
+  await writeLoginFile(deps.env.configDir, login);
+  deps.io.out(`Successfully logged in. Welcome ${login.name}.\n`);
+}

@@ -1,0 +1,33 @@
+// The `osmo workflow` group, leaves in upstream's order (cli.md §6).
+import { Command } from 'commander';
+import type { CliDeps } from '../../cli-deps.js';
+import { requireLeaf } from '../../parse/group.js';
+import { workflowCancelCommand } from './cancel.js';
+import { workflowEventsCommand } from './events.js';
+import { workflowListCommand } from './list.js';
+import { workflowLogsCommand } from './logs.js';
+import { workflowQueryCommand } from './query.js';
+import { workflowRestartCommand } from './restart.js';
+import { workflowSpecCommand } from './spec.js';
+import { workflowSubmitCommand } from './submit.js';
+import { workflowTagCommand } from './tag.js';
+import { workflowValidateCommand } from './validate.js';
+
+export function workflowCommand(deps: CliDeps): Command {
+  const group = requireLeaf(new Command('workflow').description('Submit, watch and manage workflows.'));
+  for (const make of [
+    workflowSubmitCommand,
+    workflowValidateCommand,
+    workflowRestartCommand,
+    workflowListCommand,
+    workflowQueryCommand,
+    workflowLogsCommand,
+    workflowEventsCommand,
+    workflowSpecCommand,
+    workflowCancelCommand,
+    workflowTagCommand,
+  ]) {
+    group.addCommand(make(deps));
+  }
+  return group;
+}

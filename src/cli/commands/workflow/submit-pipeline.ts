@@ -1,0 +1,92 @@
+// The submission pipeline shared by submit and validate (cli.md §3): render, inline files, submit.
+import { readFile } from 'node:fs/promises';
+import { submissionError } from '../../../core/index.js';
+import type { OsmoClient } from '../../client/osmo-client.js';
+import { ServiceError } from '../../errors.js';
+import type { SubmitResponse } from '../shared/wire.js';
+import { inlineLocalFiles } from './local-files.js';
+
+export interface SpecSubmission {
+  readonly pool: string;
+  readonly filePath: string;
+  readonly set: readonly string[];
+  readonly setString: readonly string[];
+  readonly setEnv: readonly string[];
+  readonly labels: readonly string[];
+  readonly priority: string | undefined;
+  readonly dryRun: boolean;
+  readonly validationOnly: boolean;
+  /** Submit wraps USAGE/RESOURCE/CREDENTIAL errors of the final request; validate does not. */
+  readonly wrapErrors: boolean;
+}
+
+export type PipelineResult =
+  | { readonly kind: 'rendered'; readonly spec: string }
+  | { readonly kind: 'submitted'; readonly response: SubmitResponse };
+
+/** Client-side template detection: any Jinja marker or a `default-values` section (cli.md §2). */
+export const isTemplated = (text: string): boolean => /\{%|\{\{|\{#|default-values/.test(text);
+
+export const workflowPath = (pool: string): string => `api/pool/${encodeURIComponent(pool)}/workflow`;
+
+/** `Workflow [<id> ]submit failed:\n<message>` as a submission error (cli.md §3 step 6). */
+export function wrapSubmitError(err: unknown): unknown {
+  if (!(err instanceof ServiceError) || (err.kind !== 'submission' && err.kind !== 'credential')) return err;
+  const subject = err.workflowId === null ? 'Workflow' : `Workflow ${err.workflowId}`;
+  return new ServiceError(
+    'submission',
+    `${subject} submit failed:\n${err.message}`,
+    null,
+    err.serverCode,
+    err.workflowId,
+  );
+}
+
+export async function readSpecFile(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const reason = e.code === 'ENOENT' ? 'No such file or directory' : (e.message ?? String(err));
+    throw submissionError(`[Errno ${e.errno === undefined ? '' : Math.abs(e.errno)}] ${reason}: '${path}'`);
+  }
+}
+
+export async function runSubmission(client: OsmoClient, req: SpecSubmission): Promise<PipelineResult> {
+  const original = await readSpecFile(req.filePath);
+  const templated = isTemplated(original);
+  const path = workflowPath(req.pool);
+  const common = {
+    validation_only: req.validationOnly ? true : undefined,
+    priority: req.priority,
+    label: req.labels,
+  };
+  const body = (file: string, uploaded: string | null): Record<string, unknown> => ({
+    file,
+    set_variables: req.set,
+    set_string_variables: req.setString,
+    uploaded_templated_spec: uploaded,
+  });
+  let finalSpec = original;
+  const rendered = templated || req.dryRun;
+  if (rendered) {
+    const answer = (await client.postJson(
+      path,
+      { ...common, dry_run: true },
+      body(original, null),
+    )) as SubmitResponse;
+    if (req.dryRun) return { kind: 'rendered', spec: answer.spec ?? '' };
+    finalSpec = answer.spec ?? original;
+  }
+  finalSpec = await inlineLocalFiles(finalSpec, req.filePath);
+  try {
+    const response = (await client.postJson(
+      path,
+      { ...common, dry_run: rendered ? false : undefined, env_vars: req.setEnv },
+      body(finalSpec, templated ? original : null),
+    )) as SubmitResponse;
+    return { kind: 'submitted', response };
+  } catch (err) {
+    throw req.wrapErrors ? wrapSubmitError(err) : err;
+  }
+}
