@@ -48,6 +48,20 @@ export interface AttemptLaunch extends AttemptRef {
   readonly secrets: readonly string[];
 }
 
+/** Where `{{output}}`, `{{input:N}}` and the workspace are, as the task's command sees them. */
+export interface TaskPaths {
+  readonly output: string;
+  readonly workspace: string;
+  input(index: number): string;
+}
+
+/** The in-container paths of execution.md §16.1, right for every backend that maps `/osmo/...`. */
+export const CONTAINER_TASK_PATHS: TaskPaths = {
+  output: '/osmo/data/output',
+  workspace: '/osmo/run/workspace',
+  input: (index) => `/osmo/data/input/${index}`,
+};
+
 /** A status report of one attempt, the `update_pod` equivalent of execution.md §23. */
 export interface AttemptStatusReport {
   readonly kind: 'status';
@@ -98,5 +112,10 @@ export interface Backend {
   recover(attempts: readonly AttemptRef[]): Promise<void>;
   /** Subscribes to reports of every attempt; returns the unsubscribe function. */
   observe(listener: (report: AttemptReport) => void): () => void;
+  /**
+   * The paths to substitute for `{{output}}` / `{{input:N}}` in this attempt before `launch`; a backend
+   * without it uses CONTAINER_TASK_PATHS. The process backend answers host paths when it cannot sandbox.
+   */
+  taskPaths?(ref: AttemptRef): Promise<TaskPaths>;
   close(): Promise<void>;
 }

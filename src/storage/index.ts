@@ -1,5 +1,5 @@
 // Object storage: the neutral interface, the local-directory kind, and the factory.
-export type { ObjectStorage, StoredObject } from './object-storage.js';
+export type { ObjectStorage, StoredObject, TransferOptions } from './object-storage.js';
 export { LocalStorage } from './local-storage.js';
 export { normalizeKey, normalizePrefix, joinKey } from './storage-key.js';
 export { openStorage, openStorageUrl, STORAGE_URL_SCHEMES } from './open-storage.js';

@@ -75,6 +75,13 @@ void describe('LocalStorage', () => {
     );
     assert.equal(await readFile(join(down, 'deep', 'er', 'two.log'), 'utf8'), '22');
     await assert.rejects(readFile(join(down, 'one.txt')), { code: 'ENOENT' });
+    const filtered = await storage.uploadDirectory(dir, 'wf3/only-txt', {
+      filter: (k) => k.endsWith('.txt'),
+    });
+    assert.deepEqual(
+      filtered.map((o) => o.key),
+      ['wf3/only-txt/one.txt'],
+    );
     // `wf2/prod` is not the directory `wf2/producer`.
     assert.deepEqual(await storage.downloadPrefix('wf2/prod', join(root, 'none')), []);
   });

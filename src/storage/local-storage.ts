@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { userError } from '../core/index.js';
-import type { ObjectStorage, StoredObject } from './object-storage.js';
+import type { ObjectStorage, StoredObject, TransferOptions } from './object-storage.js';
 import { joinKey, normalizeKey, normalizePrefix } from './storage-key.js';
 
 export class LocalStorage implements ObjectStorage {
@@ -68,12 +68,13 @@ export class LocalStorage implements ObjectStorage {
   async uploadDirectory(
     localDir: string,
     prefix: string,
-    signal?: AbortSignal,
+    options: TransferOptions = {},
   ): Promise<readonly StoredObject[]> {
-    const files = await walk(localDir, signal);
+    const files = await walk(localDir, options.signal);
     const stored: StoredObject[] = [];
     for (const file of files) {
-      signal?.throwIfAborted();
+      options.signal?.throwIfAborted();
+      if (options.filter !== undefined && !options.filter(file.relative)) continue;
       const key = joinKey(normalizePrefix(prefix), file.relative);
       await this.putFile(key, join(localDir, ...file.relative.split('/')));
       stored.push({ key, sizeBytes: file.sizeBytes });
@@ -84,7 +85,7 @@ export class LocalStorage implements ObjectStorage {
   async downloadPrefix(
     prefix: string,
     localDir: string,
-    options: { readonly filter?: (relativeKey: string) => boolean; readonly signal?: AbortSignal } = {},
+    options: TransferOptions = {},
   ): Promise<readonly StoredObject[]> {
     const base = normalizePrefix(prefix);
     const objects = await this.list(base === '' ? '' : `${base}/`, options.signal);

@@ -7,6 +7,12 @@ export interface StoredObject {
   readonly sizeBytes: number;
 }
 
+/** Options of the directory transfers; `filter` sees the key relative to the prefix / directory. */
+export interface TransferOptions {
+  readonly filter?: (relativeKey: string) => boolean;
+  readonly signal?: AbortSignal;
+}
+
 export interface ObjectStorage {
   putFile(key: string, localPath: string, signal?: AbortSignal): Promise<void>;
   putStream(key: string, body: Readable, signal?: AbortSignal): Promise<void>;
@@ -19,7 +25,11 @@ export interface ObjectStorage {
   list(prefix: string, signal?: AbortSignal): Promise<readonly StoredObject[]>;
   delete(key: string): Promise<void>;
   /** Uploads every file under localDir to `<prefix>/<relative path>`; returns the stored objects. */
-  uploadDirectory(localDir: string, prefix: string, signal?: AbortSignal): Promise<readonly StoredObject[]>;
+  uploadDirectory(
+    localDir: string,
+    prefix: string,
+    options?: TransferOptions,
+  ): Promise<readonly StoredObject[]>;
   /**
    * Downloads every object under `<prefix>/` into localDir, relative to the prefix (the prefix itself is
    * not a directory level); `filter` sees the relative key. Returns the downloaded objects.
@@ -27,6 +37,6 @@ export interface ObjectStorage {
   downloadPrefix(
     prefix: string,
     localDir: string,
-    options?: { readonly filter?: (relativeKey: string) => boolean; readonly signal?: AbortSignal },
+    options?: TransferOptions,
   ): Promise<readonly StoredObject[]>;
 }

@@ -1,0 +1,28 @@
+// The task runtime: what runs around each attempt, independent of the backend that started it.
+export {
+  ATTEMPT_FILES,
+  attemptFile,
+  parseRecordLine,
+  ReportRecordSchema,
+  LogLineSchema,
+  StopRequestSchema,
+} from './attempt-files.js';
+export type { LaunchFile, ReportRecord, LogLine, StopRequest } from './attempt-files.js';
+export { AttemptProcess } from './attempt-process.js';
+export { formatLogLine, formatLogTime, taskLogTag } from './log-format.js';
+export type { FormattableLogRecord } from './log-format.js';
+export { LineSplitter, MAX_LINE_BYTES, createSecretMasker } from './line-splitter.js';
+export { probeSandbox, SANDBOX_PROGRAM } from './sandbox.js';
+export type { SandboxSupport } from './sandbox.js';
+export { taskPaths, hostTaskPaths, osmoHostDir } from './task-paths.js';
+export { resolveTaskFilePath } from './task-files.js';
+export {
+  superviseAttempt,
+  commandEnvironment,
+  FILE_OPERATION_FAILED_EXIT_CODE,
+  START_ERROR_EXIT_CODE,
+  MISCELLANEOUS_EXIT_CODE,
+} from './supervisor.js';
+export type { AttemptSink, FinalStatus, SupervisorInput } from './supervisor.js';
+export { DOWNLOAD_FAILED_EXIT_CODE, UPLOAD_FAILED_EXIT_CODE, TransferError } from './data-transfer.js';
+export { SIGNALED_EXIT_CODE } from './run-command.js';

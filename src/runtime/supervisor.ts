@@ -1,0 +1,163 @@
+// Runs one attempt around the user command: sandbox, files, inputs, command, outputs, final status.
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { AttemptLaunch, LogIoType, TaskPaths } from '../backends/backend.js';
+import type { TaskStatus } from '../core/index.js';
+import type { LaunchFile, StopRequest } from './attempt-files.js';
+import { TransferError, downloadInputs, uploadOutputs } from './data-transfer.js';
+import { createSecretMasker } from './line-splitter.js';
+import { runCommand, type CommandOutcome } from './run-command.js';
+import { sandboxArgs, type SandboxFile } from './sandbox.js';
+import { placeTaskFiles } from './task-files.js';
+import { hostTaskPaths, osmoHostDir, taskPaths } from './task-paths.js';
+
+export interface AttemptSink {
+  report(status: TaskStatus, exitCode: number | null, message: string | null): void;
+  log(ioType: LogIoType, text: string): void;
+}
+
+export interface SupervisorInput {
+  readonly attemptDir: string;
+  readonly launchFile: LaunchFile;
+  readonly sink: AttemptSink;
+  /** Aborted when the attempt must stop; `stopRequest()` then says what to record. */
+  readonly stop: AbortSignal;
+  readonly stopRequest: () => StopRequest | null;
+  /** The few host variables the command starts from (PATH, HOME, …) before the task's own. */
+  readonly hostEnvironment: Readonly<Record<string, string>>;
+}
+
+export interface FinalStatus {
+  readonly status: TaskStatus;
+  readonly exitCode: number | null;
+  readonly message: string | null;
+}
+
+export const FILE_OPERATION_FAILED_EXIT_CODE = 2032;
+export const START_ERROR_EXIT_CODE = 3003;
+export const MISCELLANEOUS_EXIT_CODE = 2040;
+const DEFAULT_STOP_GRACE_MS = 30_000;
+
+/** Runs the attempt to its end and records the final status through the sink (once, last). */
+export async function superviseAttempt(input: SupervisorInput): Promise<FinalStatus> {
+  const mask = createSecretMasker(input.launchFile.launch.secrets);
+  const sink: AttemptSink = {
+    report: (status, exitCode, message) =>
+      input.sink.report(status, exitCode, message === null ? null : mask(message)),
+    log: (ioType, text) => input.sink.log(ioType, mask(text)),
+  };
+  // Anything unforeseen still ends the attempt with a status: upstream's "miscellaneous" ctrl failure.
+  const final = await runPhases(input, sink).catch((err: unknown): FinalStatus =>
+    failure(MISCELLANEOUS_EXIT_CODE, `The task runtime failed: ${errorText(err)}`),
+  );
+  sink.report(final.status, final.exitCode, final.message);
+  return final;
+}
+
+async function runPhases(input: SupervisorInput, sink: AttemptSink): Promise<FinalStatus> {
+  const { attemptDir, launchFile, stop } = input;
+  const { launch } = launchFile;
+  const stopped = (): FinalStatus => {
+    const request = input.stopRequest();
+    return {
+      status: request?.status ?? 'FAILED_CANCELED',
+      exitCode: null,
+      message: request?.message ?? null,
+    };
+  };
+  sink.report('INITIALIZING', null, null);
+  for (const notice of launchFile.notices) sink.log('OSMO_CTRL', notice);
+  const host = hostTaskPaths(attemptDir);
+  let sandboxed = launchFile.sandboxed;
+  let mounts: readonly SandboxFile[] = [];
+  try {
+    await prepareDirectories(host, launch.inputs.length);
+    mounts = (await placeTaskFiles(launch.files, attemptDir, host.output, sandboxed)).mounts;
+  } catch (err) {
+    return failure(FILE_OPERATION_FAILED_EXIT_CODE, `Failed to prepare the task's files: ${errorText(err)}`);
+  }
+  if (stop.aborted) return stopped();
+  sink.report('RUNNING', null, null);
+
+  const transferLog = (ioType: 'DOWNLOAD' | 'UPLOAD', text: string): void => sink.log(ioType, text);
+  try {
+    await downloadInputs(launch, host, taskPaths(attemptDir, sandboxed), transferLog, stop);
+  } catch (err) {
+    if (stop.aborted) return stopped();
+    if (err instanceof TransferError) return failure(err.exitCode, err.message);
+    throw err;
+  }
+  if (stop.aborted) return stopped();
+
+  const [command, ...commandArgs] = launch.command;
+  if (command === undefined) return startFailure('The task has no command');
+  const env = commandEnvironment(launch, input.hostEnvironment);
+  const run = async (): Promise<CommandOutcome> =>
+    runCommand(
+      {
+        command,
+        args: [...commandArgs, ...launch.args],
+        env,
+        cwd: sandboxed ? attemptDir : dirname(osmoHostDir(attemptDir)),
+        sandboxArgs: sandboxed ? await sandboxArgs(osmoHostDir(attemptDir), mounts) : null,
+        stopGraceMs: () => input.stopRequest()?.graceMs ?? DEFAULT_STOP_GRACE_MS,
+      },
+      (ioType, text) => sink.log(ioType, text),
+      stop,
+    );
+  let outcome = await run();
+  if (outcome.kind === 'sandbox-failed') {
+    sink.log('OSMO_CTRL', `The sandbox failed (${outcome.message}); running on host paths instead of /osmo`);
+    sandboxed = false;
+    mounts = (await placeTaskFiles(launch.files, attemptDir, host.output, false)).mounts;
+    outcome = await run();
+  }
+  switch (outcome.kind) {
+    case 'stopped':
+      return stopped();
+    case 'start-failed':
+    case 'sandbox-failed':
+      return startFailure(`Failed to start the command "${command}": ${outcome.message}`);
+    case 'exited':
+      break;
+  }
+  try {
+    await uploadOutputs(launch, host, taskPaths(attemptDir, sandboxed), transferLog, stop);
+  } catch (err) {
+    if (stop.aborted) return stopped();
+    if (err instanceof TransferError) return failure(err.exitCode, err.message);
+    throw err;
+  }
+  if (stop.aborted) return stopped();
+  return outcome.exitCode === 0
+    ? { status: 'COMPLETED', exitCode: 0, message: null }
+    : failure(outcome.exitCode, `Failure reason: Exit code ${outcome.exitCode}.`);
+}
+
+/** The task's environment over a minimal host one, plus the GPU selection (execution.md §23.3). */
+export function commandEnvironment(
+  launch: AttemptLaunch,
+  hostEnvironment: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const gpus = launch.gpuIndices.join(',');
+  return {
+    ...hostEnvironment,
+    ...launch.environment,
+    CUDA_VISIBLE_DEVICES: gpus,
+    NVIDIA_VISIBLE_DEVICES: gpus,
+  };
+}
+
+async function prepareDirectories(host: TaskPaths, inputCount: number): Promise<void> {
+  await mkdir(host.output, { recursive: true });
+  await mkdir(host.workspace, { recursive: true });
+  for (let i = 0; i < inputCount; i++) await mkdir(host.input(i), { recursive: true });
+}
+
+const failure = (exitCode: number, message: string): FinalStatus => ({ status: 'FAILED', exitCode, message });
+const startFailure = (message: string): FinalStatus => ({
+  status: 'FAILED_START_ERROR',
+  exitCode: START_ERROR_EXIT_CODE,
+  message,
+});
+const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));

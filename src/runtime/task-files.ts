@@ -1,0 +1,61 @@
+// Materialises a task's `files` (workflow-spec.md §7.5) where the command will see them.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, posix } from 'node:path';
+import type { AttemptLaunch } from '../backends/backend.js';
+import { userError } from '../core/index.js';
+import type { SandboxFile } from './sandbox.js';
+
+type TaskFile = AttemptLaunch['files'][number];
+
+const OUTPUT_PREFIX = '/osmo/data/output/';
+
+/** The absolute in-task path of a file; `/osmo` is reserved except for the output directory. */
+export function resolveTaskFilePath(path: string): string {
+  const absolute = posix.normalize(posix.join('/', path));
+  const segments = absolute.split('/').filter(Boolean);
+  if (segments.length === 0 || (segments[0] === 'osmo' && !absolute.startsWith(OUTPUT_PREFIX))) {
+    throw userError(`Empty path or adding file to "/osmo" is forbidden for file: ${path}`);
+  }
+  return absolute;
+}
+
+export const decodeTaskFile = (file: TaskFile): Buffer =>
+  file.base64 ? Buffer.from(file.contents, 'base64') : Buffer.from(file.contents, 'utf8');
+
+export interface PlacedFiles {
+  /** Files the sandbox must mount at their task paths (empty when not sandboxed). */
+  readonly mounts: readonly SandboxFile[];
+}
+
+/**
+ * Writes the files. Files under `/osmo/data/output/` go into the attempt's output directory. Others,
+ * when sandboxed, are kept in `<attemptDir>/files/` and mounted read-only at their path; without a
+ * sandbox they are written at their host path, as a process on this host would see them.
+ */
+export async function placeTaskFiles(
+  files: readonly TaskFile[],
+  attemptDir: string,
+  hostOutputDir: string,
+  sandboxed: boolean,
+): Promise<PlacedFiles> {
+  const mounts: SandboxFile[] = [];
+  for (const [index, file] of files.entries()) {
+    const taskPath = resolveTaskFilePath(file.path);
+    const contents = decodeTaskFile(file);
+    if (taskPath.startsWith(OUTPUT_PREFIX)) {
+      await writeAt(join(hostOutputDir, ...taskPath.slice(OUTPUT_PREFIX.length).split('/')), contents);
+    } else if (sandboxed) {
+      const hostPath = join(attemptDir, 'files', String(index));
+      await writeAt(hostPath, contents);
+      mounts.push({ hostPath, taskPath });
+    } else {
+      await writeAt(taskPath, contents);
+    }
+  }
+  return { mounts };
+}
+
+async function writeAt(path: string, contents: Buffer): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, contents, { mode: 0o644 });
+}
