@@ -1,0 +1,27 @@
+// Keeps platform tokens and `{% raw %}` blocks away from Jinja, to be restored verbatim (workflow-spec.md §3.5).
+
+/** Brace-tight tokens only: `{{ output }}` with spaces is a Jinja variable, not a token. */
+export const SPECIAL_TOKEN_PATTERN = /\{\{(uuid|workflow_id|output|input:[^}]+|host:[^}]+)\}\}/g;
+// @huggingface/jinja has no `raw` tag, so raw blocks are shielded the same way.
+const RAW_BLOCK_PATTERN = /\{%-?\s*raw\s*-?%\}([\s\S]*?)\{%-?\s*endraw\s*-?%\}/g;
+
+export interface ShieldedTemplate {
+  readonly template: string;
+  /** Internal variable name → the literal text Jinja must print in its place. */
+  readonly literals: Readonly<Record<string, string>>;
+}
+
+/** Replaces each raw block, then each special token, with a unique internal variable. */
+export function shieldTemplate(text: string): ShieldedTemplate {
+  const literals: Record<string, string> = {};
+  let next = 0;
+  const hide = (literal: string): string => {
+    const name = `osmo_shield_${next++}_x`;
+    literals[name] = literal;
+    return `{{ ${name} }}`;
+  };
+  const withoutRaw = text.replace(RAW_BLOCK_PATTERN, (_all, body: string) => hide(body));
+  // Raw placeholders are brace-and-space, so the token pattern never matches them.
+  const template = withoutRaw.replace(SPECIAL_TOKEN_PATTERN, (token) => hide(token));
+  return { template, literals };
+}
