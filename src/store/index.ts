@@ -45,5 +45,5 @@ export type { Database } from './schema.js';
 export { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT } from './workflow-queries.js';
 export { parseLabelSelectors } from './label-selector.js';
 export type { LabelSelector } from './label-selector.js';
-export { withTestStores, makeTestStore, testPostgresUrl } from './testing.js';
+export { withTestStores, makeTestStore, testPostgresUrl, newTestWorkflow } from './testing.js';
 export type { TestStore } from './testing.js';

@@ -6,14 +6,17 @@ import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
 import pg from 'pg';
 import { STORE_KINDS } from './repositories.js';
-import type { Store, StoreKind } from './repositories.js';
+import type { Store, StoreConfig, StoreKind } from './repositories.js';
 import { openStore } from './store.js';
+import type { NewWorkflow } from './types.js';
 
 const DEFAULT_TEST_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export interface TestStore {
   readonly kind: StoreKind;
   readonly store: Store;
+  /** How to open the same database again (e.g. to check that migrations are idempotent). */
+  readonly config: StoreConfig;
   /** Closes the store and deletes its file or database. */
   dispose(): Promise<void>;
 }
@@ -30,10 +33,12 @@ export async function makeTestStore(kind: StoreKind): Promise<TestStore> {
 
 async function makeSqliteTestStore(): Promise<TestStore> {
   const dir = await mkdtemp(join(tmpdir(), 'osmo-store-'));
-  const store = await openStore({ kind: 'sqlite', file: join(dir, 'osmo.db') });
+  const config: StoreConfig = { kind: 'sqlite', file: join(dir, 'osmo.db') };
+  const store = await openStore(config);
   return {
     kind: 'sqlite',
     store,
+    config,
     async dispose() {
       await store.close();
       await rm(dir, { recursive: true, force: true });
@@ -46,10 +51,12 @@ async function makePostgresTestStore(adminUrl: string): Promise<TestStore> {
   await adminQuery(adminUrl, `CREATE DATABASE ${name}`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const store = await openStore({ kind: 'postgres', url: url.toString() });
+  const config: StoreConfig = { kind: 'postgres', url: url.toString() };
+  const store = await openStore(config);
   return {
     kind: 'postgres',
     store,
+    config,
     async dispose() {
       await store.close();
       await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
@@ -71,7 +78,9 @@ async function adminQuery(url: string, text: string): Promise<void> {
  * Runs `suite` once per dialect (style.md R8), each inside its own `describe` with a fresh store
  * that exists for the duration of that describe; `getStore()` returns it inside tests.
  */
-export function withTestStores(suite: (getStore: () => Store, kind: StoreKind) => void): void {
+export function withTestStores(
+  suite: (getStore: () => Store, kind: StoreKind, getTestStore: () => TestStore) => void,
+): void {
   for (const kind of STORE_KINDS) {
     void describe(`${kind} store`, () => {
       let current: TestStore | undefined;
@@ -81,10 +90,36 @@ export function withTestStores(suite: (getStore: () => Store, kind: StoreKind) =
       after(async () => {
         await current?.dispose();
       });
-      suite(() => {
+      const getTestStore = (): TestStore => {
         if (!current) throw new Error('The test store is not open yet.');
-        return current.store;
-      }, kind);
+        return current;
+      };
+      suite(() => getTestStore().store, kind, getTestStore);
     });
   }
+}
+
+/** A valid one-group, one-task workflow to insert in tests; override what the test is about. */
+export function newTestWorkflow(overrides: Partial<NewWorkflow> = {}): NewWorkflow {
+  return {
+    workflowName: 'test-wf',
+    submittedBy: 'alice@example.com',
+    submitTime: new Date('2025-01-01T00:00:00.000Z'),
+    execTimeoutSeconds: 3600,
+    queueTimeoutSeconds: 600,
+    backend: 'default',
+    pool: 'default',
+    specText: 'workflow:\n  name: test-wf\n',
+    specJson: { name: 'test-wf' },
+    groups: [
+      {
+        name: 'group-a',
+        spec: { name: 'group-a' },
+        remainingUpstreamGroups: [],
+        downstreamGroups: [],
+        tasks: [{ name: 'task-a', gpuCount: 1, cpuCount: 2, diskGib: 10, memoryGib: 4, lead: true }],
+      },
+    ],
+    ...overrides,
+  };
 }

@@ -90,17 +90,18 @@ async function insertWithJobId(
   values: WorkflowValues,
   insertRest: (db: Kysely<Database>, workflowId: string) => Promise<void>,
 ): Promise<Workflow> {
+  let triedJobId = 0;
   const attempt = async (db: Kysely<Database>): Promise<Workflow> => {
     const { max } = await db
       .selectFrom('workflows')
       .select((eb) => eb.fn.max('job_id').as('max'))
       .where('workflow_name', '=', values.workflow_name)
       .executeTakeFirstOrThrow();
-    const jobId = (max === null ? 0 : Number(max)) + 1;
-    const workflowId = `${values.workflow_name}-${jobId}`;
+    triedJobId = (max === null ? 0 : Number(max)) + 1;
+    const workflowId = `${values.workflow_name}-${triedJobId}`;
     const row = await db
       .insertInto('workflows')
-      .values({ ...values, job_id: jobId, workflow_id: workflowId })
+      .values({ ...values, job_id: triedJobId, workflow_id: workflowId })
       .returningAll()
       .executeTakeFirstOrThrow();
     await insertRest(db, workflowId);
@@ -112,10 +113,27 @@ async function insertWithJobId(
     try {
       return await ctx.db.transaction().execute(attempt);
     } catch (err) {
-      if (!ctx.dialect.isUniqueViolation(err) || tries >= JOB_ID_ATTEMPTS) throw err;
+      const lostRace = ctx.dialect.isUniqueViolation(err) && (await isJobIdTaken(ctx, values, triedJobId));
+      if (!lostRace || tries >= JOB_ID_ATTEMPTS) throw err;
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * tries));
     }
   }
+}
+
+// Only a race for the job id is retried; any other unique violation is the caller's bad input.
+async function isJobIdTaken(ctx: StoreContext, values: WorkflowValues, jobId: number): Promise<boolean> {
+  const row = await ctx.db
+    .selectFrom('workflows')
+    .select('workflow_uuid')
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('workflow_name', '=', values.workflow_name), eb('job_id', '=', jobId)]),
+        eb('workflow_id', '=', `${values.workflow_name}-${jobId}`),
+      ]),
+    )
+    .where('workflow_uuid', '!=', values.workflow_uuid)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 async function insertChildren(
