@@ -1,0 +1,31 @@
+// Tells whether an attempt's runtime process still runs, guarding against a recycled pid.
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { attemptFile } from '../../runtime/index.js';
+
+/** The runtime's pid from `<attemptDir>/pid`, or null before the runtime wrote it. */
+export async function readRuntimePid(attemptDir: string): Promise<number | null> {
+  try {
+    const pid = Number.parseInt(await readFile(attemptFile(attemptDir, 'pid'), 'utf8'), 10);
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
+/** True when `pid` is alive and, where /proc tells, is the runtime started for this attempt directory. */
+export function isRuntimeProcess(pid: number, attemptDir: string): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    // A zombie has an empty command line: it no longer runs.
+    return cmdline.split('\0').includes(attemptDir);
+  } catch {
+    return true; // no /proc on this system: the signal check above is all there is
+  }
+}
