@@ -38,7 +38,12 @@ export function displayTimeOrDash(value: unknown, timeZone?: string): string {
 export function localMidnightAsUtc(value: string): string {
   const m = DATE_ONLY.exec(value);
   const date = m === null ? null : new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  if (date === null || Number.isNaN(date.getTime()) || date.getDate() !== Number(m?.[3])) {
+  if (
+    date === null ||
+    Number.isNaN(date.getTime()) ||
+    date.getDate() !== Number(m?.[3]) ||
+    date.getMonth() !== Number(m?.[2]) - 1
+  ) {
     throw userError(`Invalid date format: ${value}`);
   }
   return date.toISOString().slice(0, 19);

@@ -71,5 +71,6 @@ export async function runQuery(opts: QueryOptions, deps: CliDeps): Promise<void>
   })) as WorkflowQuery;
   if (opts.format === 'json') deps.io.out(`${toPythonJson(wf, 2)}\n`);
   else deps.io.out(renderQueryText(wf, opts.workflowId, opts.verbose, deps.timeZone));
-  if (opts.watch) exitForWatched(await watchWorkflow(client, opts.workflowId, deps, opts.format === 'json'));
+  if (opts.watch)
+    exitForWatched(await watchWorkflow(client, opts.workflowId, deps, opts.format === 'json', wf));
 }

@@ -13,13 +13,18 @@ export async function watchWorkflow(
   workflowId: string,
   deps: CliDeps,
   toStderr: boolean,
+  first?: WorkflowQuery,
 ): Promise<string> {
   const print = (line: string): void => (toStderr ? deps.io.err(`${line}\n`) : deps.io.out(`${line}\n`));
   const seen = new Map<string, string>();
+  let known = first;
   for (;;) {
-    const wf = (await client.getJson(`api/workflow/${encodeURIComponent(workflowId)}`, {
-      skip_groups: false,
-    })) as WorkflowQuery;
+    const wf =
+      known ??
+      ((await client.getJson(`api/workflow/${encodeURIComponent(workflowId)}`, {
+        skip_groups: false,
+      })) as WorkflowQuery);
+    known = undefined;
     for (const group of wf.groups ?? []) {
       for (const task of group.tasks ?? []) {
         const key = `task ${task.name} retry ${task.retry_id}`;
