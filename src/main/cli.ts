@@ -1,4 +1,5 @@
 // Composition root of the osmo CLI: builds the command tree, runs it, turns the outcome into an exit code.
 import { runCli } from '../cli/index.js';
+import { serviceCommand } from './service-command.js';
 
-process.exitCode = await runCli(process.argv.slice(2));
+process.exitCode = await runCli(process.argv.slice(2), { extraCommands: [serviceCommand()] });

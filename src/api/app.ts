@@ -1,0 +1,53 @@
+// Builds the Fastify application without listening: the composition root listens, tests use port 0.
+import Fastify from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { installAuthentication } from './auth/authenticate.js';
+import type { ApiDeps } from './deps.js';
+import { installErrorHandler } from './error-handler.js';
+import type { RouteList } from './route-table.js';
+import { registerRoutes } from './route-table.js';
+import { authRoutes } from './routes/auth.js';
+import { systemRoutes } from './routes/system.js';
+import { taskRoutes } from './routes/tasks.js';
+import { workflowLogRoutes } from './routes/workflow-logs.js';
+import { workflowReadRoutes } from './routes/workflow-read.js';
+import { MAX_SPEC_BYTES, workflowSubmitRoutes } from './routes/workflow-submit.js';
+
+export function buildApp(deps: ApiDeps, logger: Logger): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: logger,
+    bodyLimit: 2 * MAX_SPEC_BYTES,
+  }) as unknown as FastifyInstance;
+  const routes: RouteList = [];
+  routes.push(
+    ...systemRoutes(() => routes),
+    ...authRoutes({
+      store: deps.store,
+      key: deps.key,
+      now: deps.ctx.now,
+      accessTokenTtlSeconds: deps.config.accessTokenTtlSeconds,
+      sessionTtlDays: deps.config.sessionTtlDays,
+      adminUsers: deps.config.adminUsers,
+      devMode: deps.config.devMode,
+    }),
+    ...workflowSubmitRoutes(deps),
+    ...workflowReadRoutes(deps),
+    ...workflowLogRoutes(deps),
+    ...taskRoutes(deps),
+  );
+  // The CLI sends Content-Type: application/json on every request, GETs included, with no body.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    if (body === '' || body === undefined) return done(null, undefined);
+    try {
+      done(null, JSON.parse(body as string));
+    } catch {
+      done(Object.assign(new Error('Request body is not valid JSON'), { statusCode: 400 }), undefined);
+    }
+  });
+  installErrorHandler(app);
+  installAuthentication(app, deps.key, () => Math.floor(deps.ctx.now().getTime() / 1000));
+  registerRoutes(app, routes);
+  return app;
+}

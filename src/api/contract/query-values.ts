@@ -1,0 +1,24 @@
+// Query-string coercions upstream's clients rely on (cli.md §1.7): repeated keys, Python-style booleans.
+import { z } from 'zod';
+
+/** `?k=a&k=b`, `?k=a` and no `k` all become a list. */
+export const repeated = z.preprocess(
+  (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]),
+  z.array(z.string()),
+);
+
+/** Upstream's CLI sends booleans as True/False; accept both spellings. */
+export const flag = z.preprocess((v) => {
+  if (typeof v !== 'string') return v;
+  if (/^(true|1)$/i.test(v)) return true;
+  if (/^(false|0)$/i.test(v)) return false;
+  return v;
+}, z.boolean());
+
+export const optionalInt = z.coerce.number().int().optional();
+
+/** Naive ISO-8601 without an offset, as upstream serialises TIMESTAMP columns (service-api.md §2.4). */
+export const wireTime = (d: Date | null): string | null => (d === null ? null : d.toISOString().slice(0, -1));
+
+export const seconds = (from: Date | null, to: Date | null): number | null =>
+  from === null || to === null ? null : (to.getTime() - from.getTime()) / 1000;

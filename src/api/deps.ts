@@ -1,0 +1,16 @@
+// What the HTTP layer needs from the rest of the service, passed in by the composition root.
+import type { ServiceConfig } from '../config/service-config.js';
+import type { EngineContext } from '../controller/context.js';
+import type { Engine } from '../controller/engine.js';
+import type { Store } from '../store/index.js';
+import type { SigningKey } from './auth/jwt.js';
+
+export interface ApiDeps {
+  readonly config: ServiceConfig;
+  readonly key: SigningKey;
+  readonly store: Store;
+  readonly engine: Engine;
+  readonly ctx: EngineContext;
+  /** The externally visible base URL used in links, without a trailing slash. */
+  readonly baseUrl: string;
+}

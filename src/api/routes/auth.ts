@@ -1,0 +1,69 @@
+// Login discovery, the dev login, token refresh and logout (service-api.md §3.2; dev login differs, see docs/compatibility.md).
+import { z } from 'zod';
+import { userError } from '../../core/index.js';
+import { jwks } from '../auth/jwt.js';
+import type { SessionDeps } from '../auth/sessions.js';
+import { closeSession, openSession, refreshAccess } from '../auth/sessions.js';
+import type { RouteList } from '../route-table.js';
+import { defineRoute } from '../route-table.js';
+
+const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/;
+
+export function authRoutes(deps: SessionDeps & { readonly devMode: boolean }): RouteList {
+  return [
+    defineRoute({
+      method: 'GET',
+      url: '/api/auth/login',
+      summary: 'Login discovery: the external identity provider endpoints (none configured)',
+      access: 'public',
+      handler: async () => ({
+        device_endpoint: null,
+        device_client_id: null,
+        browser_endpoint: null,
+        browser_client_id: null,
+        token_endpoint: null,
+        logout_endpoint: null,
+      }),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/auth/keys',
+      summary: 'The public keys that verify OSMO-issued access tokens',
+      access: 'public',
+      handler: async () => jwks(deps.key),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/auth/dev/login',
+      summary: 'Username-only login, allowed only when the service runs in dev mode',
+      access: 'public',
+      body: z.object({ username: z.string() }),
+      handler: async ({ body }) => {
+        if (!deps.devMode) {
+          throw userError('Dev login is disabled on this service: it is allowed only in dev mode.', 403);
+        }
+        if (!USERNAME.test(body.username)) throw userError(`Invalid username: ${body.username}`);
+        return openSession(deps, body.username);
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/auth/jwt/access_token',
+      summary: 'Exchange a session or personal access token for a short-lived access token',
+      access: 'public',
+      body: z.object({ token: z.string().max(256) }),
+      handler: async ({ body }) => refreshAccess(deps, body.token),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/auth/logout',
+      summary: 'Revoke a login session',
+      access: 'public',
+      body: z.object({ token: z.string().max(256) }),
+      handler: async ({ body }) => {
+        await closeSession(deps, body.token);
+        return null;
+      },
+    }),
+  ];
+}

@@ -1,0 +1,117 @@
+// Streamed logs, events and the stored spec of a workflow (service-api.md §3.7.8, §4.1).
+import { Readable } from 'node:stream';
+import { z } from 'zod';
+import { userError } from '../../core/index.js';
+import { flag } from '../contract/query-values.js';
+import type { ApiDeps } from '../deps.js';
+import type { RouteList } from '../route-table.js';
+import { defineRoute } from '../route-table.js';
+import { visibleWorkflow } from './visible-workflow.js';
+
+/** At or above this many lines `last_n_lines` means "everything" (upstream's max_log_lines). */
+const MAX_LOG_LINES = 10000;
+
+const TEXT = 'text/plain; charset=us-ascii';
+
+export function workflowLogRoutes(deps: ApiDeps): RouteList {
+  return [
+    defineRoute({
+      method: 'GET',
+      url: '/api/workflow/:name/logs',
+      summary: 'Stream the logs of a workflow or one task; follows while the workflow runs',
+      access: 'user',
+      produces: 'text/plain',
+      params: z.object({ name: z.string() }),
+      query: z.object({
+        last_n_lines: z.coerce.number().int().optional(),
+        task_name: z.string().optional(),
+        retry_id: z.coerce.number().int().min(0).optional(),
+        query: z.string().max(1024).optional(),
+      }),
+      handler: async ({ params, query, caller, request, reply }) => {
+        const w = await visibleWorkflow(deps, caller, params.name);
+        if (query.last_n_lines !== undefined && query.last_n_lines <= 0) {
+          throw userError('last_n_lines must be a positive number.');
+        }
+        let filter: RegExp | null = null;
+        if (query.query !== undefined) {
+          try {
+            filter = new RegExp(query.query);
+          } catch {
+            throw userError(`Invalid regex: ${query.query}`);
+          }
+        }
+        let retryId = query.retry_id ?? 0;
+        if (query.task_name !== undefined && query.retry_id === undefined) {
+          const latest = await deps.store.tasks.getLatest(w.workflowUuid, query.task_name);
+          if (!latest) throw userError(`Task ${query.task_name} is not found in workflow ${w.workflowId}.`);
+          retryId = latest.retryId;
+        }
+        const abort = new AbortController();
+        request.raw.on('close', () => abort.abort());
+        const lastLines =
+          query.last_n_lines === undefined || query.last_n_lines >= MAX_LOG_LINES ? null : query.last_n_lines;
+        const chunks = deps.ctx.logs.read(w.workflowId, {
+          task: query.task_name ?? null,
+          retryId,
+          lastLines,
+          isLive: () => deps.engine.isLogLive(w.workflowUuid),
+          signal: abort.signal,
+        });
+        const body = filter === null ? chunks : filterLines(chunks, filter);
+        return reply
+          .header('content-type', TEXT)
+          .header('x-content-type-options', 'nosniff')
+          .send(Readable.from(body));
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/workflow/:name/events',
+      summary: 'Scheduling and lifecycle events of a workflow or one task',
+      access: 'user',
+      produces: 'text/plain',
+      params: z.object({ name: z.string() }),
+      query: z.object({
+        task_name: z.string().optional(),
+        retry_id: z.coerce.number().int().min(0).optional(),
+      }),
+      handler: async ({ params, query, caller, reply }) => {
+        const w = await visibleWorkflow(deps, caller, params.name);
+        const events = await deps.store.events.list(w.workflowUuid, {
+          ...(query.task_name === undefined ? {} : { taskName: query.task_name }),
+          ...(query.retry_id === undefined ? {} : { retryId: query.retry_id }),
+        });
+        return reply
+          .header('content-type', TEXT)
+          .header('x-content-type-options', 'nosniff')
+          .send(events.map((e) => `${e.text}\n`).join(''));
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/workflow/:name/spec',
+      summary: 'The stored spec: rendered, or the original template with use_template',
+      access: 'user',
+      produces: 'text/plain',
+      params: z.object({ name: z.string() }),
+      query: z.object({ use_template: flag.default(false) }),
+      handler: async ({ params, query, caller, reply }) => {
+        const w = await visibleWorkflow(deps, caller, params.name);
+        const text = query.use_template ? (w.templateSpecText ?? w.specText) : w.specText;
+        return reply.header('content-type', 'text/plain; charset=utf-8').send(text);
+      },
+    }),
+  ];
+}
+
+async function* filterLines(chunks: AsyncIterable<string>, pattern: RegExp): AsyncGenerator<string> {
+  let partial = '';
+  for await (const chunk of chunks) {
+    const lines = (partial + chunk).split('\n');
+    partial = lines.pop() ?? '';
+    const kept = lines.filter((l) => pattern.test(l));
+    if (kept.length > 0) yield kept.map((l) => `${l}\n`).join('');
+  }
+  if (partial && pattern.test(partial)) yield partial;
+}

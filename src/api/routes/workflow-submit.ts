@@ -1,0 +1,115 @@
+// Submit and restart (service-api.md §3.7.1–§3.7.2).
+import { z } from 'zod';
+import { PRIORITIES, submissionError, userError } from '../../core/index.js';
+import { restartWorkflow } from '../../controller/restart.js';
+import type { SubmitOutcome } from '../../controller/submit.js';
+import { submitWorkflow } from '../../controller/submit.js';
+import { flag, repeated } from '../contract/query-values.js';
+import type { ApiDeps } from '../deps.js';
+import type { RouteList } from '../route-table.js';
+import { defineRoute } from '../route-table.js';
+import { visibleWorkflow } from './visible-workflow.js';
+
+/** Specs larger than this are refused before any parsing (the service never buffers unbounded input). */
+export const MAX_SPEC_BYTES = 1024 * 1024;
+
+const SubmitQuery = z.object({
+  workflow_id: z.string().optional(),
+  app_uuid: z.string().optional(),
+  app_version: z.coerce.number().int().optional(),
+  dry_run: flag.default(false),
+  validation_only: flag.default(false),
+  priority: z
+    .string()
+    .transform((s) => s.toUpperCase())
+    .pipe(z.enum(PRIORITIES))
+    .default('NORMAL'),
+  env_vars: repeated,
+  label: repeated,
+});
+
+const TemplateSpec = z
+  .object({
+    file: z
+      .string()
+      .max(MAX_SPEC_BYTES, `The workflow spec is larger than ${MAX_SPEC_BYTES} bytes.`)
+      .nullish(),
+    set_variables: z.array(z.string().max(65536)).nullish(),
+    set_string_variables: z.array(z.string().max(65536)).nullish(),
+    uploaded_templated_spec: z.string().max(MAX_SPEC_BYTES).nullish(),
+  })
+  .nullish();
+
+export function workflowSubmitRoutes(deps: ApiDeps): RouteList {
+  const response = (outcome: SubmitOutcome): object => {
+    if (outcome.kind === 'dry-run') return { name: outcome.name, spec: outcome.spec, warnings: [] };
+    if (outcome.kind === 'validated') {
+      return { name: outcome.name, logs: 'Workflow validation succeeded.', warnings: [] };
+    }
+    const id = outcome.workflow.workflowId;
+    return {
+      name: id,
+      overview: `${deps.baseUrl}/workflows/${id}`,
+      logs: `${deps.baseUrl}/api/workflow/${id}/logs`,
+      spec: null,
+      dashboard_url: null,
+      warnings: [],
+    };
+  };
+  return [
+    defineRoute({
+      method: 'POST',
+      url: '/api/pool/:pool_name/workflow',
+      summary: 'Submit a workflow spec, or resubmit a stored one by workflow id',
+      access: 'user',
+      params: z.object({ pool_name: z.string() }),
+      query: SubmitQuery,
+      body: TemplateSpec,
+      handler: async ({ params, query, body, caller }) => {
+        const user = caller?.user ?? '';
+        let text = body?.file ?? null;
+        if (text && query.workflow_id) {
+          throw userError('Either file contents or workflow ID can be provided, but not both.');
+        }
+        if (!text && query.workflow_id) {
+          text = (await visibleWorkflow(deps, caller, query.workflow_id)).specText;
+        }
+        if (!text) throw userError('Need to provide either file contents or workflow ID.');
+        const outcome = await submitWorkflow(deps.ctx, {
+          pool: params.pool_name,
+          user,
+          text,
+          set: body?.set_variables ?? [],
+          setString: body?.set_string_variables ?? [],
+          envVars: query.env_vars,
+          labels: query.label,
+          priority: query.priority,
+          dryRun: query.dry_run,
+          validationOnly: query.validation_only,
+          uploadedTemplatedSpec: body?.uploaded_templated_spec ?? null,
+          parent: null,
+        });
+        if (outcome.kind === 'submitted') deps.engine.wake();
+        return response(outcome);
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/pool/:pool_name/workflow/:workflow_id/restart',
+      summary: 'Restart a failed workflow: its failed groups run again',
+      access: 'user',
+      params: z.object({ pool_name: z.string(), workflow_id: z.string() }),
+      handler: async ({ params, caller }) => {
+        const source = await visibleWorkflow(deps, caller, params.workflow_id);
+        if (!source.status.startsWith('FAILED')) {
+          throw submissionError(
+            `Restart can only be used on FAILED workflows: Workflow ${source.workflowId} has status ${source.status}`,
+          );
+        }
+        const workflow = await restartWorkflow(deps.ctx, source, params.pool_name, caller?.user ?? '');
+        deps.engine.wake();
+        return response({ kind: 'submitted', workflow });
+      },
+    }),
+  ];
+}

@@ -1,0 +1,65 @@
+// The service's configuration: flags and environment variables parsed once, at the edge, into a typed value.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+const NodeSchema = z.object({
+  name: z.string().min(1),
+  cpu: z.number().positive(),
+  memoryBytes: z.number().positive(),
+  storageBytes: z.number().nonnegative().default(0),
+  gpu: z.number().int().nonnegative().default(0),
+  labels: z.record(z.string(), z.string()).default({}),
+});
+export type DeclaredNode = z.infer<typeof NodeSchema>;
+
+export const ServiceConfigSchema = z.object({
+  host: z.string().default('127.0.0.1'),
+  port: z.coerce.number().int().min(0).max(65535).default(8000),
+  /** Where the SQLite file, the object storage, attempt directories and the signing key live. */
+  dataDir: z.string().min(1),
+  /** PostgreSQL connection URL; SQLite in the data directory when absent. */
+  postgresUrl: z.string().url().nullable().default(null),
+  /** Dev mode allows the username-only `dev` login (the quickstart's default). */
+  devMode: z.boolean().default(false),
+  /** The externally visible base URL used in links; defaults to http://host:port. */
+  baseUrl: z.string().url().nullable().default(null),
+  /** Users who get the osmo-admin role when they log in. */
+  adminUsers: z.array(z.string()).default([]),
+  /** Workflow config `max_retry_per_task`: how often RESCHEDULE may retry a task (default 0). */
+  maxRetryPerTask: z.number().int().nonnegative().default(0),
+  accessTokenTtlSeconds: z.number().int().positive().default(300),
+  sessionTtlDays: z.number().int().positive().default(30),
+  /** A declared node inventory for the `default` pool, instead of detecting this host. */
+  nodes: z.array(NodeSchema).nullable().default(null),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+export type ServiceConfig = z.infer<typeof ServiceConfigSchema>;
+
+/** The default data directory: `$OSMO_DATA_DIR`, else `$XDG_DATA_HOME/osmo`, else `~/.local/share/osmo`. */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.OSMO_DATA_DIR) return env.OSMO_DATA_DIR;
+  return join(env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'osmo');
+}
+
+/** Environment variables that configure the service, overridden by explicit flags. */
+export function serviceConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<ServiceConfig> {
+  const out: Partial<ServiceConfig> = {};
+  if (env.OSMO_POSTGRES_URL) out.postgresUrl = env.OSMO_POSTGRES_URL;
+  if (env.OSMO_DEV_MODE) out.devMode = /^(1|true|yes)$/i.test(env.OSMO_DEV_MODE);
+  if (env.OSMO_BASE_URL) out.baseUrl = env.OSMO_BASE_URL;
+  if (env.OSMO_LOG_LEVEL) out.logLevel = env.OSMO_LOG_LEVEL as ServiceConfig['logLevel'];
+  if (env.OSMO_ADMIN_USERS) out.adminUsers = env.OSMO_ADMIN_USERS.split(',').filter(Boolean);
+  if (env.OSMO_NODES) out.nodes = JSON.parse(env.OSMO_NODES) as ServiceConfig['nodes'];
+  return out;
+}
+
+/** Parses a raw configuration; every error names the field. */
+export function parseServiceConfig(raw: unknown): ServiceConfig {
+  const result = ServiceConfigSchema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new Error(`Invalid service configuration: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}`);
+  }
+  return result.data;
+}

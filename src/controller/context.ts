@@ -1,0 +1,28 @@
+// What the engine works with: the store, the backend, the log store, the clock and the pool's shape.
+import type { Logger } from 'pino';
+import type { AttemptRef, Backend, StorageLocation } from '../backends/index.js';
+import type { NodeCapacity } from '../scheduler/index.js';
+import type { Store } from '../store/index.js';
+import type { LogStore } from './log-store.js';
+
+export const DEFAULT_POOL = 'default';
+
+export interface EngineContext {
+  readonly store: Store;
+  readonly backend: Backend;
+  readonly logs: LogStore;
+  readonly log: Logger;
+  readonly now: () => Date;
+  readonly storage: StorageLocation;
+  /** The schedulable nodes of the default pool. */
+  readonly nodes: () => readonly NodeCapacity[];
+  /** Workflow config `max_retry_per_task` (workflow-spec.md §13.1, default 0). */
+  readonly maxRetryPerTask: number;
+}
+
+/** Where a task's `{{output}}` directory is kept in object storage, so later tasks and workflows find it. */
+export const outputPrefix = (workflowId: string, taskName: string): string =>
+  `workflows/${workflowId}/outputs/${taskName}`;
+
+export const attemptKey = (ref: Pick<AttemptRef, 'workflowId' | 'taskName' | 'retryId'>): string =>
+  `${ref.workflowId}/${ref.taskName}/${ref.retryId}`;

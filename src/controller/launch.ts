@@ -1,0 +1,131 @@
+// Places queued attempts on free capacity and hands each to the backend with its tokens substituted.
+import type { AttemptLaunch, InputSource, TaskPaths } from '../backends/index.js';
+import { CONTAINER_TASK_PATHS } from '../backends/index.js';
+import type { QueuedGroup, RunningAttempt } from '../scheduler/index.js';
+import { planDispatch } from '../scheduler/index.js';
+import type { InputSpec, TaskSpec, WorkflowSpec } from '../spec/index.js';
+import { substituteTaskTokens } from '../spec/index.js';
+import type { Group, TaskAttempt, Workflow } from '../store/index.js';
+import type { EngineContext } from './context.js';
+import { outputPrefix } from './context.js';
+import { eventLine } from './event-line.js';
+import { refOf } from './status-writes.js';
+
+const GIB = 1024 ** 3;
+
+/** One pass of the dispatcher: attempts in SCHEDULING without a node are the queue. */
+export async function dispatchQueued(ctx: EngineContext): Promise<void> {
+  const attempts = await ctx.store.tasks.listRunningAttempts(['SCHEDULING', 'INITIALIZING', 'RUNNING']);
+  const queued = attempts.filter((a) => a.status === 'SCHEDULING' && a.nodeName === null);
+  if (queued.length === 0) return;
+  const running: RunningAttempt[] = attempts
+    .filter((a) => a.nodeName !== null)
+    .map((a) => ({ node: a.nodeName ?? '', ...requestOf(a), gpuIndices: a.gpuIndices }));
+  const workflows = new Map<string, Workflow>();
+  for (const a of queued) {
+    if (!workflows.has(a.workflowUuid)) {
+      const wf = await ctx.store.workflows.get(a.workflowUuid);
+      if (wf) workflows.set(a.workflowUuid, wf);
+    }
+  }
+  const byGroup = new Map<string, TaskAttempt[]>();
+  for (const a of queued) {
+    const key = `${a.workflowUuid}/${a.groupName}`;
+    byGroup.set(key, [...(byGroup.get(key) ?? []), a]);
+  }
+  const queue: QueuedGroup[] = [...byGroup.entries()].map(([key, tasks]) => ({
+    key,
+    priority: tasks[0]?.priority ?? 'NORMAL',
+    submitTime: workflows.get(tasks[0]?.workflowUuid ?? '')?.submitTime ?? new Date(0),
+    tasks: tasks.map((t) => ({ key: t.taskDbKey, ...requestOf(t) })),
+  }));
+  const plan = planDispatch(queue, ctx.nodes(), running);
+  for (const placement of plan.launch) {
+    const tasks = byGroup.get(placement.groupKey) ?? [];
+    const workflow = workflows.get(tasks[0]?.workflowUuid ?? '');
+    if (!workflow) continue;
+    const group = (await ctx.store.groups.listByWorkflow(workflow.workflowUuid)).find(
+      (g) => g.name === tasks[0]?.groupName,
+    );
+    if (!group) continue;
+    for (const place of placement.tasks) {
+      const task = tasks.find((t) => t.taskDbKey === place.key);
+      if (!task) continue;
+      await ctx.store.tasks.update(task.taskDbKey, { nodeName: place.node, gpuIndices: place.gpuIndices });
+      const at = ctx.now();
+      await ctx.store.events.append({
+        workflowUuid: workflow.workflowUuid,
+        time: at,
+        taskName: task.name,
+        retryId: task.retryId,
+        text: eventLine(
+          at,
+          task.name,
+          task.retryId,
+          'Scheduled',
+          `Successfully assigned to node ${place.node}`,
+        ),
+      });
+      const ref = refOf(workflow, group, task);
+      const paths = ctx.backend.taskPaths ? await ctx.backend.taskPaths(ref) : CONTAINER_TASK_PATHS;
+      await ctx.backend.launch(buildLaunch(ctx, workflow, group, task, place.gpuIndices, paths));
+    }
+  }
+}
+
+function requestOf(t: TaskAttempt): { cpu: number; memoryBytes: number; gpu: number } {
+  return { cpu: t.cpuCount, memoryBytes: t.memoryGib * GIB, gpu: t.gpuCount };
+}
+
+export function buildLaunch(
+  ctx: EngineContext,
+  workflow: Workflow,
+  group: Group,
+  task: TaskAttempt | { readonly name: string; readonly retryId: number; readonly taskUuid: string },
+  gpuIndices: readonly number[],
+  paths: TaskPaths,
+): AttemptLaunch {
+  const spec = workflow.specJson as WorkflowSpec;
+  const groupSpec = spec.groups.find((g) => g.name === group.name);
+  const taskSpec = groupSpec?.tasks.find((t) => t.name === task.name);
+  if (!groupSpec || !taskSpec) throw new Error(`task ${task.name} is missing from the stored spec`);
+  const resolved: TaskSpec = substituteTaskTokens(taskSpec, {
+    workflowId: workflow.workflowId,
+    outputPath: paths.output,
+    inputPath: (index) => paths.input(index),
+    // Tasks of the process backend share the host's network: every task is reachable on loopback.
+    hostOf: () => '127.0.0.1',
+  });
+  return {
+    ...refOf(workflow, group, task),
+    image: resolved.image,
+    command: resolved.command,
+    args: resolved.args,
+    environment: resolved.environment,
+    files: resolved.files,
+    inputs: resolved.inputs.map((input) => inputSource(workflow.workflowId, input)),
+    outputs: resolved.outputs.map((o) => ({ url: o.url, regex: o.regex || null })),
+    storage: ctx.storage,
+    outputPrefix: outputPrefix(workflow.workflowId, task.name),
+    resources: {
+      cpu: taskSpec.resource.cpu ?? 1,
+      memoryBytes: taskSpec.resource.memoryBytes ?? GIB,
+      gpu: taskSpec.resource.gpu ?? 0,
+    },
+    gpuIndices,
+    secrets: [],
+  };
+}
+
+/** `task: name` reads this workflow's task output; `task: <workflow id>:name` another workflow's. */
+function inputSource(workflowId: string, input: InputSpec): InputSource {
+  if (input.kind === 'url') return { kind: 'url', url: input.url, regex: input.regex || null };
+  const colon = input.task.indexOf(':');
+  const [sourceWorkflow, sourceTask] =
+    colon < 0 ? [workflowId, input.task] : [input.task.slice(0, colon), input.task.slice(colon + 1)];
+  return {
+    kind: 'task',
+    storagePrefix: outputPrefix(sourceWorkflow, sourceTask),
+    regex: input.regex || null,
+  };
+}

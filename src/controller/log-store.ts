@@ -1,0 +1,134 @@
+// Workflow and task logs as append-only text files, in upstream's served line format, readable while they grow.
+import { once } from 'node:events';
+import { createReadStream } from 'node:fs';
+import { appendFile, mkdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export const WORKFLOW_LOG_FILE = 'workflow_logs.txt';
+export const taskLogFile = (task: string, retryId: number): string => `task_logs_${task}_${retryId}.txt`;
+
+const FOLLOW_POLL_MS = 300;
+
+export interface ReadLogOptions {
+  readonly task: string | null;
+  readonly retryId: number;
+  readonly lastLines: number | null;
+  /** Keep reading while this says the source may still grow. */
+  readonly isLive: () => Promise<boolean>;
+  readonly signal: AbortSignal;
+}
+
+export class LogStore {
+  // Appends of one workflow are chained so lines keep their arrival order.
+  private readonly tails = new Map<string, Promise<void>>();
+
+  constructor(private readonly root: string) {}
+
+  private dir(workflowId: string): string {
+    return join(this.root, workflowId);
+  }
+
+  /** Appends formatted lines (each ending in a newline) to the workflow file and the attempt's file. */
+  append(workflowId: string, task: string, retryId: number, lines: readonly string[]): Promise<void> {
+    if (lines.length === 0) return this.tails.get(workflowId) ?? Promise.resolve();
+    const text = lines.join('');
+    const previous = this.tails.get(workflowId) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      await mkdir(this.dir(workflowId), { recursive: true });
+      await appendFile(join(this.dir(workflowId), taskLogFile(task, retryId)), text);
+      await appendFile(join(this.dir(workflowId), WORKFLOW_LOG_FILE), text);
+    });
+    this.tails.set(
+      workflowId,
+      next.catch(() => undefined),
+    );
+    return next;
+  }
+
+  /** Appends a line to the workflow file only (service notices such as the failure summary). */
+  appendWorkflowLine(workflowId: string, line: string): Promise<void> {
+    const previous = this.tails.get(workflowId) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      await mkdir(this.dir(workflowId), { recursive: true });
+      await appendFile(join(this.dir(workflowId), WORKFLOW_LOG_FILE), line);
+    });
+    this.tails.set(
+      workflowId,
+      next.catch(() => undefined),
+    );
+    return next;
+  }
+
+  /** How many lines an attempt already has: a recovering backend replays from the start, these are skipped. */
+  async attemptLineCount(workflowId: string, task: string, retryId: number): Promise<number> {
+    try {
+      const text = await readFile(join(this.dir(workflowId), taskLogFile(task, retryId)), 'utf8');
+      return text.length === 0 ? 0 : text.split('\n').length - 1;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+      throw err;
+    }
+  }
+
+  async flush(workflowId: string): Promise<void> {
+    await this.tails.get(workflowId);
+  }
+
+  /** Streams a log: the last N lines (or all), then follows new lines while the source is live. */
+  async *read(workflowId: string, options: ReadLogOptions): AsyncGenerator<string> {
+    const file = join(
+      this.dir(workflowId),
+      options.task === null ? WORKFLOW_LOG_FILE : taskLogFile(options.task, options.retryId),
+    );
+    let offset = 0;
+    if (options.lastLines !== null) {
+      const { text, end } = await tailOf(file, options.lastLines);
+      if (text) yield text;
+      offset = end;
+    }
+    for (;;) {
+      const live = await options.isLive();
+      const size = await sizeOf(file);
+      if (size > offset) {
+        for await (const chunk of createReadStream(file, {
+          start: offset,
+          end: size - 1,
+          encoding: 'utf8',
+        })) {
+          yield chunk as string;
+        }
+        offset = size;
+        continue;
+      }
+      if (!live || options.signal.aborted) return;
+      await sleep(FOLLOW_POLL_MS, undefined, { signal: options.signal }).catch(() => undefined);
+    }
+  }
+}
+
+async function sizeOf(file: string): Promise<number> {
+  try {
+    return (await stat(file)).size;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw err;
+  }
+}
+
+/** The last `n` complete lines of a file and the byte offset where the file ended. */
+async function tailOf(file: string, n: number): Promise<{ text: string; end: number }> {
+  const end = await sizeOf(file);
+  if (end === 0) return { text: '', end };
+  const stream = createReadStream(file, { start: 0, end: end - 1 });
+  const kept: string[] = [];
+  let partial = '';
+  stream.on('data', (chunk: Buffer | string) => {
+    const lines = (partial + chunk.toString()).split('\n');
+    partial = lines.pop() ?? '';
+    kept.push(...lines);
+    if (kept.length > n) kept.splice(0, kept.length - n);
+  });
+  await once(stream, 'end');
+  return { text: kept.map((l) => `${l}\n`).join(''), end: end - Buffer.byteLength(partial) };
+}

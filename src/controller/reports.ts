@@ -1,0 +1,156 @@
+// Applies what backends report: attempt statuses (exit actions, the lead rule, aggregation) and log lines.
+import type { AttemptLogRecord, AttemptStatusReport } from '../backends/index.js';
+import { isCancelClass, isGroupFinished, isTaskFinished } from '../core/index.js';
+import { formatLogLine } from '../runtime/index.js';
+import type { WorkflowSpec } from '../spec/index.js';
+import { resolveExitStatus, siblingOutcome } from '../spec/index.js';
+import type { Task, Workflow } from '../store/index.js';
+import type { EngineContext } from './context.js';
+import { attemptKey } from './context.js';
+import { eventLine } from './event-line.js';
+import { finishGroupTasks, refreshGroup, refreshWorkflow, setTaskStatus } from './status-writes.js';
+
+/** The attempt a report is about, or null when the workflow or retry is unknown (a stale report). */
+async function findAttempt(
+  ctx: EngineContext,
+  report: AttemptStatusReport,
+): Promise<{ workflow: Workflow; task: Task } | null> {
+  const workflow = await ctx.store.workflows.get(report.ref.workflowUuid);
+  if (!workflow) return null;
+  const latest = await ctx.store.tasks.getLatest(workflow.workflowUuid, report.ref.taskName);
+  if (latest?.retryId === report.ref.retryId) return { workflow, task: latest };
+  const all = await ctx.store.tasks.listByWorkflow(workflow.workflowUuid, { allRetries: true });
+  const task = all.find((t) => t.name === report.ref.taskName && t.retryId === report.ref.retryId);
+  return task ? { workflow, task } : null;
+}
+
+export async function applyStatusReport(ctx: EngineContext, report: AttemptStatusReport): Promise<boolean> {
+  const found = await findAttempt(ctx, report);
+  if (!found) return false;
+  const { workflow, task } = found;
+  if (isTaskFinished(task.status)) return false;
+  const group = (await ctx.store.groups.listByWorkflow(workflow.workflowUuid)).find(
+    (g) => g.name === task.groupName,
+  );
+  if (!group) return false;
+
+  if (!isTaskFinished(report.status)) {
+    if (await setTaskStatus(ctx, task, report.status, { at: report.at })) {
+      await event(
+        ctx,
+        workflow,
+        task,
+        report.at,
+        report.status === 'RUNNING' ? 'Started' : 'Initializing',
+        report.message ?? 'Task attempt started',
+      );
+      await refreshGroup(ctx, workflow, group);
+      await refreshWorkflow(ctx, workflow);
+    }
+    return false;
+  }
+
+  const spec = workflow.specJson as WorkflowSpec;
+  const groupSpec = spec.groups.find((g) => g.name === group.name);
+  const taskSpec = groupSpec?.tasks.find((t) => t.name === task.name);
+  let status = report.status;
+  let message = report.message;
+  // Exit actions apply to attempts that end with an exit code, never to group-wide outcomes (§13.1).
+  if (
+    report.exitCode !== null &&
+    !isCancelClass(status) &&
+    status !== 'FAILED_UPSTREAM' &&
+    status !== 'FAILED_SERVER_ERROR'
+  ) {
+    const resolved = resolveExitStatus({
+      reported: status,
+      exitCode: report.exitCode,
+      actions: taskSpec?.exitActions ?? [],
+      retryId: task.retryId,
+      maxRetryPerTask: ctx.maxRetryPerTask,
+    });
+    status = resolved.status;
+    if (resolved.message) message = message ? `${message} ${resolved.message}` : resolved.message;
+  }
+  const changed = await setTaskStatus(ctx, task, status, {
+    exitCode: report.exitCode,
+    message,
+    at: report.at,
+  });
+  if (!changed) return false;
+  await event(
+    ctx,
+    workflow,
+    task,
+    report.at,
+    status,
+    message ?? `Exited with code ${report.exitCode ?? 'unknown'}`,
+  );
+
+  if (status === 'RESCHEDULED') {
+    // A new retry row, queued again: the dispatcher places it like any other attempt (§13.4).
+    const retry = await ctx.store.tasks.insertRetry(task.taskDbKey, 'PROCESSING');
+    await setTaskStatus(ctx, retry, 'SCHEDULING', { at: ctx.now() });
+  }
+  const outcome = siblingOutcome(
+    { name: task.name, status, lead: task.lead },
+    groupSpec?.ignoreNonleadStatus ?? false,
+  );
+  if (outcome.kind === 'finish') {
+    await finishGroupTasks(ctx, workflow, group, outcome.status, outcome.message, null, task.name);
+  }
+  const groupStatus = await refreshGroup(ctx, workflow, group);
+  await refreshWorkflow(ctx, workflow);
+  return isGroupFinished(groupStatus);
+}
+
+async function event(
+  ctx: EngineContext,
+  workflow: Workflow,
+  task: Task,
+  at: Date,
+  reason: string,
+  message: string,
+): Promise<void> {
+  await ctx.store.events.append({
+    workflowUuid: workflow.workflowUuid,
+    time: at,
+    taskName: task.name,
+    retryId: task.retryId,
+    text: eventLine(at, task.name, task.retryId, reason, message),
+  });
+}
+
+/**
+ * Appends log records in order; a recovering backend replays an attempt from seq 0, so records the
+ * store already holds are skipped by counting the attempt's lines once.
+ */
+export class LogWriter {
+  private readonly nextSeq = new Map<string, number>();
+
+  constructor(private readonly ctx: EngineContext) {}
+
+  async write(record: AttemptLogRecord): Promise<void> {
+    const key = attemptKey(record.ref);
+    let next = this.nextSeq.get(key);
+    if (next === undefined) {
+      next = await this.ctx.logs.attemptLineCount(
+        record.ref.workflowId,
+        record.ref.taskName,
+        record.ref.retryId,
+      );
+    }
+    if (record.seq < next) {
+      this.nextSeq.set(key, next);
+      return;
+    }
+    this.nextSeq.set(key, record.seq + 1);
+    const line = formatLogLine(record, record.ref.taskName, record.ref.retryId);
+    if (line === null) return;
+    await this.ctx.logs.append(record.ref.workflowId, record.ref.taskName, record.ref.retryId, [`${line}\n`]);
+  }
+
+  forget(key: string): void {
+    this.nextSeq.delete(key);
+  }
+}

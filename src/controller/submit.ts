@@ -1,0 +1,153 @@
+// The submission path (workflow-spec.md §11.2): validate a spec and persist its workflow, groups and tasks at once.
+import { randomUUID } from 'node:crypto';
+import type { Priority } from '../core/index.js';
+import { OsmoError, resourceError, userError } from '../core/index.js';
+import { taskNeverFits } from '../scheduler/index.js';
+import type { WorkflowSpec } from '../spec/index.js';
+import { isTemplated, parseWorkflowSpec, renderWorkflowTemplate } from '../spec/index.js';
+import type { NewGroup, Workflow } from '../store/index.js';
+import type { EngineContext } from './context.js';
+import { DEFAULT_POOL } from './context.js';
+
+const GIB = 1024 ** 3;
+
+export interface SubmitRequest {
+  readonly pool: string;
+  readonly user: string;
+  readonly text: string;
+  readonly set: readonly string[];
+  readonly setString: readonly string[];
+  readonly envVars: readonly string[];
+  readonly labels: readonly string[];
+  readonly priority: Priority;
+  readonly dryRun: boolean;
+  readonly validationOnly: boolean;
+  /** The original templated text the CLI rendered before submitting (kept for `spec --template`). */
+  readonly uploadedTemplatedSpec: string | null;
+  readonly parent: { readonly name: string; readonly jobId: number } | null;
+}
+
+export type SubmitOutcome =
+  | { readonly kind: 'dry-run'; readonly name: string; readonly spec: string }
+  | { readonly kind: 'validated'; readonly name: string }
+  | { readonly kind: 'submitted'; readonly workflow: Workflow };
+
+export function assertPoolExists(pool: string): void {
+  if (pool !== DEFAULT_POOL) throw userError(`Pool ${pool} not found.`);
+}
+
+export async function submitWorkflow(ctx: EngineContext, request: SubmitRequest): Promise<SubmitOutcome> {
+  assertPoolExists(request.pool);
+  if (request.dryRun) {
+    const rendered = renderWorkflowTemplate(request.text, { set: request.set, setString: request.setString });
+    return { kind: 'dry-run', name: workflowNameOf(rendered), spec: rendered };
+  }
+  let spec: WorkflowSpec;
+  try {
+    spec = parseWorkflowSpec(request.text, {
+      set: request.set,
+      setString: request.setString,
+      envVars: request.envVars,
+      labels: request.labels,
+    });
+    assertFits(ctx, spec, request.pool);
+  } catch (err) {
+    if (err instanceof OsmoError) await recordFailedSubmission(ctx, request, err);
+    throw err;
+  }
+  if (request.validationOnly) return { kind: 'validated', name: spec.name };
+  const workflow = await ctx.store.workflows.create({
+    workflowName: spec.name,
+    submittedBy: request.user,
+    submitTime: ctx.now(),
+    execTimeoutSeconds: spec.timeout.execTimeoutSeconds,
+    queueTimeoutSeconds: spec.timeout.queueTimeoutSeconds,
+    backend: ctx.backend.kind,
+    pool: request.pool,
+    status: 'PENDING',
+    priority: request.priority,
+    labels: spec.labels,
+    specText: spec.renderedYaml,
+    templateSpecText: request.uploadedTemplatedSpec ?? (isTemplated(request.text) ? request.text : null),
+    specJson: spec,
+    parentName: request.parent?.name ?? null,
+    parentJobId: request.parent?.jobId ?? null,
+    groups: groupRows(spec),
+  });
+  ctx.log.info({ workflowId: workflow.workflowId, user: request.user }, 'workflow submitted');
+  return { kind: 'submitted', workflow };
+}
+
+export function groupRows(spec: WorkflowSpec): NewGroup[] {
+  return spec.groups.map((group) => ({
+    name: group.name,
+    spec: group,
+    status: 'WAITING',
+    remainingUpstreamGroups: group.upstreamGroups,
+    downstreamGroups: spec.groups.filter((g) => g.upstreamGroups.includes(group.name)).map((g) => g.name),
+    tasks: group.tasks.map((task) => ({
+      name: task.name,
+      status: 'WAITING',
+      lead: task.lead,
+      cpuCount: task.resource.cpu ?? 1,
+      gpuCount: task.resource.gpu ?? 0,
+      memoryGib: (task.resource.memoryBytes ?? GIB) / GIB,
+      diskGib: (task.resource.storageBytes ?? GIB) / GIB,
+      exitActions: task.exitActions,
+    })),
+  }));
+}
+
+/** Submit-time admission: a task that no node of the pool could ever hold is refused now, not queued forever. */
+function assertFits(ctx: EngineContext, spec: WorkflowSpec, pool: string): void {
+  const nodes = ctx.nodes();
+  for (const task of spec.groups.flatMap((g) => g.tasks)) {
+    const request = {
+      cpu: task.resource.cpu ?? 1,
+      memoryBytes: task.resource.memoryBytes ?? GIB,
+      gpu: task.resource.gpu ?? 0,
+    };
+    if (taskNeverFits(request, nodes)) {
+      throw resourceError(
+        `Task ${task.name} requests cpu=${request.cpu}, memory=${request.memoryBytes / GIB}Gi, gpu=${request.gpu}, ` +
+          `which no node of pool ${pool} can provide.`,
+      );
+    }
+  }
+}
+
+/** A rejected spec still leaves a FAILED_SUBMISSION record, as upstream does, so the user can find it. */
+async function recordFailedSubmission(
+  ctx: EngineContext,
+  request: SubmitRequest,
+  err: OsmoError,
+): Promise<void> {
+  const name = nameFromText(request.text) ?? `failed-${randomUUID().replaceAll('-', '')}`;
+  try {
+    await ctx.store.workflows.createFailedSubmission({
+      workflowName: name,
+      submittedBy: request.user,
+      submitTime: ctx.now(),
+      pool: request.pool,
+      failureMessage: err.message,
+      specText: request.text,
+      priority: request.priority,
+    });
+  } catch (recordErr) {
+    ctx.log.warn({ err: recordErr }, 'could not record the failed submission');
+  }
+}
+
+const NAME_LINE = /^\s+name:\s*["']?([a-zA-Z]([a-zA-Z0-9_-]*[a-zA-Z0-9])?)["']?\s*$/m;
+
+/** The workflow's name when the text shows one plainly; the record of a failure needs nothing more. */
+function nameFromText(text: string): string | null {
+  const workflowAt = text.search(/^workflow:/m);
+  if (workflowAt < 0) return null;
+  const match = NAME_LINE.exec(text.slice(workflowAt));
+  return match?.[1] && match[1].length <= 64 ? match[1] : null;
+}
+
+function workflowNameOf(rendered: string): string {
+  return nameFromText(rendered.startsWith('workflow:') ? rendered : `workflow:\n${rendered}`) ?? '';
+}

@@ -1,0 +1,75 @@
+// `osmo service start`: runs the service in the foreground until SIGINT or SIGTERM.
+import { readFile } from 'node:fs/promises';
+import { Command, Option } from 'commander';
+import { parse as parseYaml } from 'yaml';
+import { defaultDataDir, parseServiceConfig, serviceConfigFromEnv } from '../config/service-config.js';
+
+interface StartFlags {
+  host?: string;
+  port?: string;
+  dataDir?: string;
+  postgresUrl?: string;
+  dev?: boolean;
+  nodesFile?: string;
+  admin?: string[];
+  maxRetryPerTask?: string;
+  logLevel?: string;
+}
+
+export function serviceCommand(): Command {
+  const service = new Command('service').description('Run the OSMO service');
+  service
+    .command('start')
+    .description('Start the service: HTTP API, scheduler and the local process backend')
+    .option('--host <host>', 'address to listen on (default: 127.0.0.1)')
+    .option('--port <port>', 'port to listen on, 0 for any free port (default: 8000)')
+    .option(
+      '--data-dir <dir>',
+      'where the SQLite store, logs, outputs and keys live (default: $OSMO_DATA_DIR or ~/.local/share/osmo)',
+    )
+    .option('--postgres-url <url>', 'use this PostgreSQL database instead of SQLite (or $OSMO_POSTGRES_URL)')
+    .option('--dev', 'dev mode: allow the username-only dev login')
+    .option(
+      '--nodes-file <file>',
+      'YAML or JSON list of declared nodes {name, cpu, memoryBytes, gpu, labels} for the default pool',
+    )
+    .option('--admin <users...>', 'users who get the osmo-admin role')
+    .option('--max-retry-per-task <n>', 'how often a RESCHEDULE exit action may retry a task (default: 0)')
+    .addOption(
+      new Option('--log-level <level>', 'log level').choices([
+        'fatal',
+        'error',
+        'warn',
+        'info',
+        'debug',
+        'silent',
+      ]),
+    )
+    .action(async (flags: StartFlags) => {
+      const env = serviceConfigFromEnv();
+      const config = parseServiceConfig({
+        ...env,
+        dataDir: flags.dataDir ?? defaultDataDir(),
+        ...(flags.host === undefined ? {} : { host: flags.host }),
+        ...(flags.port === undefined ? {} : { port: flags.port }),
+        ...(flags.postgresUrl === undefined ? {} : { postgresUrl: flags.postgresUrl }),
+        ...(flags.dev ? { devMode: true } : {}),
+        ...(flags.admin ? { adminUsers: flags.admin } : {}),
+        ...(flags.maxRetryPerTask === undefined ? {} : { maxRetryPerTask: Number(flags.maxRetryPerTask) }),
+        ...(flags.logLevel === undefined ? {} : { logLevel: flags.logLevel }),
+        ...(flags.nodesFile === undefined
+          ? {}
+          : { nodes: parseYaml(await readFile(flags.nodesFile, 'utf8')) as unknown }),
+      });
+      // Loaded only here, so every other command starts without the service's dependencies.
+      const { startService } = await import('./service.js');
+      const running = await startService(config);
+      process.stdout.write(`osmo service listening on ${running.url}\n`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await running.close();
+    });
+  return service;
+}

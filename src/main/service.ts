@@ -1,0 +1,113 @@
+// Composition root of the service: store, storage, backend, engine and HTTP API, wired from one config.
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../api/app.js';
+import type { ApiDeps } from '../api/deps.js';
+import type { SigningKey } from '../api/auth/jwt.js';
+import { exportSigningKey, generateSigningKey, importSigningKey } from '../api/auth/jwt.js';
+import { createProcessBackend } from '../backends/process/index.js';
+import type { ServiceConfig } from '../config/service-config.js';
+import { DEFAULT_POOL } from '../controller/context.js';
+import type { EngineContext } from '../controller/context.js';
+import { Engine } from '../controller/engine.js';
+import { LogStore } from '../controller/log-store.js';
+import type { NodeCapacity } from '../scheduler/index.js';
+import { openStore } from '../store/index.js';
+import type { Store } from '../store/index.js';
+
+/** Processes share CPUs; a task's CPU request limits how many run at once, not what each may use. */
+const PROCESS_CPU_OVERCOMMIT = 8;
+
+export interface RunningService {
+  readonly url: string;
+  readonly app: FastifyInstance;
+  readonly engine: Engine;
+  readonly store: Store;
+  close(): Promise<void>;
+}
+
+const runtimeEntry = (): string => join(dirname(fileURLToPath(import.meta.url)), 'runtime.js');
+
+async function loadSigningKey(file: string): Promise<SigningKey> {
+  try {
+    return importSigningKey(JSON.parse(await readFile(file, 'utf8')) as { kid: string; pem: string });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    const key = generateSigningKey();
+    await writeFile(file, JSON.stringify(exportSigningKey(key)), { mode: 0o600 });
+    await chmod(file, 0o600);
+    return key;
+  }
+}
+
+export async function startService(config: ServiceConfig): Promise<RunningService> {
+  const log = pino({ level: config.logLevel, base: { service: 'osmo' } });
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  const store = await openStore(
+    config.postgresUrl
+      ? { kind: 'postgres', url: config.postgresUrl }
+      : { kind: 'sqlite', file: join(config.dataDir, 'osmo.db') },
+  );
+  const key = await loadSigningKey(join(config.dataDir, 'service-key.json'));
+  const workRoot = join(config.dataDir, 'work');
+  await mkdir(workRoot, { recursive: true });
+  const backend = createProcessBackend({
+    workRoot,
+    runtimeEntry: runtimeEntry(),
+    ...(config.nodes ? { nodes: config.nodes } : {}),
+  });
+  const inventory = await backend.nodes();
+  const nodes: NodeCapacity[] = inventory.map((n) => ({
+    name: n.name,
+    cpu: config.nodes ? n.cpu : Math.max(n.cpu, cpus().length) * PROCESS_CPU_OVERCOMMIT,
+    memoryBytes: n.memoryBytes,
+    gpu: n.gpu,
+  }));
+  log.info({ pool: DEFAULT_POOL, nodes }, 'pool inventory');
+  const ctx: EngineContext = {
+    store,
+    backend,
+    logs: new LogStore(join(config.dataDir, 'logs')),
+    log,
+    now: () => new Date(),
+    storage: { kind: 'local', root: join(config.dataDir, 'storage') },
+    nodes: () => nodes,
+    maxRetryPerTask: config.maxRetryPerTask,
+  };
+  const engine = new Engine(ctx);
+  await engine.start();
+  const port = config.port;
+  const provisionalBase = config.baseUrl ?? `http://${config.host}:${port}`;
+  const deps: { -readonly [K in keyof ApiDeps]: ApiDeps[K] } = {
+    config,
+    key,
+    store,
+    engine,
+    ctx,
+    baseUrl: provisionalBase.replace(/\/$/, ''),
+  };
+  const app = buildApp(deps, log);
+  const address = await app.listen({ host: config.host, port });
+  const url = config.baseUrl ?? address.replace(/\/$/, '');
+  // A port of 0 is only known after listening: links then use the real one.
+  deps.baseUrl = url;
+  log.info(
+    { url, dataDir: config.dataDir, store: store.dialect, devMode: config.devMode },
+    'osmo service started',
+  );
+  return {
+    url,
+    app,
+    engine,
+    store,
+    close: async () => {
+      await app.close();
+      await engine.stop();
+      await store.close();
+    },
+  };
+}
