@@ -25,7 +25,7 @@ function defaultValues(section: string | undefined): Record<string, TemplateValu
   const inner = parsed['default-values'];
   if (inner === null || inner === undefined) return {};
   if (!isPlainObject(inner))
-    throw usageError('default-values must be a mapping of variable names to values.');
+    throw usageError('Top-level key "default-values" must be a mapping of variable names to values.');
   return inner;
 }
 
