@@ -9,7 +9,7 @@ import { workflowCommand } from './commands/workflow/index.js';
 import { ArgparseError, EarlyExit, Interrupted } from './errors.js';
 import { errorCodeFor, exitCodeFor, EXIT_OK } from './exit-code.js';
 import { renderErrorBlock } from './output/error-block.js';
-import { commandPath, normaliseArgv, usageLine } from './parse/argv.js';
+import { normaliseArgv, usageLine } from './parse/argv.js';
 import { argparseErrorFor, invalidCommandText } from './parse/commander-errors.js';
 import { choiceOption } from './parse/options.js';
 
