@@ -151,7 +151,14 @@ export class AttemptTail {
 
   private emitLog(line: LogLine): void {
     const { ref, emit } = this.options;
-    emit({ kind: 'log', ref, seq: line.seq, time: new Date(line.time), ioType: line.ioType, text: line.text });
+    emit({
+      kind: 'log',
+      ref,
+      seq: line.seq,
+      time: new Date(line.time),
+      ioType: line.ioType,
+      text: line.text,
+    });
   }
 
   private emitReport(record: ReportRecord): void {

@@ -73,7 +73,8 @@ export function createProcessBackend(options: ProcessBackendOptions): ProcessBac
 
   const attemptDir = (ref: AttemptRef): string => {
     for (const segment of [ref.workflowId, ref.taskName]) {
-      if (!SAFE_SEGMENT.test(segment)) throw serverError(`Unsafe name for an attempt directory: "${segment}"`);
+      if (!SAFE_SEGMENT.test(segment))
+        throw serverError(`Unsafe name for an attempt directory: "${segment}"`);
     }
     return join(options.workRoot, 'attempts', ref.workflowId, `${ref.taskName}-${ref.retryId}`);
   };
@@ -89,7 +90,8 @@ export function createProcessBackend(options: ProcessBackendOptions): ProcessBac
   };
 
   const sandboxSupport = (): Promise<SandboxSupport> => {
-    if (options.sandbox === false) return Promise.resolve({ available: false, reason: 'disabled in configuration' });
+    if (options.sandbox === false)
+      return Promise.resolve({ available: false, reason: 'disabled in configuration' });
     sandbox ??= probeSandbox();
     return sandbox;
   };
@@ -147,12 +149,16 @@ export function createProcessBackend(options: ProcessBackendOptions): ProcessBac
       }
       const launchFile: LaunchFile = { launch: attempt, sandboxed: support.available, notices };
       // 'wx': a second launch of the same attempt is a bug of the caller, not something to overwrite.
-      await writeFile(attemptFile(dir, 'launch'), JSON.stringify(launchFile), { flag: 'wx' }).catch((err: unknown) => {
-        if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
-          throw serverError(`Attempt ${attempt.taskName} retry ${attempt.retryId} of ${attempt.workflowId} was already launched`);
-        }
-        throw err;
-      });
+      await writeFile(attemptFile(dir, 'launch'), JSON.stringify(launchFile), { flag: 'wx' }).catch(
+        (err: unknown) => {
+          if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
+            throw serverError(
+              `Attempt ${attempt.taskName} retry ${attempt.retryId} of ${attempt.workflowId} was already launched`,
+            );
+          }
+          throw err;
+        },
+      );
       const output = await open(join(dir, 'runtime.log'), 'a');
       try {
         const child = spawn(process.execPath, [options.runtimeEntry, dir], {

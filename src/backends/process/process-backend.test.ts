@@ -1,0 +1,125 @@
+import { test, describe, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { backendContract, collectAttempt, makeAttempt, processesWith, textsOf } from '../contract.js';
+import { createProcessBackend, parseNvidiaSmi, type ProcessBackendOptions } from './index.js';
+import { readRuntimePid } from './runtime-liveness.js';
+
+const runtimeEntry = fileURLToPath(new URL('../../main/runtime.js', import.meta.url));
+const workRoot = await mkdtemp(join(tmpdir(), 'osmo-process-backend-'));
+after(() => rm(workRoot, { recursive: true, force: true }));
+
+const make = (extra: Partial<ProcessBackendOptions> = {}) =>
+  createProcessBackend({ workRoot, runtimeEntry, stopGraceMs: 2_000, pollIntervalMs: 100, ...extra });
+
+backendContract('process (sandbox when available)', async () => make());
+backendContract('process (no sandbox)', async () => make({ sandbox: false }));
+
+void describe('process backend', () => {
+  const storage = join(workRoot, 'storage');
+
+  void test('recovery re-attaches to an attempt that outlived the discarded backend', async () => {
+    const first = make();
+    const launch = makeAttempt(storage, { command: ['sh', '-c', 'echo started; sleep 1; echo finished'] });
+    const { running, dispose } = collectAttempt(first, launch);
+    await first.launch(launch);
+    await running;
+    dispose();
+    await first.close(); // the service died: nothing of the first backend remains in use
+    const second = make();
+    const { outcome } = collectAttempt(second, launch);
+    await second.recover([launch]);
+    const { final, logs } = await outcome;
+    await second.close();
+    assert.equal(final.status, 'COMPLETED');
+    assert.deepEqual(textsOf(logs, 'STDOUT'), ['started', 'finished']);
+    assert.equal(logs[0]?.seq, 0);
+  });
+
+  void test('recovery reports FAILED_BACKEND_ERROR 3001 when the runtime was killed too', async () => {
+    const marker = `600.${process.pid}`;
+    const first = make({ sandbox: false });
+    const launch = makeAttempt(storage, { command: ['sh', '-c', `echo started; sleep ${marker}`] });
+    const { running, dispose } = collectAttempt(first, launch);
+    await first.launch(launch);
+    await running;
+    dispose();
+    await first.close();
+    const pid = await readRuntimePid(first.attemptDir(launch));
+    assert.ok(pid !== null);
+    process.kill(pid, 'SIGKILL');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    for (const orphan of await processesWith(marker)) process.kill(orphan, 'SIGKILL');
+    const second = make({ sandbox: false });
+    const { outcome } = collectAttempt(second, launch);
+    await second.recover([launch]);
+    const { final, logs } = await outcome;
+    await second.close();
+    assert.equal(final.status, 'FAILED_BACKEND_ERROR');
+    assert.equal(final.exitCode, 3001);
+    assert.match(final.message ?? '', /runtime/);
+    assert.deepEqual(textsOf(logs, 'STDOUT'), ['started']);
+  });
+
+  void test('GPU indices become CUDA_VISIBLE_DEVICES / NVIDIA_VISIBLE_DEVICES, empty without GPUs', async () => {
+    const backend = make();
+    const print = ['sh', '-c', 'echo "cuda=$CUDA_VISIBLE_DEVICES nvidia=$NVIDIA_VISIBLE_DEVICES"'];
+    const withGpus = makeAttempt(storage, { command: print, gpuIndices: [0, 2] });
+    const without = makeAttempt(storage, { command: print });
+    const a = collectAttempt(backend, withGpus);
+    const b = collectAttempt(backend, without);
+    await backend.launch(withGpus);
+    await backend.launch(without);
+    assert.deepEqual(textsOf((await a.outcome).logs, 'STDOUT'), ['cuda=0,2 nvidia=0,2']);
+    assert.deepEqual(textsOf((await b.outcome).logs, 'STDOUT'), ['cuda= nvidia=']);
+    await backend.close();
+  });
+
+  void test('the image is recorded and an [osmo] line says the task runs on the host', async () => {
+    const backend = make();
+    const launch = makeAttempt(storage, { image: 'nvcr.io/x/y:1' });
+    const { outcome } = collectAttempt(backend, launch);
+    await backend.launch(launch);
+    const { logs } = await outcome;
+    await backend.close();
+    assert.ok(textsOf(logs, 'OSMO_CTRL').some((t) => t.includes('not in the image nvcr.io/x/y:1')));
+    await assert.rejects(backend.launch(launch), /already launched/);
+  });
+
+  void test('sandboxed attempts see /osmo paths; unsandboxed ones see host paths', async () => {
+    const sandboxed = make();
+    const plain = make({ sandbox: false });
+    const launch = makeAttempt(storage);
+    const expected = (await sandboxed.isSandboxAvailable())
+      ? '/osmo/data/output'
+      : join(sandboxed.attemptDir(launch), 'root/osmo/data/output');
+    assert.equal((await sandboxed.taskPaths(launch)).output, expected);
+    assert.equal(
+      (await plain.taskPaths(launch)).input(1),
+      join(plain.attemptDir(launch), 'root/osmo/data/input/1'),
+    );
+    assert.throws(() => plain.attemptDir({ ...launch, taskName: '../x' }), /Unsafe name/);
+  });
+
+  void test('nodes() describes this host; declared nodes win', async () => {
+    const [node] = await make({ labels: { zone: 'a' } }).nodes();
+    assert.ok(node !== undefined && node.cpu > 0 && node.memoryBytes > 0 && node.storageBytes > 0);
+    assert.deepEqual(node.labels, { zone: 'a' });
+    const declared = { name: 'n1', cpu: 4, memoryBytes: 1, storageBytes: 1, gpu: 8, labels: {} };
+    assert.deepEqual(await make({ nodes: [declared] }).nodes(), [declared]);
+  });
+
+  void test('nvidia-smi output is parsed into GPUs', () => {
+    assert.deepEqual(
+      parseNvidiaSmi('0, NVIDIA H100 80GB HBM3, 81559\n1, NVIDIA H100 80GB HBM3, 81559 MiB\n\n'),
+      [
+        { index: 0, name: 'NVIDIA H100 80GB HBM3', memoryMiB: 81559 },
+        { index: 1, name: 'NVIDIA H100 80GB HBM3', memoryMiB: 81559 },
+      ],
+    );
+    assert.deepEqual(parseNvidiaSmi('No devices were found'), []);
+  });
+});
