@@ -104,6 +104,31 @@ void describe('process backend', () => {
     assert.throws(() => plain.attemptDir({ ...launch, taskName: '../x' }), /Unsafe name/);
   });
 
+  void test('a failed download ends FAILED 2010 before the command; a failed upload ends FAILED 2012', async () => {
+    const backend = make();
+    const download = makeAttempt(storage, {
+      command: ['sh', '-c', 'echo should-not-run'],
+      inputs: [{ kind: 'url', url: 's3://bucket/data', regex: null }],
+    });
+    const uploadBase = makeAttempt(storage, { outputs: [{ url: 's3://bucket/results', regex: null }] });
+    const upload = {
+      ...uploadBase,
+      command: ['sh', '-c', 'echo out > "$0/o.txt"', (await backend.taskPaths(uploadBase)).output],
+    };
+    const d = collectAttempt(backend, download);
+    const u = collectAttempt(backend, upload);
+    await backend.launch(download);
+    await backend.launch(upload);
+    const failedDownload = await d.outcome;
+    assert.equal(failedDownload.final.status, 'FAILED');
+    assert.equal(failedDownload.final.exitCode, 2010);
+    assert.deepEqual(textsOf(failedDownload.logs, 'STDOUT'), []);
+    const failedUpload = await u.outcome;
+    assert.equal(failedUpload.final.exitCode, 2012, JSON.stringify(failedUpload.logs));
+    assert.ok(textsOf(failedUpload.logs, 'UPLOAD').some((t) => t.includes('s3')));
+    await backend.close();
+  });
+
   void test('nodes() describes this host; declared nodes win', async () => {
     const [node] = await make({ labels: { zone: 'a' } }).nodes();
     assert.ok(node !== undefined && node.cpu > 0 && node.memoryBytes > 0 && node.storageBytes > 0);
