@@ -1,6 +1,6 @@
 // End to end: the real service process, the real osmo executable, real task processes.
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { ServiceProcess } from './harness.js';
@@ -146,7 +146,8 @@ describe('failures', () => {
   });
 
   test('restart runs only the failed part again, reading the old run outputs', async () => {
-    const marker = join(specs, 'allow-second');
+    // Tasks get a private /tmp (as in a container), so the switch lives in the repository's build folder.
+    const marker = join(REPO_ROOT, 'dist', `allow-second-${process.pid}`);
     const file = await spec(
       'restart',
       `workflow:
@@ -166,6 +167,7 @@ describe('failures', () => {
     const id = idOf(first.stdout);
     await until(alice, id, 'FAILED');
     await writeFile(marker, 'go');
+    after(() => rm(marker, { force: true }));
     const r = await osmo(alice, ['workflow', 'restart', id]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     const restarted = idOf(r.stdout);

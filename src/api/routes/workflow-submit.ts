@@ -13,6 +13,9 @@ import { visibleWorkflow } from './visible-workflow.js';
 /** Specs larger than this are refused before any parsing (the service never buffers unbounded input). */
 export const MAX_SPEC_BYTES = 1024 * 1024;
 
+const MAX_SET_CHARS = 65536;
+const SET_TOO_LONG = `A --set value may be at most ${MAX_SET_CHARS} characters.`;
+
 const SubmitQuery = z.object({
   workflow_id: z.string().optional(),
   app_uuid: z.string().optional(),
@@ -34,8 +37,8 @@ const TemplateSpec = z
       .string()
       .max(MAX_SPEC_BYTES, `The workflow spec is larger than ${MAX_SPEC_BYTES} bytes.`)
       .nullish(),
-    set_variables: z.array(z.string().max(65536)).nullish(),
-    set_string_variables: z.array(z.string().max(65536)).nullish(),
+    set_variables: z.array(z.string().max(MAX_SET_CHARS, SET_TOO_LONG)).nullish(),
+    set_string_variables: z.array(z.string().max(MAX_SET_CHARS, SET_TOO_LONG)).nullish(),
     uploaded_templated_spec: z.string().max(MAX_SPEC_BYTES).nullish(),
   })
   .nullish();
