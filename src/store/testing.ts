@@ -48,7 +48,7 @@ async function makeSqliteTestStore(): Promise<TestStore> {
 
 async function makePostgresTestStore(adminUrl: string): Promise<TestStore> {
   const name = `osmo_test_${randomBytes(6).toString('hex')}`;
-  await adminQuery(adminUrl, `CREATE DATABASE ${name}`);
+  await createDatabase(adminUrl, name);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const config: StoreConfig = { kind: 'postgres', url: url.toString() };
@@ -62,6 +62,23 @@ async function makePostgresTestStore(adminUrl: string): Promise<TestStore> {
       await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },
   };
+}
+
+// Parallel CREATE DATABASE calls copy template1 and fail while another copy holds it (55006).
+const CREATE_DATABASE_ATTEMPTS = 20;
+
+async function createDatabase(adminUrl: string, name: string): Promise<void> {
+  for (let tries = 1; ; tries++) {
+    try {
+      await adminQuery(adminUrl, `CREATE DATABASE ${name}`);
+      return;
+    } catch (err) {
+      const { code, message } = (err ?? {}) as { code?: unknown; message?: unknown };
+      const busy = code === '55006' || String(message).includes('is being accessed by other users');
+      if (!busy || tries >= CREATE_DATABASE_ATTEMPTS) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 200));
+    }
+  }
 }
 
 async function adminQuery(url: string, text: string): Promise<void> {
