@@ -20,9 +20,7 @@ const percentile = (sorted: readonly number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
 const dataDir = await mkdtemp(join(tmpdir(), 'osmo-bench-'));
-const service = await startService(
-  parseServiceConfig({ dataDir, port: 0, devMode: true, logLevel: 'warn' }),
-);
+const service = await startService(parseServiceConfig({ dataDir, port: 0, devMode: true, logLevel: 'warn' }));
 try {
   const login = (await (
     await fetch(`${service.url}/api/auth/dev/login`, {
@@ -64,7 +62,10 @@ try {
       ).json()) as { workflows: Entry[] };
       entries.push(...page.workflows);
     }
-    if (entries.length >= total && entries.every((e) => e.status === 'COMPLETED' || e.status.startsWith('FAILED'))) {
+    if (
+      entries.length >= total &&
+      entries.every((e) => e.status === 'COMPLETED' || e.status.startsWith('FAILED'))
+    ) {
       break;
     }
     await new Promise((r) => setTimeout(r, 500));

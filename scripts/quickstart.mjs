@@ -37,9 +37,10 @@ const url = await new Promise((resolveUrl, reject) => {
 });
 console.log(`osmo service running at ${url} (data in ${dataDir})\n`);
 
-let exitCode = 1;
+let exitCode;
 try {
-  if (osmo(['login', url, '--method', 'dev', '--username', 'quickstart']).status !== 0) throw new Error('login failed');
+  if (osmo(['login', url, '--method', 'dev', '--username', 'quickstart']).status !== 0)
+    throw new Error('login failed');
   console.log();
   const submitted = osmo(['workflow', 'submit', join(root, 'examples', 'quickstart.yaml'), '--watch'], true);
   exitCode = submitted.status ?? 1;
@@ -52,4 +53,4 @@ try {
 } finally {
   service.kill('SIGTERM');
 }
-process.exitCode = exitCode;
+process.exitCode = exitCode ?? 1;
