@@ -18,10 +18,12 @@ export async function advanceWorkflow(ctx: EngineContext, workflow: Workflow): P
   const groups = await ctx.store.groups.listByWorkflow(workflow.workflowUuid);
   const byName = new Map(groups.map((g) => [g.name, g]));
   const now = ctx.now();
+  let changed = false;
   for (const group of groups) {
     if (group.status === 'WAITING') {
       const upstream = (groupSpecOf(workflow, group.name)?.upstreamGroups ?? []).map((n) => byName.get(n));
       if (upstream.some((g) => g !== undefined && isFailed(g.status))) {
+        changed = true;
         await finishGroupTasks(
           ctx,
           workflow,
@@ -32,6 +34,7 @@ export async function advanceWorkflow(ctx: EngineContext, workflow: Workflow): P
         );
         await setGroupStatus(ctx, group, 'FAILED_UPSTREAM', now, PLATFORM_MESSAGES.UPSTREAM_FAILED);
       } else if (upstream.every((g) => g !== undefined && g.status === 'COMPLETED')) {
+        changed = true;
         await enqueueGroup(ctx, workflow, group);
       }
       continue;
@@ -39,6 +42,7 @@ export async function advanceWorkflow(ctx: EngineContext, workflow: Workflow): P
     const queueLimit = workflow.queueTimeoutSeconds;
     if (group.status === 'SCHEDULING' && queueLimit && group.schedulingStartTime) {
       if (now.getTime() - group.schedulingStartTime.getTime() >= queueLimit * 1000) {
+        changed = true;
         const message = `Task stayed in queue longer than the set limit of ${durationText(queueLimit)}.`;
         await timeoutGroup(ctx, workflow, group, 'FAILED_QUEUE_TIMEOUT', message);
       }
@@ -46,12 +50,14 @@ export async function advanceWorkflow(ctx: EngineContext, workflow: Workflow): P
     const execLimit = workflow.execTimeoutSeconds;
     if (group.status === 'RUNNING' && execLimit && group.startTime) {
       if (now.getTime() - group.startTime.getTime() >= execLimit * 1000) {
+        changed = true;
         const message = `Task ran longer than the set limit of ${durationText(execLimit)}.`;
         await timeoutGroup(ctx, workflow, group, 'FAILED_EXEC_TIMEOUT', message);
       }
     }
   }
-  await refreshWorkflow(ctx, workflow);
+  // Status reports refresh the workflow themselves; a quiet beat costs one query per workflow.
+  if (changed || groups.length === 0) await refreshWorkflow(ctx, workflow);
 }
 
 /** WAITING → PROCESSING → SCHEDULING: the group now waits only for capacity; its queue clock starts. */
