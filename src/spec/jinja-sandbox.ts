@@ -162,7 +162,8 @@ function strictInterpreter(env: Environment, deadline: number): Interpreter {
   const lenient = new WeakSet<AstNode>();
   let steps = 0;
   self['evaluate'] = (node, scope) => {
-    if (++steps % 1024 === 0 && Date.now() > deadline) {
+    // Loops are checked on every entry: an empty inner loop body never reaches evaluate().
+    if ((++steps % 1024 === 0 || node.type === 'For') && Date.now() > deadline) {
       throw new JinjaFailure(
         'TimeoutError',
         `Process exceeded time limit of ${JINJA_LIMITS.maxSeconds} seconds`,
