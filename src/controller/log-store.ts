@@ -46,20 +46,6 @@ export class LogStore {
     return next;
   }
 
-  /** Appends a line to the workflow file only (service notices such as the failure summary). */
-  appendWorkflowLine(workflowId: string, line: string): Promise<void> {
-    const previous = this.tails.get(workflowId) ?? Promise.resolve();
-    const next = previous.then(async () => {
-      await mkdir(this.dir(workflowId), { recursive: true });
-      await appendFile(join(this.dir(workflowId), WORKFLOW_LOG_FILE), line);
-    });
-    this.tails.set(
-      workflowId,
-      next.catch(() => undefined),
-    );
-    return next;
-  }
-
   /** How many lines an attempt already has: a recovering backend replays from the start, these are skipped. */
   async attemptLineCount(workflowId: string, task: string, retryId: number): Promise<number> {
     try {
@@ -69,10 +55,6 @@ export class LogStore {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
       throw err;
     }
-  }
-
-  async flush(workflowId: string): Promise<void> {
-    await this.tails.get(workflowId);
   }
 
   /** Streams a log: the last N lines (or all), then follows new lines while the source is live. */

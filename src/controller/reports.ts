@@ -149,8 +149,4 @@ export class LogWriter {
     if (line === null) return;
     await this.ctx.logs.append(record.ref.workflowId, record.ref.taskName, record.ref.retryId, [`${line}\n`]);
   }
-
-  forget(key: string): void {
-    this.nextSeq.delete(key);
-  }
 }

@@ -15,7 +15,12 @@ export const flag = z.preprocess((v) => {
   return v;
 }, z.boolean());
 
-export const optionalInt = z.coerce.number().int().optional();
+/** An ISO-8601 date-time filter such as `submitted_after`. */
+export const isoDate = z
+  .string()
+  .transform((s) => new Date(s))
+  .refine((d) => !Number.isNaN(d.getTime()), 'must be an ISO date-time')
+  .optional();
 
 /** Naive ISO-8601 without an offset, as upstream serialises TIMESTAMP columns (service-api.md §2.4). */
 export const wireTime = (d: Date | null): string | null => (d === null ? null : d.toISOString().slice(0, -1));

@@ -4,17 +4,11 @@ import { PRIORITIES, TASK_STATUSES, userError } from '../../core/index.js';
 import { LIST_ORDERS } from '../../store/index.js';
 import type { TaskListFilters } from '../../store/index.js';
 import { taskListEntry } from '../contract/workflow-json.js';
-import { flag, repeated } from '../contract/query-values.js';
+import { flag, isoDate, repeated } from '../contract/query-values.js';
 import type { ApiDeps } from '../deps.js';
 import type { RouteList } from '../route-table.js';
 import { defineRoute } from '../route-table.js';
 import { listableUsers, pagingChecks } from './workflow-read.js';
-
-const isoDate = z
-  .string()
-  .transform((s) => new Date(s))
-  .refine((d) => !Number.isNaN(d.getTime()), 'must be an ISO date-time')
-  .optional();
 
 const TaskQuery = z.object({
   workflow_id: z.string().optional(),

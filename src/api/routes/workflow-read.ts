@@ -5,19 +5,13 @@ import { PRIORITIES, WORKFLOW_STATUSES, databaseError, userError } from '../../c
 import { isAdmin } from '../auth/caller.js';
 import type { Caller } from '../auth/caller.js';
 import { workflowListEntry, workflowQueryResponse } from '../contract/workflow-json.js';
-import { flag, repeated, wireTime } from '../contract/query-values.js';
+import { flag, isoDate, repeated, wireTime } from '../contract/query-values.js';
 import type { ApiDeps } from '../deps.js';
 import type { RouteList } from '../route-table.js';
 import { defineRoute } from '../route-table.js';
 import { visibleWorkflow } from './visible-workflow.js';
 
 export const MAX_LIST_LIMIT = 1000;
-
-const isoDate = z
-  .string()
-  .transform((s) => new Date(s))
-  .refine((d) => !Number.isNaN(d.getTime()), 'must be an ISO date-time')
-  .optional();
 
 const ListQuery = z.object({
   users: repeated,
