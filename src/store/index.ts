@@ -42,6 +42,17 @@ export type {
   NewFailedSubmission,
 } from './types.js';
 export type { Database } from './schema.js';
+export { APP_VERSION_STATUSES } from './app-repository.js';
+export type {
+  App,
+  AppSummary,
+  AppVersion,
+  AppVersionStatus,
+  AppVersionWithSpec,
+  AppListFilters,
+  AppRepository,
+  NewApp,
+} from './app-repository.js';
 export { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT } from './workflow-queries.js';
 export { parseLabelSelectors } from './label-selector.js';
 export type { LabelSelector } from './label-selector.js';

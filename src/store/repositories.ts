@@ -1,6 +1,7 @@
 // The repository interfaces of the store: one per aggregate, and the Store that bundles them.
 import type { Kysely } from 'kysely';
 import type { GroupStatus, Priority, TaskStatus, WorkflowStatus } from '../core/index.js';
+import type { AppRepository } from './app-repository.js';
 import type { Database } from './schema.js';
 import type {
   AccessToken,
@@ -243,4 +244,5 @@ export interface Store {
   readonly tasks: TaskRepository;
   readonly events: EventRepository;
   readonly tags: TagRepository;
+  readonly apps: AppRepository;
 }

@@ -42,6 +42,15 @@ export interface AppsTable {
   description: string;
 }
 
+export interface AppVersionsTable {
+  app_uuid: string;
+  version: number;
+  created_by: string;
+  created_date: Timestamp;
+  status: string;
+  spec_text: string | null;
+}
+
 export interface WorkflowsTable {
   workflow_uuid: string;
   workflow_name: string;
@@ -141,6 +150,7 @@ export interface Database {
   user_roles: UserRolesTable;
   access_token: AccessTokenTable;
   apps: AppsTable;
+  app_versions: AppVersionsTable;
   workflows: WorkflowsTable;
   workflow_tags: WorkflowTagsTable;
   groups: GroupsTable;

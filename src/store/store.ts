@@ -7,6 +7,7 @@ import { createGroupRepository } from './groups.js';
 import { migrateToLatest } from './migrations/index.js';
 import type { Store, StoreConfig } from './repositories.js';
 import type { Database } from './schema.js';
+import { createAppRepository } from './apps.js';
 import { createTagRepository } from './tags.js';
 import { createTaskRepository } from './tasks.js';
 import { createTokenRepository } from './tokens.js';
@@ -58,6 +59,7 @@ function buildStore(db: Kysely<Database>, dialect: StoreDialect, close: () => Pr
     tasks: createTaskRepository(ctx),
     events: createEventRepository(ctx),
     tags: createTagRepository(ctx),
+    apps: createAppRepository(ctx),
   };
   return store;
 }

@@ -4,11 +4,15 @@ import type { Kysely, Migration } from 'kysely';
 import { databaseError } from '../../core/index.js';
 import type { StoreDialect } from '../dialect/index.js';
 import { initialSchema } from './001-initial-schema.js';
+import { appVersionsSchema } from './005-apps.js';
 
 type MigrationStep = (db: Kysely<unknown>, dialect: StoreDialect) => Promise<void>;
 
 // Names sort in application order; never rename or edit one that has shipped.
-const STEPS: ReadonlyArray<readonly [string, MigrationStep]> = [['001-initial-schema', initialSchema]];
+const STEPS: ReadonlyArray<readonly [string, MigrationStep]> = [
+  ['001-initial-schema', initialSchema],
+  ['005-apps', appVersionsSchema],
+];
 
 export async function migrateToLatest(db: Kysely<unknown>, dialect: StoreDialect): Promise<void> {
   const migrations: Record<string, Migration> = {};
