@@ -58,3 +58,6 @@ export { parseLabelSelectors } from './label-selector.js';
 export type { LabelSelector } from './label-selector.js';
 export { withTestStores, makeTestStore, testPostgresUrl, newTestWorkflow } from './testing.js';
 export type { TestStore } from './testing.js';
+export { CREDENTIAL_TYPES } from './credentials.js';
+export type { CredentialType, StoredCredential, CredentialRepository } from './credentials.js';
+export type { AccountRepository, UserSearch } from './accounts.js';

@@ -2,6 +2,8 @@
 import type { Kysely } from 'kysely';
 import type { GroupStatus, Priority, TaskStatus, WorkflowStatus } from '../core/index.js';
 import type { AppRepository } from './app-repository.js';
+import type { AccountRepository } from './accounts.js';
+import type { CredentialRepository } from './credentials.js';
 import type { Database } from './schema.js';
 import type {
   AccessToken,
@@ -244,5 +246,7 @@ export interface Store {
   readonly tasks: TaskRepository;
   readonly events: EventRepository;
   readonly tags: TagRepository;
+  readonly accounts: AccountRepository;
+  readonly credentials: CredentialRepository;
   readonly apps: AppRepository;
 }

@@ -145,6 +145,36 @@ export interface WorkflowEventsTable {
   text: string;
 }
 
+export interface UserPasswordsTable {
+  user_id: string;
+  password_hash: string;
+  updated_at: Timestamp;
+}
+
+export interface AccessTokenRolesTable {
+  user_name: string;
+  token_name: string;
+  role_name: string;
+  assigned_by: string;
+  assigned_at: Timestamp;
+}
+
+export interface UeksTable {
+  user_id: string;
+  wrapped_key: string;
+  created_at: Timestamp;
+}
+
+export interface CredentialTable {
+  user_name: string;
+  cred_name: string;
+  cred_type: string;
+  profile: string | null;
+  /** JSON object of key -> encrypted value. */
+  payload: string;
+  created_at: Timestamp;
+}
+
 export interface Database {
   users: UsersTable;
   user_roles: UserRolesTable;
@@ -156,4 +186,8 @@ export interface Database {
   groups: GroupsTable;
   tasks: TasksTable;
   workflow_events: WorkflowEventsTable;
+  user_passwords: UserPasswordsTable;
+  access_token_roles: AccessTokenRolesTable;
+  ueks: UeksTable;
+  credential: CredentialTable;
 }

@@ -9,6 +9,8 @@ import type { Store, StoreConfig } from './repositories.js';
 import type { Database } from './schema.js';
 import { createAppRepository } from './apps.js';
 import { createTagRepository } from './tags.js';
+import { createAccountRepository } from './accounts.js';
+import { createCredentialRepository } from './credentials.js';
 import { createTaskRepository } from './tasks.js';
 import { createTokenRepository } from './tokens.js';
 import { createUserRepository } from './users.js';
@@ -59,6 +61,8 @@ function buildStore(db: Kysely<Database>, dialect: StoreDialect, close: () => Pr
     tasks: createTaskRepository(ctx),
     events: createEventRepository(ctx),
     tags: createTagRepository(ctx),
+    accounts: createAccountRepository(ctx),
+    credentials: createCredentialRepository(ctx),
     apps: createAppRepository(ctx),
   };
   return store;

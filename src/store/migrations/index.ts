@@ -4,6 +4,7 @@ import type { Kysely, Migration } from 'kysely';
 import { databaseError } from '../../core/index.js';
 import type { StoreDialect } from '../dialect/index.js';
 import { initialSchema } from './001-initial-schema.js';
+import { identitySchema } from './002-identity.js';
 import { appVersionsSchema } from './005-apps.js';
 
 type MigrationStep = (db: Kysely<unknown>, dialect: StoreDialect) => Promise<void>;
@@ -11,6 +12,7 @@ type MigrationStep = (db: Kysely<unknown>, dialect: StoreDialect) => Promise<voi
 // Names sort in application order; never rename or edit one that has shipped.
 const STEPS: ReadonlyArray<readonly [string, MigrationStep]> = [
   ['001-initial-schema', initialSchema],
+  ['002-identity', identitySchema],
   ['005-apps', appVersionsSchema],
 ];
 
