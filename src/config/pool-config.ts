@@ -1,0 +1,145 @@
+// The scheduling configuration (service-api.md §9.3, §9.5, §9.7): backends, pools, platforms, validation rules.
+import { z } from 'zod';
+
+const NAME = /^[a-zA-Z]([a-zA-Z0-9_.-]*[a-zA-Z0-9])?$/;
+const RULE_OPERATORS = ['GT', 'GE', 'LT', 'LE', 'EQ'] as const;
+
+export const ResourceRuleSchema = z.object({
+  operator: z.enum(RULE_OPERATORS),
+  left_operand: z.coerce.string(),
+  right_operand: z.coerce.string(),
+  assert_message: z.string(),
+});
+
+export const PlatformSchema = z.object({
+  description: z.string().default(''),
+  host_network_allowed: z.boolean().default(false),
+  privileged_allowed: z.boolean().default(false),
+  allowed_mounts: z.array(z.string()).default([]),
+  default_mounts: z.array(z.string()).default([]),
+  default_variables: z.record(z.string(), z.unknown()).default({}),
+  resource_validations: z.array(z.string()).default([]),
+  override_pod_template: z.array(z.string()).default([]),
+  /** The node selector: a node is of this platform when it carries every label (execution.md §23.2). */
+  labels: z.record(z.string(), z.coerce.string()).default({}),
+});
+export type Platform = z.infer<typeof PlatformSchema>;
+
+export const GpuQuotaSchema = z.object({
+  guarantee: z.number().int().min(-1).default(-1),
+  maximum: z.number().int().min(-1).default(-1),
+  weight: z.number().nonnegative().default(1),
+});
+
+export const PoolSchema = z.object({
+  name: z.string().default(''),
+  description: z.string().default(''),
+  backend: z.string().min(1),
+  download_type: z.string().nullable().default(null),
+  enable_maintenance: z.boolean().default(false),
+  default_platform: z.string().nullable().default(null),
+  default_exec_timeout: z.string().default(''),
+  default_queue_timeout: z.string().default(''),
+  max_exec_timeout: z.string().default(''),
+  max_queue_timeout: z.string().default(''),
+  default_exit_actions: z.record(z.string(), z.string()).default({}),
+  resources: z.object({ gpu: GpuQuotaSchema.nullable().default(null) }).default({ gpu: null }),
+  topology_keys: z.array(z.object({ key: z.string(), label: z.string() })).default([]),
+  common_default_variables: z.record(z.string(), z.unknown()).default({}),
+  common_resource_validations: z.array(z.string()).default([]),
+  common_pod_template: z.array(z.string()).default([]),
+  common_group_templates: z.array(z.string()).default([]),
+  /** Our addition: overrides the workflow config's `max_retry_per_task` for this pool. */
+  max_retry_per_task: z.number().int().nonnegative().nullable().default(null),
+  platforms: z.record(z.string(), PlatformSchema).default({}),
+});
+export type Pool = z.infer<typeof PoolSchema>;
+
+export const DeclaredNodeSchema = z.object({
+  name: z.string().min(1),
+  cpu: z.number().positive(),
+  memoryBytes: z.number().positive(),
+  storageBytes: z.number().nonnegative().default(0),
+  gpu: z.number().int().nonnegative().default(0),
+  labels: z.record(z.string(), z.coerce.string()).default({}),
+});
+
+export const BackendSchema = z.object({
+  name: z.string().regex(NAME),
+  description: z.string().default(''),
+  dashboard_url: z.string().default(''),
+  grafana_url: z.string().default(''),
+  router_address: z.string().default(''),
+  /** Declared nodes of this backend; absent: what the backend itself detects. */
+  nodes: z.array(DeclaredNodeSchema).nullable().default(null),
+});
+export type BackendConfig = z.infer<typeof BackendSchema>;
+
+export const WorkflowSettingsSchema = z.object({
+  max_retry_per_task: z.number().int().nonnegative().default(0),
+});
+
+export const ConfigDocumentSchema = z.object({
+  backends: z.array(BackendSchema).default([]),
+  pools: z.record(z.string(), PoolSchema).default({}),
+  resource_validations: z.record(z.string(), z.array(ResourceRuleSchema)).default({}),
+  workflow: WorkflowSettingsSchema.default({ max_retry_per_task: 0 }),
+});
+export type ConfigDocument = z.infer<typeof ConfigDocumentSchema>;
+
+/** Parses a configuration document; every error names the field; names follow upstream's pattern. */
+export function parseConfigDocument(raw: unknown): ConfigDocument {
+  const result = ConfigDocumentSchema.safeParse(raw ?? {});
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new Error(`Invalid configuration: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}`);
+  }
+  const doc = result.data;
+  for (const [name, pool] of Object.entries(doc.pools)) {
+    if (!NAME.test(name)) throw new Error(`Invalid configuration: pool name ${name} is not valid!`);
+    for (const platform of Object.keys(pool.platforms)) {
+      if (!NAME.test(platform))
+        throw new Error(`Invalid configuration: platform name ${platform} is not valid!`);
+    }
+    if (pool.default_platform !== null && !(pool.default_platform in pool.platforms)) {
+      throw new Error(
+        `Invalid configuration: default platform ${pool.default_platform} is not a platform of pool ${name}`,
+      );
+    }
+    pool.name = name;
+  }
+  return doc;
+}
+
+/** What a fresh service runs with: one `default` pool on the `default` backend, stock validation rules. */
+export function defaultConfigDocument(): ConfigDocument {
+  return parseConfigDocument({
+    backends: [{ name: 'default', description: 'Default backend' }],
+    pools: {
+      default: {
+        description: 'Default pool',
+        backend: 'default',
+        default_platform: 'default',
+        common_resource_validations: ['default_cpu', 'default_memory', 'default_storage', 'default_gpu'],
+        platforms: { default: {} },
+      },
+    },
+  });
+}
+
+export const CONFIG_TYPES = [
+  'BACKEND',
+  'BACKEND_TEST',
+  'DATASET',
+  'GROUP_TEMPLATE',
+  'POD_TEMPLATE',
+  'POOL',
+  'RESOURCE_VALIDATION',
+  'ROLE',
+  'SERVICE',
+  'WORKFLOW',
+] as const;
+export type ConfigType = (typeof CONFIG_TYPES)[number];
+/** The types this service interprets and keeps history for. */
+export const MANAGED_CONFIG_TYPES = ['BACKEND', 'POOL', 'RESOURCE_VALIDATION', 'WORKFLOW'] as const;
+export type ManagedConfigType = (typeof MANAGED_CONFIG_TYPES)[number];
