@@ -27,7 +27,37 @@ export interface OutputTarget {
 }
 
 /** Object storage as the runtime sees it: a serialisable description it can open itself. */
-export type StorageLocation = { readonly kind: 'local'; readonly root: string };
+export type StorageLocation =
+  | { readonly kind: 'local'; readonly root: string }
+  | {
+      readonly kind: 's3';
+      readonly bucket: string;
+      /** Keys of the deployment live under this prefix of the bucket. */
+      readonly rootPrefix: string;
+      readonly region: string;
+      readonly endpointUrl: string | null;
+      readonly pathStyle: boolean;
+      /** Null: the runtime's ambient credential chain (environment variables). */
+      readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string } | null;
+    };
+
+/** A DATA credential handed to the runtime for `url:`/checkpoint URIs of one profile (e.g. `s3://bucket`). */
+export interface LaunchDataCredential {
+  readonly profile: string;
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly region: string;
+  readonly endpointUrl: string | null;
+  readonly addressingStyle: 'virtual' | 'path' | 'auto';
+}
+
+/** A checkpoint pushed while the command runs (workflow-spec.md §7.9); `path` is as the task sees it. */
+export interface CheckpointTarget {
+  readonly path: string;
+  readonly url: string;
+  readonly frequencySeconds: number;
+  readonly regex: string | null;
+}
 
 /** Everything a backend needs to run one attempt; tokens are already substituted. */
 export interface AttemptLaunch extends AttemptRef {
@@ -35,17 +65,38 @@ export interface AttemptLaunch extends AttemptRef {
   readonly command: readonly string[];
   readonly args: readonly string[];
   readonly environment: Readonly<Record<string, string>>;
-  readonly files: readonly { readonly path: string; readonly contents: string; readonly base64: boolean }[];
+  /** `mode` defaults to 0644; credential files are 0600. */
+  readonly files: readonly {
+    readonly path: string;
+    readonly contents: string;
+    readonly base64: boolean;
+    readonly mode?: number;
+  }[];
   readonly inputs: readonly InputSource[];
   readonly outputs: readonly OutputTarget[];
   /** The storage of this deployment, and the prefix this attempt's `{{output}}` directory is kept under. */
   readonly storage: StorageLocation;
   readonly outputPrefix: string;
+  /** Checkpoints uploaded on their interval while the command runs and once after it ends. */
+  readonly checkpoints?: readonly CheckpointTarget[];
+  /** Credentials for `url:` inputs, outputs and checkpoints; a profile without one uses the ambient chain. */
+  readonly dataCredentials?: readonly LaunchDataCredential[];
   readonly resources: { readonly cpu: number; readonly memoryBytes: number; readonly gpu: number };
   /** GPU indices the scheduler assigned to this attempt (never shared between running attempts). */
   readonly gpuIndices: readonly number[];
   /** Values to replace with [MASKED] in every log line (credential values of 8 characters or more). */
   readonly secrets: readonly string[];
+  /** The REGISTRY credential to pull `image` with (container backends); absent or null pulls anonymously. */
+  readonly registryAuth?: RegistryAuth | null;
+  /** `/dev/shm` size for container backends; absent keeps the backend's default. */
+  readonly shmSizeBytes?: number;
+}
+
+/** A REGISTRY credential as a backend needs it: `registry` empty matches any registry. */
+export interface RegistryAuth {
+  readonly registry: string;
+  readonly username: string;
+  readonly password: string;
 }
 
 /** Where `{{output}}`, `{{input:N}}` and the workspace are, as the task's command sees them. */
@@ -117,5 +168,7 @@ export interface Backend {
    * without it uses CONTAINER_TASK_PATHS. The process backend answers host paths when it cannot sandbox.
    */
   taskPaths?(ref: AttemptRef): Promise<TaskPaths>;
+  /** What `{{host:task}}` resolves to for a task of the attempt's group; absent means loopback. */
+  taskHost?(ref: AttemptRef, taskName: string): string;
   close(): Promise<void>;
 }

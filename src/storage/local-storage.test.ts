@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { LocalStorage, normalizeKey, openStorage, openStorageUrl } from './index.js';
+import { storageContract } from './storage-contract.js';
 
 const root = await mkdtemp(join(tmpdir(), 'osmo-storage-'));
 after(() => rm(root, { recursive: true, force: true }));
@@ -101,7 +102,13 @@ void describe('opening storage', () => {
     assert.equal((await target.storage.list(`${target.prefix}/`)).length, 1);
   });
   void test('unsupported schemes are named', () => {
-    assert.throws(() => openStorageUrl('s3://bucket/x'), /scheme "s3" is not supported/);
-    assert.throws(() => openStorageUrl('no-scheme'), /Invalid storage URL/);
+    assert.throws(
+      () => openStorageUrl('gs://bucket/x'),
+      /"gs" \(gs:\/\/bucket\/x\) is not supported by this build/,
+    );
+    assert.throws(() => openStorageUrl('swift://a/b/c'), /not supported by this build/);
+    assert.throws(() => openStorageUrl('no-scheme'), /Invalid storage path: no-scheme/);
   });
 });
+
+storageContract('local', async () => new LocalStorage(await mkdtemp(join(root, 'contract-'))));

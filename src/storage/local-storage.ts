@@ -1,12 +1,13 @@
 // Object storage kept in a local directory: a key is a file path under the root.
 import { createReadStream, createWriteStream } from 'node:fs';
-import { copyFile, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
+import { copyFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { userError } from '../core/index.js';
 import type { ObjectStorage, StoredObject, TransferOptions } from './object-storage.js';
+import { downloadTree, uploadTree, walkFiles } from './directory-transfer.js';
 import { joinKey, normalizeKey, normalizePrefix } from './storage-key.js';
 
 export class LocalStorage implements ObjectStorage {
@@ -54,7 +55,7 @@ export class LocalStorage implements ObjectStorage {
     // Only the directory that can hold matches is walked; a partial last segment filters its siblings.
     const slash = wanted.lastIndexOf('/');
     const base = slash < 0 ? '' : wanted.slice(0, slash);
-    const found = await walk(join(this.root, ...base.split('/').filter(Boolean)), signal);
+    const found = await walkFiles(join(this.root, ...base.split('/').filter(Boolean)), signal);
     return found
       .map((f) => ({ key: joinKey(base, f.relative), sizeBytes: f.sizeBytes }))
       .filter((o) => o.key.startsWith(wanted))
@@ -70,16 +71,7 @@ export class LocalStorage implements ObjectStorage {
     prefix: string,
     options: TransferOptions = {},
   ): Promise<readonly StoredObject[]> {
-    const files = await walk(localDir, options.signal);
-    const stored: StoredObject[] = [];
-    for (const file of files) {
-      options.signal?.throwIfAborted();
-      if (options.filter !== undefined && !options.filter(file.relative)) continue;
-      const key = joinKey(normalizePrefix(prefix), file.relative);
-      await this.putFile(key, join(localDir, ...file.relative.split('/')));
-      stored.push({ key, sizeBytes: file.sizeBytes });
-    }
-    return stored;
+    return uploadTree(this, localDir, prefix, options);
   }
 
   async downloadPrefix(
@@ -87,18 +79,7 @@ export class LocalStorage implements ObjectStorage {
     localDir: string,
     options: TransferOptions = {},
   ): Promise<readonly StoredObject[]> {
-    const base = normalizePrefix(prefix);
-    const objects = await this.list(base === '' ? '' : `${base}/`, options.signal);
-    const downloaded: StoredObject[] = [];
-    await mkdir(localDir, { recursive: true });
-    for (const object of objects) {
-      options.signal?.throwIfAborted();
-      const rel = base === '' ? object.key : object.key.slice(base.length + 1);
-      if (options.filter !== undefined && !options.filter(rel)) continue;
-      await this.getToFile(object.key, join(localDir, ...rel.split('/')));
-      downloaded.push({ key: rel, sizeBytes: object.sizeBytes });
-    }
-    return downloaded;
+    return downloadTree(this, prefix, localDir, options);
   }
 
   private pathOf(key: string): string {
@@ -135,38 +116,4 @@ async function isFile(path: string): Promise<boolean> {
   }
 }
 
-interface WalkedFile {
-  readonly relative: string;
-  readonly sizeBytes: number;
-}
-
-/** Every regular file under dir (following no symlinked directories), relative with `/`; empty if dir is missing. */
-async function walk(dir: string, signal?: AbortSignal): Promise<WalkedFile[]> {
-  const out: WalkedFile[] = [];
-  const visit = async (current: string): Promise<void> => {
-    signal?.throwIfAborted();
-    let entries;
-    try {
-      entries = await readdir(current, { withFileTypes: true });
-    } catch (err) {
-      if (isNotFound(err) || isNotDirectory(err)) return;
-      throw err;
-    }
-    for (const entry of entries) {
-      const full = join(current, entry.name);
-      if (entry.isDirectory()) await visit(full);
-      else if (entry.isFile() || entry.isSymbolicLink()) {
-        // A dangling symlink is not an object: skip it rather than fail the whole walk.
-        const info = await stat(full).catch(() => null);
-        if (info?.isFile() === true && !entry.name.includes('.osmo-partial-')) {
-          out.push({ relative: relative(dir, full).split(sep).join('/'), sizeBytes: info.size });
-        }
-      }
-    }
-  };
-  await visit(dir);
-  return out;
-}
-
 const isNotFound = (err: unknown): boolean => (err as NodeJS.ErrnoException).code === 'ENOENT';
-const isNotDirectory = (err: unknown): boolean => (err as NodeJS.ErrnoException).code === 'ENOTDIR';

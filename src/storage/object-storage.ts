@@ -1,4 +1,4 @@
-// The neutral object-storage interface every storage kind (local directory, later S3) implements.
+// The neutral object-storage interface every storage kind (local directory, S3) implements.
 import type { Readable } from 'node:stream';
 
 export interface StoredObject {
@@ -11,6 +11,14 @@ export interface StoredObject {
 export interface TransferOptions {
   readonly filter?: (relativeKey: string) => boolean;
   readonly signal?: AbortSignal;
+  /** Objects moved at once (default 8). */
+  readonly concurrency?: number;
+  /** Download only: skip objects whose local file already has the same size. */
+  readonly resume?: boolean;
+  /** Called after each object is moved (or skipped by resume), for progress. */
+  readonly onObject?: (object: StoredObject, skipped: boolean) => void;
+  /** When given, a failed object is reported here and the transfer goes on; otherwise the first failure throws. */
+  readonly onFailure?: (relativeKey: string, error: Error) => void;
 }
 
 export interface ObjectStorage {

@@ -1,38 +1,67 @@
-// Opens object storage from its serialisable description or from a storage URL.
-import { fileURLToPath } from 'node:url';
+// Opens object storage from its serialisable description or from a storage URI.
 import { assertNever, userError } from '../core/index.js';
 import type { StorageLocation } from '../backends/backend.js';
+import { usesPathStyle, type CredentialResolver } from './data-credential.js';
 import { LocalStorage } from './local-storage.js';
 import type { ObjectStorage } from './object-storage.js';
+import { S3Storage } from './s3-storage.js';
+import { parseStorageUri, SUPPORTED_STORAGE_SCHEMES, type StorageUri } from './storage-url.js';
+
+const DEFAULT_REGION = 'us-east-1';
 
 export function openStorage(location: StorageLocation): ObjectStorage {
   switch (location.kind) {
     case 'local':
       return new LocalStorage(location.root);
+    case 's3':
+      return new S3Storage(location);
     default:
-      return assertNever(location.kind);
+      return assertNever(location);
   }
 }
 
-/** A storage URL opened as storage plus the key prefix it names. */
+/** A storage URI opened as storage plus the key prefix it names. */
 export interface StorageTarget {
   readonly storage: ObjectStorage;
   readonly prefix: string;
+  readonly uri: StorageUri;
 }
 
-export const STORAGE_URL_SCHEMES = ['file'] as const;
+export const STORAGE_URL_SCHEMES = SUPPORTED_STORAGE_SCHEMES;
 
 /**
- * Opens a storage URL such as `file:///data/bucket/path`. The cloud schemes of workflow-spec.md §7.7
- * need their own storage kind; until one is configured they are refused with a clear message.
+ * Opens a storage URI such as `s3://bucket/path` or `file:///data/path`. The resolver supplies the
+ * profile's DATA credential; without one S3 uses the SDK's ambient chain. The other schemes of the
+ * reference (gs, azure, swift, tos) parse but are refused: this build has no client for them.
  */
-export function openStorageUrl(url: string): StorageTarget {
-  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase();
-  if (scheme === undefined) throw userError(`Invalid storage URL "${url}": expected <scheme>://...`);
-  if (scheme === 'file') {
-    return { storage: new LocalStorage('/'), prefix: fileURLToPath(url).replace(/^\/+/, '') };
+export function openStorageUrl(url: string, resolve: CredentialResolver = () => null): StorageTarget {
+  const uri = parseStorageUri(url);
+  switch (uri.scheme) {
+    case 'file':
+      return { storage: new LocalStorage('/'), prefix: uri.prefix, uri };
+    case 's3': {
+      const credential = resolve(uri.profile);
+      const storage = new S3Storage({
+        bucket: uri.container,
+        rootPrefix: '',
+        region: credential?.region || DEFAULT_REGION,
+        endpointUrl: credential?.endpointUrl ?? null,
+        pathStyle: credential === null ? false : usesPathStyle(credential),
+        credentials:
+          credential === null
+            ? null
+            : { accessKeyId: credential.accessKeyId, secretAccessKey: credential.secretAccessKey },
+      });
+      return { storage, prefix: uri.prefix, uri };
+    }
+    case 'gs':
+    case 'azure':
+    case 'swift':
+    case 'tos':
+      throw userError(
+        `Storage scheme "${uri.scheme}" (${url}) is not supported by this build (supported: ${SUPPORTED_STORAGE_SCHEMES.join(', ')})`,
+      );
+    default:
+      return assertNever(uri.scheme);
   }
-  throw userError(
-    `Storage URL scheme "${scheme}" is not supported by this deployment (supported: ${STORAGE_URL_SCHEMES.join(', ')})`,
-  );
 }

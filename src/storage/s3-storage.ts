@@ -1,0 +1,247 @@
+// Object storage on an S3-compatible service through the AWS SDK v3: endpoint override, path-style, multipart.
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { credentialError, userError } from '../core/index.js';
+import { downloadTree, uploadTree } from './directory-transfer.js';
+import type { ObjectStorage, StoredObject, TransferOptions } from './object-storage.js';
+import { joinKey, normalizeKey, normalizePrefix } from './storage-key.js';
+
+/** An S3 bucket (and optional key prefix inside it) with the client settings to reach it. */
+export interface S3Location {
+  readonly bucket: string;
+  /** Keys of this storage live under this prefix of the bucket. */
+  readonly rootPrefix: string;
+  readonly region: string;
+  readonly endpointUrl: string | null;
+  readonly pathStyle: boolean;
+  /** Explicit keys; null uses the SDK's ambient chain (environment, instance identity). */
+  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string } | null;
+  /** Files at least this big go up in parts (default 64 MiB); parts are this big too. */
+  readonly multipartThresholdBytes?: number;
+}
+
+const DEFAULT_MULTIPART_BYTES = 64 * 1024 * 1024;
+const MIN_PART_BYTES = 5 * 1024 * 1024;
+// The SDK's standard retry mode backs off exponentially with jitter between attempts.
+const MAX_ATTEMPTS = 5;
+const PART_CONCURRENCY = 4;
+
+export class S3Storage implements ObjectStorage {
+  private readonly client: S3Client;
+  private readonly multipartBytes: number;
+
+  constructor(readonly location: S3Location) {
+    this.client = new S3Client({
+      region: location.region,
+      forcePathStyle: location.pathStyle,
+      maxAttempts: MAX_ATTEMPTS,
+      retryMode: 'standard',
+      // Checksum trailers (aws-chunked bodies) are not understood by many S3-compatible stores; send plain bodies.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+      ...(location.endpointUrl === null ? {} : { endpoint: location.endpointUrl }),
+      ...(location.credentials === null ? {} : { credentials: location.credentials }),
+    });
+    this.multipartBytes = Math.max(
+      MIN_PART_BYTES,
+      location.multipartThresholdBytes ?? DEFAULT_MULTIPART_BYTES,
+    );
+  }
+
+  async putFile(key: string, localPath: string, signal?: AbortSignal): Promise<void> {
+    const { size } = await stat(localPath);
+    if (size >= this.multipartBytes) {
+      await this.upload(key, createReadStream(localPath), signal);
+      return;
+    }
+    await this.send(
+      key,
+      (o) =>
+        this.client.send(
+          new PutObjectCommand({
+            Bucket: this.location.bucket,
+            Key: this.fullKey(key),
+            Body: createReadStream(localPath),
+            ContentLength: size,
+          }),
+          o,
+        ),
+      signal,
+    );
+  }
+
+  async putStream(key: string, body: Readable, signal?: AbortSignal): Promise<void> {
+    await this.upload(key, body, signal);
+  }
+
+  async putBytes(key: string, body: Uint8Array | string, signal?: AbortSignal): Promise<void> {
+    await this.send(
+      key,
+      (o) =>
+        this.client.send(
+          new PutObjectCommand({ Bucket: this.location.bucket, Key: this.fullKey(key), Body: body }),
+          o,
+        ),
+      signal,
+    );
+  }
+
+  async getToFile(key: string, localPath: string, signal?: AbortSignal): Promise<void> {
+    const body = await this.getStream(key, signal);
+    await mkdir(dirname(localPath), { recursive: true });
+    const tmp = `${localPath}.osmo-partial-${randomUUID()}`;
+    try {
+      await pipeline(body, createWriteStream(tmp), signal === undefined ? {} : { signal });
+      await rename(tmp, localPath);
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw err;
+    }
+  }
+
+  async getStream(key: string, signal?: AbortSignal): Promise<Readable> {
+    const out = await this.send(
+      key,
+      (o) =>
+        this.client.send(new GetObjectCommand({ Bucket: this.location.bucket, Key: this.fullKey(key) }), o),
+      signal,
+    );
+    if (!(out.Body instanceof Readable)) throw userError(`Object "${key}" has no body`);
+    return out.Body;
+  }
+
+  async getBytes(key: string, signal?: AbortSignal): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of await this.getStream(key, signal)) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  }
+
+  async exists(key: string): Promise<boolean> {
+    try {
+      await this.client.send(new HeadObjectCommand({ Bucket: this.location.bucket, Key: this.fullKey(key) }));
+      return true;
+    } catch (err) {
+      if (err instanceof S3ServiceException && err.$metadata.httpStatusCode === 404) return false;
+      throw translate(err, key);
+    }
+  }
+
+  async list(prefix: string, signal?: AbortSignal): Promise<readonly StoredObject[]> {
+    const normalized = normalizePrefix(prefix);
+    const wanted = normalized !== '' && prefix.endsWith('/') ? `${normalized}/` : normalized;
+    const full = this.fullKey(wanted, true);
+    const strip = this.location.rootPrefix === '' ? 0 : normalizePrefix(this.location.rootPrefix).length + 1;
+    const out: StoredObject[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.send(
+        prefix,
+        (o) =>
+          this.client.send(
+            new ListObjectsV2Command({
+              Bucket: this.location.bucket,
+              Prefix: full,
+              ...(token === undefined ? {} : { ContinuationToken: token }),
+            }),
+            o,
+          ),
+        signal,
+      );
+      for (const item of page.Contents ?? []) {
+        if (item.Key === undefined || item.Key.endsWith('/')) continue;
+        out.push({ key: item.Key.slice(strip), sizeBytes: item.Size ?? 0 });
+      }
+      token = page.IsTruncated === true ? page.NextContinuationToken : undefined;
+    } while (token !== undefined);
+    return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.send(key, (o) =>
+      this.client.send(new DeleteObjectCommand({ Bucket: this.location.bucket, Key: this.fullKey(key) }), o),
+    );
+  }
+
+  async uploadDirectory(
+    localDir: string,
+    prefix: string,
+    options?: TransferOptions,
+  ): Promise<readonly StoredObject[]> {
+    return uploadTree(this, localDir, prefix, options);
+  }
+
+  async downloadPrefix(
+    prefix: string,
+    localDir: string,
+    options?: TransferOptions,
+  ): Promise<readonly StoredObject[]> {
+    return downloadTree(this, prefix, localDir, options);
+  }
+
+  close(): void {
+    this.client.destroy();
+  }
+
+  /** Multipart upload: parts of the threshold size, a few at a time; the SDK aborts the upload on failure. */
+  private async upload(key: string, body: Readable, signal?: AbortSignal): Promise<void> {
+    const upload = new Upload({
+      client: this.client,
+      params: { Bucket: this.location.bucket, Key: this.fullKey(key), Body: body },
+      partSize: this.multipartBytes,
+      queueSize: PART_CONCURRENCY,
+      leavePartsOnError: false,
+    });
+    const abort = (): void => void upload.abort();
+    signal?.addEventListener('abort', abort, { once: true });
+    try {
+      await upload.done();
+    } catch (err) {
+      throw translate(err, key);
+    } finally {
+      signal?.removeEventListener('abort', abort);
+    }
+  }
+
+  private async send<T>(
+    key: string,
+    run: (options: { abortSignal?: AbortSignal }) => Promise<T>,
+    signal?: AbortSignal,
+  ): Promise<T> {
+    try {
+      return await run(signal === undefined ? {} : { abortSignal: signal });
+    } catch (err) {
+      throw translate(err, key);
+    }
+  }
+
+  private fullKey(key: string, allowEmpty = false): string {
+    const rel = allowEmpty ? key : normalizeKey(key);
+    const root = normalizePrefix(this.location.rootPrefix);
+    return root === '' ? rel : rel === '' ? `${root}/` : joinKey(root, rel) + (rel.endsWith('/') ? '/' : '');
+  }
+}
+
+/** SDK errors become OsmoErrors that name the object and say what the store answered. */
+function translate(err: unknown, key: string): Error {
+  if (!(err instanceof S3ServiceException)) return err instanceof Error ? err : new Error(String(err));
+  const status = err.$metadata.httpStatusCode ?? 0;
+  if (status === 404 || err.name === 'NoSuchKey') return userError(`Object "${key}" does not exist`, 404);
+  if (status === 401 || status === 403) {
+    return credentialError(`Access denied for "${key}": ${err.name}: ${err.message}`);
+  }
+  return userError(`Storage request for "${key}" failed: ${err.name}: ${err.message}`, status || 500);
+}

@@ -1,0 +1,20 @@
+// The few parts of the untyped `s3rver` test server that our tests use.
+declare module 's3rver' {
+  import type { AddressInfo } from 'node:net';
+  interface S3rverOptions {
+    address?: string;
+    port?: number;
+    silent?: boolean;
+    directory?: string;
+    resetOnClose?: boolean;
+    vhostBuckets?: boolean;
+    configureBuckets?: { name: string }[];
+  }
+  export default class S3rver {
+    constructor(options: S3rverOptions);
+    run(): Promise<AddressInfo>;
+    close(): Promise<void>;
+    configureBuckets(): Promise<void>;
+    callback(): (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void;
+  }
+}
