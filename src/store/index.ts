@@ -42,6 +42,8 @@ export type {
   NewFailedSubmission,
 } from './types.js';
 export type { Database } from './schema.js';
+export type { ConfigRevision, ConfigHistoryFilters, ConfigHistoryRepository } from './config-history.js';
+export type { Profile, ProfileRepository } from './profiles.js';
 export { APP_VERSION_STATUSES } from './app-repository.js';
 export type {
   App,

@@ -4,6 +4,8 @@ import type { GroupStatus, Priority, TaskStatus, WorkflowStatus } from '../core/
 import type { AppRepository } from './app-repository.js';
 import type { AccountRepository } from './accounts.js';
 import type { CredentialRepository } from './credentials.js';
+import type { ConfigHistoryRepository } from './config-history.js';
+import type { ProfileRepository } from './profiles.js';
 import type { Database } from './schema.js';
 import type {
   AccessToken,
@@ -246,6 +248,8 @@ export interface Store {
   readonly tasks: TaskRepository;
   readonly events: EventRepository;
   readonly tags: TagRepository;
+  readonly configHistory: ConfigHistoryRepository;
+  readonly profiles: ProfileRepository;
   readonly accounts: AccountRepository;
   readonly credentials: CredentialRepository;
   readonly apps: AppRepository;

@@ -175,6 +175,27 @@ export interface CredentialTable {
   created_at: Timestamp;
 }
 
+export interface ConfigHistoryTable {
+  id: Generated<number>;
+  config_type: string;
+  name: string | null;
+  revision: number;
+  username: string;
+  created_at: Timestamp;
+  description: string;
+  tags: Json;
+  data: Json;
+  deleted_by: string | null;
+  deleted_at: NullableTimestamp;
+}
+
+export interface ProfileTable {
+  user_name: string;
+  email_notification: Bool;
+  slack_notification: Bool;
+  pool: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   user_roles: UserRolesTable;
@@ -186,6 +207,8 @@ export interface Database {
   groups: GroupsTable;
   tasks: TasksTable;
   workflow_events: WorkflowEventsTable;
+  config_history: ConfigHistoryTable;
+  profile: ProfileTable;
   user_passwords: UserPasswordsTable;
   access_token_roles: AccessTokenRolesTable;
   ueks: UeksTable;

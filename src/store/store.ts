@@ -2,7 +2,9 @@
 import { Kysely } from 'kysely';
 import type { StoreDialect } from './dialect/index.js';
 import { storeDialectFor } from './dialect/index.js';
+import { createConfigHistoryRepository } from './config-history.js';
 import { createEventRepository } from './events.js';
+import { createProfileRepository } from './profiles.js';
 import { createGroupRepository } from './groups.js';
 import { migrateToLatest } from './migrations/index.js';
 import type { Store, StoreConfig } from './repositories.js';
@@ -61,6 +63,8 @@ function buildStore(db: Kysely<Database>, dialect: StoreDialect, close: () => Pr
     tasks: createTaskRepository(ctx),
     events: createEventRepository(ctx),
     tags: createTagRepository(ctx),
+    configHistory: createConfigHistoryRepository(ctx),
+    profiles: createProfileRepository(ctx),
     accounts: createAccountRepository(ctx),
     credentials: createCredentialRepository(ctx),
     apps: createAppRepository(ctx),

@@ -5,6 +5,7 @@ import { databaseError } from '../../core/index.js';
 import type { StoreDialect } from '../dialect/index.js';
 import { initialSchema } from './001-initial-schema.js';
 import { identitySchema } from './002-identity.js';
+import { configSchema } from './003-config.js';
 import { appVersionsSchema } from './005-apps.js';
 
 type MigrationStep = (db: Kysely<unknown>, dialect: StoreDialect) => Promise<void>;
@@ -13,6 +14,7 @@ type MigrationStep = (db: Kysely<unknown>, dialect: StoreDialect) => Promise<voi
 const STEPS: ReadonlyArray<readonly [string, MigrationStep]> = [
   ['001-initial-schema', initialSchema],
   ['002-identity', identitySchema],
+  ['003-config', configSchema],
   ['005-apps', appVersionsSchema],
 ];
 
