@@ -5,9 +5,10 @@ import type { Logger } from 'pino';
 import { installAuthentication } from './auth/authenticate.js';
 import type { ApiDeps } from './deps.js';
 import { installErrorHandler } from './error-handler.js';
+import { installFormParser } from './form-body.js';
 import type { RouteList } from './route-table.js';
 import { registerRoutes } from './route-table.js';
-import { authRoutes } from './routes/auth.js';
+import { identityRoutes } from './routes/identity-routes.js';
 import { systemRoutes } from './routes/system.js';
 import { taskRoutes } from './routes/tasks.js';
 import { workflowLogRoutes } from './routes/workflow-logs.js';
@@ -22,15 +23,7 @@ export function buildApp(deps: ApiDeps, logger: Logger): FastifyInstance {
   const routes: RouteList = [];
   routes.push(
     ...systemRoutes(() => routes),
-    ...authRoutes({
-      store: deps.store,
-      key: deps.key,
-      now: deps.ctx.now,
-      accessTokenTtlSeconds: deps.config.accessTokenTtlSeconds,
-      sessionTtlDays: deps.config.sessionTtlDays,
-      adminUsers: deps.config.adminUsers,
-      devMode: deps.config.devMode,
-    }),
+    ...identityRoutes(deps),
     ...workflowSubmitRoutes(deps),
     ...workflowReadRoutes(deps),
     ...workflowLogRoutes(deps),
@@ -46,6 +39,7 @@ export function buildApp(deps: ApiDeps, logger: Logger): FastifyInstance {
       done(Object.assign(new Error('Request body is not valid JSON'), { statusCode: 400 }), undefined);
     }
   });
+  installFormParser(app);
   installErrorHandler(app);
   installAuthentication(app, deps.key, () => Math.floor(deps.ctx.now().getTime() / 1000));
   registerRoutes(app, routes);

@@ -3,6 +3,7 @@ import type { ServiceConfig } from '../config/service-config.js';
 import type { EngineContext } from '../controller/context.js';
 import type { Engine } from '../controller/engine.js';
 import type { Store } from '../store/index.js';
+import type { IdentityServices } from './auth/identity-services.js';
 import type { SigningKey } from './auth/jwt.js';
 
 export interface ApiDeps {
@@ -13,4 +14,6 @@ export interface ApiDeps {
   readonly ctx: EngineContext;
   /** The externally visible base URL used in links, without a trailing slash. */
   readonly baseUrl: string;
+  /** Login throttle, pending device logins and the credential vault. */
+  readonly identity: IdentityServices;
 }

@@ -29,6 +29,15 @@ export const ServiceConfigSchema = z.object({
   /** Workflow config `max_retry_per_task`: how often RESCHEDULE may retry a task (default 0). */
   maxRetryPerTask: z.number().int().nonnegative().default(0),
   accessTokenTtlSeconds: z.number().int().positive().default(300),
+  /** The first admin, created (or its password reset) at every start. */
+  defaultAdmin: z
+    .object({ username: z.string().min(1), password: z.string().min(8) })
+    .nullable()
+    .default(null),
+  /** Base64 of 32 bytes wrapping every user's data key; generated into the data dir when absent. */
+  masterKey: z.string().nullable().default(null),
+  /** Longest lifetime of a personal access token (service_auth.max_token_duration). */
+  maxTokenDurationDays: z.number().int().positive().default(365),
   sessionTtlDays: z.number().int().positive().default(30),
   /** A declared node inventory for the `default` pool, instead of detecting this host. */
   nodes: z.array(NodeSchema).nullable().default(null),
@@ -50,6 +59,10 @@ export function serviceConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Part
   if (env.OSMO_BASE_URL) out.baseUrl = env.OSMO_BASE_URL;
   if (env.OSMO_LOG_LEVEL) out.logLevel = env.OSMO_LOG_LEVEL as ServiceConfig['logLevel'];
   if (env.OSMO_ADMIN_USERS) out.adminUsers = env.OSMO_ADMIN_USERS.split(',').filter(Boolean);
+  if (env.OSMO_DEFAULT_ADMIN_USERNAME && env.OSMO_DEFAULT_ADMIN_PASSWORD) {
+    out.defaultAdmin = { username: env.OSMO_DEFAULT_ADMIN_USERNAME, password: env.OSMO_DEFAULT_ADMIN_PASSWORD };
+  }
+  if (env.OSMO_MASTER_KEY) out.masterKey = env.OSMO_MASTER_KEY;
   if (env.OSMO_NODES) out.nodes = JSON.parse(env.OSMO_NODES) as ServiceConfig['nodes'];
   return out;
 }

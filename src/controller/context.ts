@@ -4,6 +4,7 @@ import type { AttemptRef, Backend, StorageLocation } from '../backends/index.js'
 import type { NodeCapacity } from '../scheduler/index.js';
 import type { Store } from '../store/index.js';
 import type { LogStore } from './log-store.js';
+import type { CredentialResolver } from './task-credentials.js';
 
 export const DEFAULT_POOL = 'default';
 
@@ -18,6 +19,8 @@ export interface EngineContext {
   readonly nodes: () => readonly NodeCapacity[];
   /** Workflow config `max_retry_per_task` (workflow-spec.md §13.1, default 0). */
   readonly maxRetryPerTask: number;
+  /** Resolves a user's credential, decrypted, for `credentials:` projection (absent: none stored). */
+  readonly credentials?: CredentialResolver;
 }
 
 /** Where a task's `{{output}}` directory is kept in object storage, so later tasks and workflows find it. */

@@ -9,7 +9,9 @@ import type { Group, TaskAttempt, Workflow } from '../store/index.js';
 import type { EngineContext } from './context.js';
 import { outputPrefix } from './context.js';
 import { eventLine } from './event-line.js';
+import { applyStatusReport } from './reports.js';
 import { refOf } from './status-writes.js';
+import { withTaskCredentials } from './task-credentials.js';
 
 const GIB = 1024 ** 3;
 
@@ -68,7 +70,18 @@ export async function dispatchQueued(ctx: EngineContext): Promise<void> {
       });
       const ref = refOf(workflow, group, task);
       const paths = ctx.backend.taskPaths ? await ctx.backend.taskPaths(ref) : CONTAINER_TASK_PATHS;
-      await ctx.backend.launch(buildLaunch(ctx, workflow, group, task, place.gpuIndices, paths));
+      const launch = buildLaunch(ctx, workflow, group, task, place.gpuIndices, paths);
+      let withCredentials: AttemptLaunch;
+      try {
+        const spec = workflow.specJson as WorkflowSpec;
+        withCredentials = await withTaskCredentials(ctx.credentials, spec, workflow.submittedBy, launch);
+      } catch (err) {
+        // A credential deleted since submission fails the attempt with the reason, instead of retrying forever.
+        const message = err instanceof Error ? err.message : String(err);
+        await applyStatusReport(ctx, { kind: 'status', ref, status: 'FAILED', exitCode: null, message, at: ctx.now() });
+        continue;
+      }
+      await ctx.backend.launch(withCredentials);
     }
   }
 }

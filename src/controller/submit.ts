@@ -8,6 +8,7 @@ import { isTemplated, parseWorkflowSpec, renderWorkflowTemplate } from '../spec/
 import type { NewGroup, Workflow } from '../store/index.js';
 import type { EngineContext } from './context.js';
 import { DEFAULT_POOL } from './context.js';
+import { assertTaskCredentials } from './task-credentials.js';
 
 const GIB = 1024 ** 3;
 
@@ -51,6 +52,7 @@ export async function submitWorkflow(ctx: EngineContext, request: SubmitRequest)
       labels: request.labels,
     });
     assertFits(ctx, spec, request.pool);
+    await assertTaskCredentials(ctx.credentials, spec, request.user);
   } catch (err) {
     if (err instanceof OsmoError) await recordFailedSubmission(ctx, request, err);
     throw err;

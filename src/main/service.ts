@@ -17,6 +17,7 @@ import { Engine } from '../controller/engine.js';
 import { LogStore } from '../controller/log-store.js';
 import type { NodeCapacity } from '../scheduler/index.js';
 import { openStore } from '../store/index.js';
+import { bootstrapAdmin, createIdentityServices, loadMasterKey } from './identity-setup.js';
 import type { Store } from '../store/index.js';
 
 /** Processes share CPUs; a task's CPU request limits how many run at once, not what each may use. */
@@ -53,6 +54,8 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
       : { kind: 'sqlite', file: join(config.dataDir, 'osmo.db') },
   );
   const key = await loadSigningKey(join(config.dataDir, 'service-key.json'));
+  await bootstrapAdmin(store, config, new Date());
+  const identity = createIdentityServices(store, await loadMasterKey(config), () => new Date());
   const workRoot = join(config.dataDir, 'work');
   await mkdir(workRoot, { recursive: true });
   const backend = createProcessBackend({
@@ -77,6 +80,7 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
     storage: { kind: 'local', root: join(config.dataDir, 'storage') },
     nodes: () => nodes,
     maxRetryPerTask: config.maxRetryPerTask,
+    credentials: identity.vault,
   };
   const engine = new Engine(ctx);
   await engine.start();
@@ -89,6 +93,7 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
     engine,
     ctx,
     baseUrl: provisionalBase.replace(/\/$/, ''),
+    identity,
   };
   const app = buildApp(deps, log);
   const address = await app.listen({ host: config.host, port });

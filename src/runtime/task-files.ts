@@ -1,5 +1,5 @@
 // Materialises a task's `files` (workflow-spec.md §7.5) where the command will see them.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
 import type { AttemptLaunch } from '../backends/backend.js';
 import { userError } from '../core/index.js';
@@ -43,19 +43,21 @@ export async function placeTaskFiles(
     const taskPath = resolveTaskFilePath(file.path);
     const contents = decodeTaskFile(file);
     if (taskPath.startsWith(OUTPUT_PREFIX)) {
-      await writeAt(join(hostOutputDir, ...taskPath.slice(OUTPUT_PREFIX.length).split('/')), contents);
+      await writeAt(join(hostOutputDir, ...taskPath.slice(OUTPUT_PREFIX.length).split('/')), contents, file.mode);
     } else if (sandboxed) {
       const hostPath = join(attemptDir, 'files', String(index));
-      await writeAt(hostPath, contents);
+      await writeAt(hostPath, contents, file.mode);
       mounts.push({ hostPath, taskPath });
     } else {
-      await writeAt(taskPath, contents);
+      await writeAt(taskPath, contents, file.mode);
     }
   }
   return { mounts };
 }
 
-async function writeAt(path: string, contents: Buffer): Promise<void> {
+async function writeAt(path: string, contents: Buffer, mode = 0o644): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, contents, { mode: 0o644 });
+  await writeFile(path, contents, { mode });
+  // writeFile's mode applies only to new files and passes through the umask; credential files must end 0600.
+  await chmod(path, mode);
 }

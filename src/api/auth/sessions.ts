@@ -1,8 +1,8 @@
-// Login sessions: an opaque refresh secret (stored only as its hash) exchanged for short-lived access tokens.
+// Login sessions and personal tokens: opaque secrets (stored only as hashes) exchanged for short-lived access tokens.
 import { createHash, randomBytes } from 'node:crypto';
 import { userError } from '../../core/index.js';
 import type { Store } from '../../store/index.js';
-import { USER_ROLE } from './caller.js';
+import { ADMIN_ROLE, USER_ROLE } from './caller.js';
 import type { SigningKey } from './jwt.js';
 import { signAccessToken } from './jwt.js';
 
@@ -29,13 +29,20 @@ async function rolesOf(deps: SessionDeps, user: string): Promise<string[]> {
   return (await deps.store.users.getRoles(user)).map((r) => r.roleName).sort();
 }
 
+/** A personal token carries its own roles, cut down to those the user still holds. */
+async function tokenRoles(deps: SessionDeps, user: string, tokenName: string): Promise<string[]> {
+  const held = new Set(await rolesOf(deps, user));
+  const granted = await deps.store.accounts.getTokenRoles(user, tokenName);
+  return granted.map((r) => r.roleName).filter((r) => held.has(r));
+}
+
 export async function issueAccess(
   deps: SessionDeps,
   user: string,
   tokenName?: string,
 ): Promise<IssuedAccess> {
   const now = Math.floor(deps.now().getTime() / 1000);
-  const roles = await rolesOf(deps, user);
+  const roles = tokenName === undefined ? await rolesOf(deps, user) : await tokenRoles(deps, user, tokenName);
   const token = signAccessToken(
     deps.key,
     { user, roles, ...(tokenName === undefined ? {} : { tokenName }) },
@@ -45,15 +52,12 @@ export async function issueAccess(
   return { token, expires_at: now + deps.accessTokenTtlSeconds };
 }
 
-/** Creates the user when new, gives it its roles, and opens a session. */
+/** Opens a session for an existing, authenticated user: a refresh secret plus a first access token. */
 export async function openSession(
   deps: SessionDeps,
   user: string,
 ): Promise<IssuedAccess & { refresh_token: string }> {
   const at = deps.now();
-  await deps.store.users.upsert(user, 'dev-login', at);
-  const roles = deps.adminUsers.includes(user) ? [USER_ROLE, 'osmo-admin'] : [USER_ROLE];
-  await deps.store.users.addRoles(user, roles, 'osmo', at);
   const secret = newSecret();
   await deps.store.tokens.create({
     userName: user,
@@ -64,6 +68,21 @@ export async function openSession(
     createdAt: at,
   });
   return { ...(await issueAccess(deps, user)), refresh_token: secret };
+}
+
+/** Dev mode only: creates the user when new and gives it its roles, then opens a session. */
+export async function openDevSession(
+  deps: SessionDeps,
+  user: string,
+): Promise<IssuedAccess & { refresh_token: string }> {
+  const at = deps.now();
+  const created = (await deps.store.users.get(user)) === null;
+  await deps.store.users.upsert(user, 'dev-login', at);
+  if (created || deps.adminUsers.includes(user)) {
+    const roles = deps.adminUsers.includes(user) ? [USER_ROLE, ADMIN_ROLE] : [USER_ROLE];
+    await deps.store.users.addRoles(user, roles, 'osmo', at);
+  }
+  return openSession(deps, user);
 }
 
 /** Exchanges a session secret or a personal access token for a fresh access token (cli.md §4.3). */
@@ -80,6 +99,8 @@ export async function refreshAccess(deps: SessionDeps, secret: string): Promise<
   return issueAccess(deps, stored.userName, stored.kind === 'personal' ? stored.tokenName : undefined);
 }
 
+/** Revokes a login session; personal tokens are deleted only with `osmo token delete`. */
 export async function closeSession(deps: SessionDeps, secret: string): Promise<void> {
-  await deps.store.tokens.deleteByHash(hashSecret(secret));
+  const stored = await deps.store.tokens.findByHash(hashSecret(secret));
+  if (stored?.kind === 'session') await deps.store.tokens.deleteByHash(stored.tokenHash);
 }

@@ -3,25 +3,30 @@ import { z } from 'zod';
 import { userError } from '../../core/index.js';
 import { jwks } from '../auth/jwt.js';
 import type { SessionDeps } from '../auth/sessions.js';
-import { closeSession, openSession, refreshAccess } from '../auth/sessions.js';
+import { closeSession, openDevSession, refreshAccess } from '../auth/sessions.js';
 import type { RouteList } from '../route-table.js';
 import { defineRoute } from '../route-table.js';
 
 const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/;
 
-export function authRoutes(deps: SessionDeps & { readonly devMode: boolean }): RouteList {
+/** The client id the CLI uses for the device and password flows this service serves itself. */
+export const CLI_CLIENT_ID = 'osmo-cli';
+
+export function authRoutes(
+  deps: SessionDeps & { readonly devMode: boolean; readonly baseUrl: () => string },
+): RouteList {
   return [
     defineRoute({
       method: 'GET',
       url: '/api/auth/login',
-      summary: 'Login discovery: the external identity provider endpoints (none configured)',
+      summary: 'Login discovery: the device-authorization and token endpoints this service serves',
       access: 'public',
       handler: async () => ({
-        device_endpoint: null,
-        device_client_id: null,
+        device_endpoint: `${deps.baseUrl()}/api/auth/device/code`,
+        device_client_id: CLI_CLIENT_ID,
         browser_endpoint: null,
         browser_client_id: null,
-        token_endpoint: null,
+        token_endpoint: `${deps.baseUrl()}/api/auth/token`,
         logout_endpoint: null,
       }),
     }),
@@ -43,7 +48,7 @@ export function authRoutes(deps: SessionDeps & { readonly devMode: boolean }): R
           throw userError('Dev login is disabled on this service: it is allowed only in dev mode.', 403);
         }
         if (!USERNAME.test(body.username)) throw userError(`Invalid username: ${body.username}`);
-        return openSession(deps, body.username);
+        return openDevSession(deps, body.username);
       },
     }),
     defineRoute({

@@ -5,6 +5,7 @@ import { restartWorkflow } from '../../controller/restart.js';
 import type { SubmitOutcome } from '../../controller/submit.js';
 import { submitWorkflow } from '../../controller/submit.js';
 import { flag, repeated } from '../contract/query-values.js';
+import { assertCanUsePool } from '../auth/pool-access.js';
 import type { ApiDeps } from '../deps.js';
 import type { RouteList } from '../route-table.js';
 import { defineRoute } from '../route-table.js';
@@ -69,6 +70,7 @@ export function workflowSubmitRoutes(deps: ApiDeps): RouteList {
       query: SubmitQuery,
       body: TemplateSpec,
       handler: async ({ params, query, body, caller }) => {
+        assertCanUsePool(caller, params.pool_name);
         const user = caller?.user ?? '';
         let text = body?.file ?? null;
         if (text && query.workflow_id) {
@@ -103,6 +105,7 @@ export function workflowSubmitRoutes(deps: ApiDeps): RouteList {
       access: 'user',
       params: z.object({ pool_name: z.string(), workflow_id: z.string() }),
       handler: async ({ params, caller }) => {
+        assertCanUsePool(caller, params.pool_name);
         const source = await visibleWorkflow(deps, caller, params.workflow_id);
         if (!source.status.startsWith('FAILED')) {
           throw submissionError(

@@ -1,0 +1,10 @@
+// Refuses a workflow action in a pool the caller's roles do not allow (service-api.md §6.7).
+import { userError } from '../../core/index.js';
+import { canUsePool } from '../../identity/index.js';
+import type { Caller } from './caller.js';
+
+export function assertCanUsePool(caller: Caller | null, pool: string): void {
+  if (caller === null || !canUsePool(caller, pool)) {
+    throw userError(`access denied: your roles do not allow pool ${pool}`, 403);
+  }
+}
