@@ -25,4 +25,6 @@ export {
 } from './supervisor.js';
 export type { AttemptSink, FinalStatus, SupervisorInput } from './supervisor.js';
 export { DOWNLOAD_FAILED_EXIT_CODE, UPLOAD_FAILED_EXIT_CODE, TransferError } from './data-transfer.js';
+export { downloadInputs, uploadOutputs } from './data-transfer.js';
+export { placeTaskFiles } from './task-files.js';
 export { SIGNALED_EXIT_CODE } from './run-command.js';

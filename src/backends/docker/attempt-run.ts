@@ -1,0 +1,310 @@
+// Drives one attempt on a container engine: pull, files and inputs on the host, container, logs, outputs, end.
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import type Docker from 'dockerode';
+import type { AttemptLaunch, AttemptRef, AttemptReport, LogIoType } from '../backend.js';
+import { CONTAINER_TASK_PATHS } from '../backend.js';
+import type { TaskStatus } from '../../core/index.js';
+import {
+  FILE_OPERATION_FAILED_EXIT_CODE,
+  LineSplitter,
+  START_ERROR_EXIT_CODE,
+  SIGNALED_EXIT_CODE,
+  TransferError,
+  attemptFile,
+  createSecretMasker,
+  downloadInputs,
+  hostTaskPaths,
+  placeTaskFiles,
+  uploadOutputs,
+} from '../../runtime/index.js';
+import { containerCreateBody, searchPath, type ContainerSettings } from './container-spec.js';
+import { FrameDemuxer, ensureImage, errorText, statusOf } from './engine-client.js';
+import { pullAuthFor } from './registry-auth.js';
+import { ensureGroupNetwork, removeGroupNetwork } from './group-network.js';
+
+export const ERR_IMAGE_PULL_EXIT_CODE = 302;
+export const EVICTED_EXIT_CODE = 3004;
+export const BACKEND_ERROR_EXIT_CODE = 3001;
+
+export interface Final {
+  readonly status: TaskStatus;
+  readonly exitCode: number | null;
+  readonly message: string | null;
+}
+
+export interface AttemptRunOptions {
+  readonly engine: Docker;
+  readonly attemptDir: string;
+  readonly settings: Omit<ContainerSettings, 'imageEnv'>;
+  readonly stopGraceMs: number;
+  /** Keep containers after they end (debugging, `--keep`). */
+  readonly keepContainers: boolean;
+  readonly isolateNetworks: boolean;
+  readonly emit: (report: AttemptReport) => void;
+}
+
+/** One attempt; `run()` for a new launch, `follow()` to re-attach to a container after a restart. */
+export class AttemptRun {
+  private seq = 0;
+  private readonly mask: (text: string) => string;
+  private readonly abort = new AbortController();
+  private stopRequest: { status: TaskStatus; message: string } | null = null;
+  private container: Docker.Container | null = null;
+  private ended = false;
+
+  constructor(
+    private readonly launch: AttemptLaunch,
+    private readonly options: AttemptRunOptions,
+  ) {
+    this.mask = createSecretMasker(launch.secrets);
+  }
+
+  get ref(): AttemptRef {
+    return this.launch;
+  }
+
+  /** Runs the attempt to its end; never throws: every failure becomes a final status. */
+  async run(): Promise<void> {
+    const final = await this.phases().catch((err: unknown): Final => ({
+      status: 'FAILED_BACKEND_ERROR',
+      exitCode: BACKEND_ERROR_EXIT_CODE,
+      message: `The container backend failed: ${errorText(err)}`,
+    }));
+    await this.finish(final);
+  }
+
+  /** Re-attaches to an existing container (logs replayed from seq 0) and runs it to its end. */
+  async follow(container: Docker.Container): Promise<void> {
+    this.container = container;
+    this.report('RUNNING', null, null);
+    const final = await this.watch(container).catch((err: unknown): Final => ({
+      status: 'FAILED_BACKEND_ERROR',
+      exitCode: BACKEND_ERROR_EXIT_CODE,
+      message: `Lost the container: ${errorText(err)}`,
+    }));
+    await this.finish(final);
+  }
+
+  async stop(status: TaskStatus, message: string): Promise<void> {
+    if (this.ended) return;
+    this.stopRequest ??= { status, message };
+    this.abort.abort();
+    if (this.container !== null) {
+      const t = Math.ceil(this.options.stopGraceMs / 1000);
+      await this.container.stop({ t }).catch((err: unknown) => {
+        if (statusOf(err) !== 304 && statusOf(err) !== 404) throw err;
+      });
+    }
+  }
+
+  /** Replays a final status recorded before a restart; false when none was recorded. */
+  async replayRecordedEnd(): Promise<boolean> {
+    const text = await readFile(attemptFile(this.options.attemptDir, 'reports'), 'utf8').catch(() => '');
+    const last = text.trim().split('\n').pop();
+    if (last === undefined || last === '') return false;
+    const final = JSON.parse(last) as Final;
+    this.ended = true;
+    this.report(final.status, final.exitCode, final.message);
+    return true;
+  }
+
+  private async phases(): Promise<Final> {
+    const { engine, attemptDir } = this.options;
+    const { launch } = this;
+    this.report('INITIALIZING', null, null);
+    await mkdir(attemptDir, { recursive: true });
+    await writeFile(attemptFile(attemptDir, 'launch'), JSON.stringify(launch));
+    try {
+      this.log('OSMO_CTRL', `Pulling image ${launch.image}`);
+      await ensureImage(engine, launch.image, pullAuthFor(launch.image, launch.registryAuth));
+    } catch (err) {
+      return {
+        status: 'FAILED_IMAGE_PULL',
+        exitCode: ERR_IMAGE_PULL_EXIT_CODE,
+        message: `Failed to pull image ${launch.image}: ${errorText(err)}`,
+      };
+    }
+    if (this.stopRequest) return this.stopped();
+    const host = hostTaskPaths(attemptDir);
+    let files;
+    try {
+      await mkdir(host.output, { recursive: true });
+      for (let i = 0; i < launch.inputs.length; i++) await mkdir(host.input(i), { recursive: true });
+      files = (await placeTaskFiles(launch.files, attemptDir, host.output, true)).mounts;
+    } catch (err) {
+      return {
+        status: 'FAILED',
+        exitCode: FILE_OPERATION_FAILED_EXIT_CODE,
+        message: `Failed to prepare the task's files: ${errorText(err)}`,
+      };
+    }
+    this.report('RUNNING', null, null);
+    const transferLog = (ioType: 'DOWNLOAD' | 'UPLOAD', text: string): void => this.log(ioType, text);
+    try {
+      await downloadInputs(launch, host, CONTAINER_TASK_PATHS, transferLog, this.abort.signal);
+    } catch (err) {
+      if (this.stopRequest) return this.stopped();
+      if (err instanceof TransferError)
+        return { status: 'FAILED', exitCode: err.exitCode, message: err.message };
+      throw err;
+    }
+    if (this.stopRequest) return this.stopped();
+    await ensureGroupNetwork(engine, launch, this.options.settings.backendId, this.options.isolateNetworks);
+    const imageEnv = (await engine.getImage(launch.image).inspect()).Config.Env ?? [];
+    const body = containerCreateBody(
+      launch,
+      { output: host.output, inputs: launch.inputs.map((_, i) => host.input(i)), files },
+      { ...this.options.settings, imageEnv },
+    );
+    const missing = await this.missingCommand(body, imageEnv);
+    if (missing !== null) return startFailure(missing);
+    let container: Docker.Container;
+    try {
+      container = await engine.createContainer(body);
+    } catch (err) {
+      return startFailure(`Failed to create the container: ${errorText(err)}`);
+    }
+    this.container = container;
+    try {
+      await container.start();
+    } catch (err) {
+      return startFailure(`Failed to start the command "${launch.command[0] ?? ''}": ${errorText(err)}`);
+    }
+    // A stop that arrived while the container was being created still applies to it.
+    const pending = this.pendingStop();
+    if (pending !== null) await this.stop(pending.status, pending.message);
+    return this.watch(container);
+  }
+
+  /**
+   * Whether the command exists in the image, checked through the archive API so images without a
+   * shell work: an init process would otherwise turn "not found" into an ordinary exit code.
+   */
+  private async missingCommand(
+    body: Docker.ContainerCreateOptions,
+    imageEnv: string[],
+  ): Promise<string | null> {
+    const command = this.launch.command[0];
+    if (command === undefined) return 'The task has no command';
+    const probe = await this.options.engine.createContainer({
+      Image: this.launch.image,
+      Entrypoint: ['/osmo-probe'],
+      Labels: { ...body.Labels, 'osmo.probe': 'true' },
+    });
+    try {
+      const candidates = command.includes('/')
+        ? [command.startsWith('/') ? command : `/${command}`]
+        : searchPath(body, imageEnv).map((dir) => `${dir}/${command}`);
+      for (const path of candidates) {
+        const found = await probe.infoArchive({ path }).then(
+          () => true,
+          () => false,
+        );
+        if (found) return null;
+      }
+      return `Failed to start the command "${command}": not found in image ${this.launch.image}`;
+    } finally {
+      await probe.remove({ force: true }).catch(() => undefined);
+    }
+  }
+
+  /** Streams the container's logs until it exits, then decides the end and stores outputs. */
+  private async watch(container: Docker.Container): Promise<Final> {
+    await this.streamLogs(container);
+    await container.wait().catch(() => undefined);
+    const state = (await container.inspect()).State;
+    if (this.stopRequest) return this.stopped();
+    if (state.OOMKilled) {
+      return {
+        status: 'FAILED_EVICTED',
+        exitCode: EVICTED_EXIT_CODE,
+        message: `The task was evicted: out of memory (limit ${this.launch.resources.memoryBytes} bytes).`,
+      };
+    }
+    // The init reports a command killed by signal N as 128+N; upstream's exec wrapper reports 255.
+    const code = state.ExitCode > 128 && state.ExitCode <= 128 + 64 ? SIGNALED_EXIT_CODE : state.ExitCode;
+    const host = hostTaskPaths(this.options.attemptDir);
+    const transferLog = (ioType: 'DOWNLOAD' | 'UPLOAD', text: string): void => this.log(ioType, text);
+    try {
+      await uploadOutputs(this.launch, host, CONTAINER_TASK_PATHS, transferLog, this.abort.signal);
+    } catch (err) {
+      if (this.stopRequest) return this.stopped();
+      if (err instanceof TransferError)
+        return { status: 'FAILED', exitCode: err.exitCode, message: err.message };
+      throw err;
+    }
+    return code === 0
+      ? { status: 'COMPLETED', exitCode: 0, message: null }
+      : { status: 'FAILED', exitCode: code, message: `Failure reason: Exit code ${code}.` };
+  }
+
+  private async streamLogs(container: Docker.Container): Promise<void> {
+    const stream = (await container.logs({
+      follow: true,
+      stdout: true,
+      stderr: true,
+    })) as NodeJS.ReadableStream;
+    const demux = new FrameDemuxer();
+    const splitters = { STDOUT: new LineSplitter(), STDERR: new LineSplitter() };
+    for await (const chunk of stream) {
+      for (const frame of demux.push(Buffer.from(chunk as Buffer))) {
+        for (const line of splitters[frame.stream].push(Buffer.from(frame.data)))
+          this.log(frame.stream, line);
+      }
+    }
+    for (const io of ['STDOUT', 'STDERR'] as const)
+      for (const line of splitters[io].end()) this.log(io, line);
+  }
+
+  private async finish(final: Final): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    const { attemptDir, keepContainers, engine } = this.options;
+    await appendFile(attemptFile(attemptDir, 'reports'), `${JSON.stringify(final)}\n`).catch(() => undefined);
+    if (this.container !== null && !keepContainers) {
+      await this.container.remove({ force: true }).catch(() => undefined);
+      await removeGroupNetwork(engine, this.launch.groupUuid);
+    }
+    this.report(final.status, final.exitCode, final.message);
+  }
+
+  private pendingStop(): { status: TaskStatus; message: string } | null {
+    return this.stopRequest;
+  }
+
+  private stopped(): Final {
+    return {
+      status: this.stopRequest?.status ?? 'FAILED_CANCELED',
+      exitCode: null,
+      message: this.stopRequest?.message ?? null,
+    };
+  }
+
+  private report(status: TaskStatus, exitCode: number | null, message: string | null): void {
+    this.options.emit({
+      kind: 'status',
+      ref: this.launch,
+      status,
+      exitCode,
+      message: message === null ? null : this.mask(message),
+      at: new Date(),
+    });
+  }
+
+  private log(ioType: LogIoType, text: string): void {
+    this.options.emit({
+      kind: 'log',
+      ref: this.launch,
+      seq: this.seq++,
+      time: new Date(),
+      ioType,
+      text: this.mask(text),
+    });
+  }
+}
+
+const startFailure = (message: string): Final => ({
+  status: 'FAILED_START_ERROR',
+  exitCode: START_ERROR_EXIT_CODE,
+  message,
+});

@@ -1,0 +1,101 @@
+// The container backend against a real Podman: the shared contract, then what only containers do.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { backendContract, collectAttempt, makeAttempt, textsOf } from '../contract.js';
+import { createDockerBackend, type DockerBackend } from './docker-backend.js';
+import { startTestEngine, TEST_IMAGE, type TestEngine } from './podman-fixture.js';
+
+let engine: TestEngine;
+const work = await mkdtemp(join(tmpdir(), 'osmo-docker-test-'));
+before(async () => {
+  engine = await startTestEngine();
+});
+after(async () => {
+  await engine.stop();
+  await rm(work, { recursive: true, force: true });
+});
+
+const make = (): DockerBackend =>
+  createDockerBackend({ host: engine.host, workRoot: work, stopGraceMs: 1000, isolateNetworks: true });
+
+backendContract('docker (podman)', () => Promise.resolve(make()));
+
+void describe('docker backend', () => {
+  let backend: DockerBackend;
+  before(() => {
+    backend = make();
+  });
+  after(() => backend.close());
+  const storage = join(work, 'storage');
+
+  void test('an engine that is not there fails with a message naming the socket', async () => {
+    const missing = createDockerBackend({ host: 'unix:///nonexistent/osmo.sock', workRoot: work });
+    await assert.rejects(missing.nodes(), /unix:\/\/\/nonexistent\/osmo\.sock/);
+  });
+
+  void test('one node per engine, from /info', async () => {
+    const [node, ...rest] = await backend.nodes();
+    assert.equal(rest.length, 0);
+    assert.ok(node !== undefined && node.cpu >= 1 && node.memoryBytes > 0);
+  });
+
+  // Podman on cgroup v1 (this machine) neither sets State.OOMKilled nor sends an `oom` event, so no
+  // engine-API client can tell an OOM kill from `kill -9` there; Docker and cgroup v2 engines report it.
+  const cgroupV2 = existsSync('/sys/fs/cgroup/cgroup.controllers');
+  void test(
+    'a task over its memory limit ends FAILED_EVICTED with 3004',
+    { skip: cgroupV2 ? false : 'cgroup v1: the engine does not report OOM kills' },
+    async () => {
+      const launch = makeAttempt(storage, {
+        image: TEST_IMAGE,
+        command: ['dd', 'if=/dev/zero', 'of=/dev/null', 'bs=100M', 'count=1'],
+        resources: { cpu: 1, memoryBytes: 32 * 1024 * 1024, gpu: 0 },
+      });
+      const { outcome } = collectAttempt(backend, launch, 60_000);
+      await backend.launch(launch);
+      const { final } = await outcome;
+      assert.equal(final.status, 'FAILED_EVICTED', final.message ?? '');
+      assert.equal(final.exitCode, 3004);
+    },
+  );
+
+  void test('an image that cannot be pulled ends FAILED_IMAGE_PULL promptly, naming the image', async () => {
+    const image = 'localhost:1/osmo/does-not-exist:1';
+    const launch = makeAttempt(storage, { image });
+    const { outcome } = collectAttempt(backend, launch, 30_000);
+    await backend.launch(launch);
+    const { final } = await outcome;
+    assert.equal(final.status, 'FAILED_IMAGE_PULL');
+    assert.ok(final.message?.includes(image), final.message ?? '');
+  });
+
+  void test('{{host:task}} reaches the sibling container of the same group', async () => {
+    const server = makeAttempt(storage, { image: TEST_IMAGE, taskName: 'server' });
+    const host = backend.taskHost(server, 'server');
+    const serverLaunch = { ...server, command: ['sh', '-c', 'echo started; echo pong | nc -l -p 8080'] };
+    const client = makeAttempt(storage, {
+      image: TEST_IMAGE,
+      taskName: 'client',
+      workflowId: server.workflowId,
+      groupUuid: server.groupUuid,
+      command: [
+        'sh',
+        '-c',
+        `for i in 1 2 3 4 5 6 7 8 9 10; do nc ${host} 8080 && exit 0; sleep 1; done; exit 1`,
+      ],
+    });
+    const s = collectAttempt(backend, serverLaunch, 60_000);
+    await backend.launch(serverLaunch);
+    await s.running;
+    const c = collectAttempt(backend, client, 60_000);
+    await backend.launch(client);
+    const done = await c.outcome;
+    assert.equal(done.final.status, 'COMPLETED', JSON.stringify(done.logs));
+    assert.deepEqual(textsOf(done.logs, 'STDOUT'), ['pong']);
+    assert.equal((await s.outcome).final.status, 'COMPLETED');
+  });
+});
