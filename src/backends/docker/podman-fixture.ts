@@ -42,11 +42,11 @@ export interface TestEngine {
 }
 
 /** Starts `podman system service` on a private socket and builds the test images once per machine. */
-export async function startTestEngine(): Promise<TestEngine> {
+export async function startTestEngine(extraEnv: NodeJS.ProcessEnv = {}): Promise<TestEngine> {
   const dir = await mkdtemp(join(tmpdir(), 'osmo-podman-'));
   const conf = join(dir, 'containers.conf');
   await writeFile(conf, CONTAINERS_CONF);
-  const env = { ...process.env, CONTAINERS_CONF: conf };
+  const env = { ...process.env, CONTAINERS_CONF: conf, ...extraEnv };
   await buildTestImage(env, dir);
   const socket = join(dir, 'podman.sock');
   const child: ChildProcess = spawn('podman', ['system', 'service', '--time=0', `unix://${socket}`], {
