@@ -41,6 +41,10 @@ export const ServiceConfigSchema = z.object({
   sessionTtlDays: z.number().int().positive().default(30),
   /** A declared node inventory for the `default` pool, instead of detecting this host. */
   nodes: z.array(NodeSchema).nullable().default(null),
+  /** The default pool's backend: local processes, or containers on a Docker-Engine-compatible API. */
+  backend: z.enum(['process', 'docker']).default('process'),
+  /** The engine endpoint of the docker backend (`unix:///run/podman/podman.sock`, `tcp://host:2375`). */
+  dockerHost: z.string().min(1).default('unix:///var/run/docker.sock'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type ServiceConfig = z.infer<typeof ServiceConfigSchema>;
@@ -60,10 +64,15 @@ export function serviceConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Part
   if (env.OSMO_LOG_LEVEL) out.logLevel = env.OSMO_LOG_LEVEL as ServiceConfig['logLevel'];
   if (env.OSMO_ADMIN_USERS) out.adminUsers = env.OSMO_ADMIN_USERS.split(',').filter(Boolean);
   if (env.OSMO_DEFAULT_ADMIN_USERNAME && env.OSMO_DEFAULT_ADMIN_PASSWORD) {
-    out.defaultAdmin = { username: env.OSMO_DEFAULT_ADMIN_USERNAME, password: env.OSMO_DEFAULT_ADMIN_PASSWORD };
+    out.defaultAdmin = {
+      username: env.OSMO_DEFAULT_ADMIN_USERNAME,
+      password: env.OSMO_DEFAULT_ADMIN_PASSWORD,
+    };
   }
   if (env.OSMO_MASTER_KEY) out.masterKey = env.OSMO_MASTER_KEY;
   if (env.OSMO_NODES) out.nodes = JSON.parse(env.OSMO_NODES) as ServiceConfig['nodes'];
+  if (env.OSMO_BACKEND === 'process' || env.OSMO_BACKEND === 'docker') out.backend = env.OSMO_BACKEND;
+  if (env.DOCKER_HOST) out.dockerHost = env.DOCKER_HOST;
   return out;
 }
 

@@ -107,7 +107,8 @@ export function buildLaunch(
     outputPath: paths.output,
     inputPath: (index) => paths.input(index),
     // Tasks of the process backend share the host's network: every task is reachable on loopback.
-    hostOf: () => '127.0.0.1',
+    // Container backends give each group a network where every task has its own name.
+    hostOf: (name) => ctx.backend.taskHost?.(refOf(workflow, group, task), name) ?? '127.0.0.1',
   });
   return {
     ...refOf(workflow, group, task),

@@ -14,6 +14,8 @@ interface StartFlags {
   admin?: string[];
   maxRetryPerTask?: string;
   logLevel?: string;
+  backend?: string;
+  dockerHost?: string;
 }
 
 export function serviceCommand(): Command {
@@ -34,6 +36,16 @@ export function serviceCommand(): Command {
       'YAML or JSON list of declared nodes {name, cpu, memoryBytes, gpu, labels} for the default pool',
     )
     .option('--admin <users...>', 'users who get the osmo-admin role')
+    .addOption(
+      new Option(
+        '--backend <kind>',
+        'backend of the default pool (default: process, or $OSMO_BACKEND)',
+      ).choices(['process', 'docker']),
+    )
+    .option(
+      '--docker-host <url>',
+      'Docker-Engine API of the docker backend, e.g. unix:///run/podman/podman.sock (default: $DOCKER_HOST)',
+    )
     .option('--max-retry-per-task <n>', 'how often a RESCHEDULE exit action may retry a task (default: 0)')
     .addOption(
       new Option('--log-level <level>', 'log level').choices([
@@ -57,6 +69,8 @@ export function serviceCommand(): Command {
         ...(flags.admin ? { adminUsers: flags.admin } : {}),
         ...(flags.maxRetryPerTask === undefined ? {} : { maxRetryPerTask: Number(flags.maxRetryPerTask) }),
         ...(flags.logLevel === undefined ? {} : { logLevel: flags.logLevel }),
+        ...(flags.backend === undefined ? {} : { backend: flags.backend }),
+        ...(flags.dockerHost === undefined ? {} : { dockerHost: flags.dockerHost }),
         ...(flags.nodesFile === undefined
           ? {}
           : { nodes: parseYaml(await readFile(flags.nodesFile, 'utf8')) as unknown }),

@@ -10,6 +10,8 @@ import type { ApiDeps } from '../api/deps.js';
 import type { SigningKey } from '../api/auth/jwt.js';
 import { exportSigningKey, generateSigningKey, importSigningKey } from '../api/auth/jwt.js';
 import { createProcessBackend } from '../backends/process/index.js';
+import { createDockerBackend } from '../backends/docker/index.js';
+import type { Backend } from '../backends/index.js';
 import type { ServiceConfig } from '../config/service-config.js';
 import { DEFAULT_POOL } from '../controller/context.js';
 import type { EngineContext } from '../controller/context.js';
@@ -58,15 +60,23 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
   const identity = createIdentityServices(store, await loadMasterKey(config), () => new Date());
   const workRoot = join(config.dataDir, 'work');
   await mkdir(workRoot, { recursive: true });
-  const backend = createProcessBackend({
-    workRoot,
-    runtimeEntry: runtimeEntry(),
-    ...(config.nodes ? { nodes: config.nodes } : {}),
+  const backend: Backend =
+    config.backend === 'docker'
+      ? createDockerBackend({ host: config.dockerHost, workRoot })
+      : createProcessBackend({
+          workRoot,
+          runtimeEntry: runtimeEntry(),
+          ...(config.nodes ? { nodes: config.nodes } : {}),
+        });
+  // An unreachable engine must not take the service down: its pool just offers no node until restart.
+  const inventory = await backend.nodes().catch((err: unknown) => {
+    log.error({ err: err instanceof Error ? err.message : String(err) }, 'backend has no nodes');
+    return [];
   });
-  const inventory = await backend.nodes();
+  const overcommit = config.backend === 'process' && !config.nodes ? PROCESS_CPU_OVERCOMMIT : 1;
   const nodes: NodeCapacity[] = inventory.map((n) => ({
     name: n.name,
-    cpu: config.nodes ? n.cpu : Math.max(n.cpu, cpus().length) * PROCESS_CPU_OVERCOMMIT,
+    cpu: overcommit === 1 ? n.cpu : Math.max(n.cpu, cpus().length) * overcommit,
     memoryBytes: n.memoryBytes,
     gpu: n.gpu,
   }));
