@@ -3,7 +3,12 @@ import { CommanderError, Command } from 'commander';
 import type { CliDeps } from './cli-deps.js';
 import { logoutCommand } from './commands/logout.js';
 import { loginCommand } from './commands/login.js';
+import { appCommand } from './commands/app/index.js';
+import { dataCommand } from './commands/data/index.js';
 import { taskCommand } from './commands/task/index.js';
+import { credentialCommand } from './commands/credential/index.js';
+import { tokenCommand } from './commands/token/index.js';
+import { userCommand } from './commands/user/index.js';
 import { runVersion, versionCommand } from './commands/version.js';
 import { workflowCommand } from './commands/workflow/index.js';
 import { ArgparseError, EarlyExit, Interrupted } from './errors.js';
@@ -43,6 +48,11 @@ export function buildProgram(deps: CliDeps, extraCommands: readonly Command[] = 
   program.addCommand(versionCommand(deps));
   program.addCommand(workflowCommand(deps));
   program.addCommand(taskCommand(deps));
+  program.addCommand(appCommand(deps));
+  program.addCommand(dataCommand(deps));
+  program.addCommand(credentialCommand(deps));
+  program.addCommand(tokenCommand(deps));
+  program.addCommand(userCommand(deps));
   for (const command of extraCommands) program.addCommand(command);
   return program;
 }

@@ -136,7 +136,7 @@ export class S3Storage implements ObjectStorage {
       return true;
     } catch (err) {
       if (err instanceof S3ServiceException && err.$metadata.httpStatusCode === 404) return false;
-      throw translate(err, key);
+      throw translate(err, key, this.location.bucket);
     }
   }
 
@@ -210,7 +210,7 @@ export class S3Storage implements ObjectStorage {
     try {
       await upload.done();
     } catch (err) {
-      throw translate(err, key);
+      throw translate(err, key, this.location.bucket);
     } finally {
       signal?.removeEventListener('abort', abort);
     }
@@ -224,7 +224,7 @@ export class S3Storage implements ObjectStorage {
     try {
       return await run(signal === undefined ? {} : { abortSignal: signal });
     } catch (err) {
-      throw translate(err, key);
+      throw translate(err, key, this.location.bucket);
     }
   }
 
@@ -236,9 +236,10 @@ export class S3Storage implements ObjectStorage {
 }
 
 /** SDK errors become OsmoErrors that name the object and say what the store answered. */
-function translate(err: unknown, key: string): Error {
+function translate(err: unknown, key: string, bucket: string): Error {
   if (!(err instanceof S3ServiceException)) return err instanceof Error ? err : new Error(String(err));
   const status = err.$metadata.httpStatusCode ?? 0;
+  if (err.name === 'NoSuchBucket') return userError(`NoSuchBucket: bucket "${bucket}" does not exist`, 404);
   if (status === 404 || err.name === 'NoSuchKey') return userError(`Object "${key}" does not exist`, 404);
   if (status === 401 || status === 403) {
     return credentialError(`Access denied for "${key}": ${err.name}: ${err.message}`);

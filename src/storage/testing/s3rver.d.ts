@@ -1,6 +1,7 @@
 // The few parts of the untyped `s3rver` test server that our tests use.
 declare module 's3rver' {
   import type { AddressInfo } from 'node:net';
+  import type { IncomingMessage, ServerResponse } from 'node:http';
   interface S3rverOptions {
     address?: string;
     port?: number;
@@ -15,6 +16,6 @@ declare module 's3rver' {
     run(): Promise<AddressInfo>;
     close(): Promise<void>;
     configureBuckets(): Promise<void>;
-    callback(): (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void;
+    callback(): (req: IncomingMessage, res: ServerResponse) => void;
   }
 }
