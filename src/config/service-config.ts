@@ -45,6 +45,8 @@ export const ServiceConfigSchema = z.object({
   backend: z.enum(['process', 'docker']).default('process'),
   /** The engine endpoint of the docker backend (`unix:///run/podman/podman.sock`, `tcp://host:2375`). */
   dockerHost: z.string().min(1).default('unix:///var/run/docker.sock'),
+  /** The scheduling configuration file (backends, pools, platforms, rules), watched for changes. */
+  configFile: z.string().nullable().default(null),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type ServiceConfig = z.infer<typeof ServiceConfigSchema>;

@@ -1,12 +1,28 @@
 // What the engine works with: the store, the backend, the log store, the clock and the pool's shape.
 import type { Logger } from 'pino';
 import type { AttemptRef, Backend, StorageLocation } from '../backends/index.js';
-import type { NodeCapacity } from '../scheduler/index.js';
+import type { NodeCapacity, WaitKind } from '../scheduler/index.js';
 import type { Store } from '../store/index.js';
+import type { LiveConfig } from './live-config.js';
 import type { LogStore } from './log-store.js';
 import type { CredentialResolver } from './task-credentials.js';
 
 export const DEFAULT_POOL = 'default';
+
+export interface WaitInfo {
+  readonly kind: WaitKind;
+  readonly reason: string;
+  readonly estimatedStart: Date | null;
+}
+
+export interface SchedulingState {
+  /** By workflow uuid: why its first waiting group cannot start. */
+  readonly waits: Map<string, WaitInfo>;
+  /** Task db keys of attempts asked to stop for preemption. */
+  readonly stopping: Set<string>;
+}
+
+export const newSchedulingState = (): SchedulingState => ({ waits: new Map(), stopping: new Set() });
 
 export interface EngineContext {
   readonly store: Store;
@@ -15,8 +31,12 @@ export interface EngineContext {
   readonly log: Logger;
   readonly now: () => Date;
   readonly storage: StorageLocation;
-  /** The schedulable nodes of the default pool. */
+  /** The schedulable nodes of every configured backend, with their labels. */
   readonly nodes: () => readonly NodeCapacity[];
+  /** Pools, platforms, backends and rules in force (reloaded without a restart). */
+  readonly config: LiveConfig;
+  /** What the last dispatch pass decided for waiting work, and attempts being preempted. */
+  readonly scheduling: SchedulingState;
   /** Workflow config `max_retry_per_task` (workflow-spec.md §13.1, default 0). */
   readonly maxRetryPerTask: number;
   /** Resolves a user's credential, decrypted, for `credentials:` projection (absent: none stored). */

@@ -1,8 +1,7 @@
 // Places queued attempts on free capacity and hands each to the backend with its tokens substituted.
 import type { AttemptLaunch, InputSource, TaskPaths } from '../backends/index.js';
 import { CONTAINER_TASK_PATHS } from '../backends/index.js';
-import type { QueuedGroup, RunningAttempt } from '../scheduler/index.js';
-import { planDispatch } from '../scheduler/index.js';
+import { planSnapshot } from '../scheduler/index.js';
 import type { InputSpec, TaskSpec, WorkflowSpec } from '../spec/index.js';
 import { substituteTaskTokens } from '../spec/index.js';
 import type { Group, TaskAttempt, Workflow } from '../store/index.js';
@@ -10,6 +9,7 @@ import type { EngineContext } from './context.js';
 import { outputPrefix } from './context.js';
 import { eventLine } from './event-line.js';
 import { applyStatusReport } from './reports.js';
+import { applySchedulingDecisions, buildSnapshot } from './schedule-snapshot.js';
 import { refOf } from './status-writes.js';
 import { withTaskCredentials } from './task-credentials.js';
 
@@ -20,9 +20,6 @@ export async function dispatchQueued(ctx: EngineContext): Promise<void> {
   const attempts = await ctx.store.tasks.listRunningAttempts(['SCHEDULING', 'INITIALIZING', 'RUNNING']);
   const queued = attempts.filter((a) => a.status === 'SCHEDULING' && a.nodeName === null);
   if (queued.length === 0) return;
-  const running: RunningAttempt[] = attempts
-    .filter((a) => a.nodeName !== null)
-    .map((a) => ({ node: a.nodeName ?? '', ...requestOf(a), gpuIndices: a.gpuIndices }));
   const workflows = new Map<string, Workflow>();
   for (const a of queued) {
     if (!workflows.has(a.workflowUuid)) {
@@ -35,13 +32,8 @@ export async function dispatchQueued(ctx: EngineContext): Promise<void> {
     const key = `${a.workflowUuid}/${a.groupName}`;
     byGroup.set(key, [...(byGroup.get(key) ?? []), a]);
   }
-  const queue: QueuedGroup[] = [...byGroup.entries()].map(([key, tasks]) => ({
-    key,
-    priority: tasks[0]?.priority ?? 'NORMAL',
-    submitTime: workflows.get(tasks[0]?.workflowUuid ?? '')?.submitTime ?? new Date(0),
-    tasks: tasks.map((t) => ({ key: t.taskDbKey, ...requestOf(t) })),
-  }));
-  const plan = planDispatch(queue, ctx.nodes(), running);
+  const plan = planSnapshot(buildSnapshot(ctx, attempts, byGroup, workflows));
+  await applySchedulingDecisions(ctx, plan, attempts, byGroup, workflows);
   for (const placement of plan.launch) {
     const tasks = byGroup.get(placement.groupKey) ?? [];
     const workflow = workflows.get(tasks[0]?.workflowUuid ?? '');
@@ -78,7 +70,14 @@ export async function dispatchQueued(ctx: EngineContext): Promise<void> {
       } catch (err) {
         // A credential deleted since submission fails the attempt with the reason, instead of retrying forever.
         const message = err instanceof Error ? err.message : String(err);
-        await applyStatusReport(ctx, { kind: 'status', ref, status: 'FAILED', exitCode: null, message, at: ctx.now() });
+        await applyStatusReport(ctx, {
+          kind: 'status',
+          ref,
+          status: 'FAILED',
+          exitCode: null,
+          message,
+          at: ctx.now(),
+        });
         continue;
       }
       await ctx.backend.launch(withCredentials);

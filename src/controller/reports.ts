@@ -3,7 +3,8 @@ import type { AttemptLogRecord, AttemptStatusReport } from '../backends/index.js
 import { isCancelClass, isGroupFinished, isTaskFinished } from '../core/index.js';
 import { formatLogLine } from '../runtime/index.js';
 import type { WorkflowSpec } from '../spec/index.js';
-import { resolveExitStatus, siblingOutcome } from '../spec/index.js';
+import { EXIT_CODES, parseExitActions, resolveExitStatus, siblingOutcome } from '../spec/index.js';
+import type { ExitActions } from '../spec/index.js';
 import type { Task, Workflow } from '../store/index.js';
 import type { EngineContext } from './context.js';
 import { attemptKey } from './context.js';
@@ -55,25 +56,29 @@ export async function applyStatusReport(ctx: EngineContext, report: AttemptStatu
   const taskSpec = groupSpec?.tasks.find((t) => t.name === task.name);
   let status = report.status;
   let message = report.message;
+  // A preempted attempt carries upstream's exit code 3006, so exit actions (and retries) apply to it.
+  const exitCode = status === 'FAILED_PREEMPTED' ? (report.exitCode ?? EXIT_CODES.PREEMPTED) : report.exitCode;
+  const poolConfig = ctx.config.current().pools[workflow.pool ?? ''];
   // Exit actions apply to attempts that end with an exit code, never to group-wide outcomes (§13.1).
   if (
-    report.exitCode !== null &&
+    exitCode !== null &&
     !isCancelClass(status) &&
     status !== 'FAILED_UPSTREAM' &&
     status !== 'FAILED_SERVER_ERROR'
   ) {
     const resolved = resolveExitStatus({
       reported: status,
-      exitCode: report.exitCode,
+      exitCode,
       actions: taskSpec?.exitActions ?? [],
+      poolDefaults: poolExitActions(poolConfig?.default_exit_actions ?? {}),
       retryId: task.retryId,
-      maxRetryPerTask: ctx.maxRetryPerTask,
+      maxRetryPerTask: poolConfig?.max_retry_per_task ?? maxRetryOf(ctx),
     });
     status = resolved.status;
     if (resolved.message) message = message ? `${message} ${resolved.message}` : resolved.message;
   }
   const changed = await setTaskStatus(ctx, task, status, {
-    exitCode: report.exitCode,
+    exitCode,
     message,
     at: report.at,
   });
@@ -150,3 +155,16 @@ export class LogWriter {
     await this.ctx.logs.append(record.ref.workflowId, record.ref.taskName, record.ref.retryId, [`${line}\n`]);
   }
 }
+
+/** Pool defaults as configured; an invalid entry is ignored rather than failing every report. */
+function poolExitActions(raw: Readonly<Record<string, string>>): ExitActions {
+  try {
+    return parseExitActions(Object.entries(raw), 'pool defaults');
+  } catch {
+    return [];
+  }
+}
+
+/** The workflow config's `max_retry_per_task` in force, else the service flag. */
+const maxRetryOf = (ctx: EngineContext): number =>
+  Math.max(ctx.config.current().workflow.max_retry_per_task, ctx.maxRetryPerTask);

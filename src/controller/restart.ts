@@ -33,7 +33,7 @@ export async function restartWorkflow(
   pool: string,
   user: string,
 ): Promise<Workflow> {
-  assertPoolExists(pool);
+  assertPoolExists(ctx, pool);
   const completed = new Set(
     (await ctx.store.groups.listByWorkflow(source.workflowUuid))
       .filter((g) => g.status === 'COMPLETED')

@@ -2,12 +2,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Priority } from '../core/index.js';
 import { OsmoError, resourceError, userError } from '../core/index.js';
-import { taskNeverFits } from '../scheduler/index.js';
 import type { WorkflowSpec } from '../spec/index.js';
 import { isTemplated, parseWorkflowSpec, renderWorkflowTemplate } from '../spec/index.js';
 import type { NewGroup, Workflow } from '../store/index.js';
 import type { EngineContext } from './context.js';
-import { DEFAULT_POOL } from './context.js';
+import { assertAdmissible, assertPoolIn, dryRunVerdict, rememberNodes } from './admission.js';
 import { assertTaskCredentials } from './task-credentials.js';
 
 const GIB = 1024 ** 3;
@@ -26,22 +25,29 @@ export interface SubmitRequest {
   /** The original templated text the CLI rendered before submitting (kept for `spec --template`). */
   readonly uploadedTemplatedSpec: string | null;
   readonly parent: { readonly name: string; readonly jobId: number } | null;
+  /** The app version this spec came from (`osmo app submit`), recorded on the workflow. */
+  readonly app?: { readonly uuid: string; readonly version: number } | null;
 }
 
 export type SubmitOutcome =
-  | { readonly kind: 'dry-run'; readonly name: string; readonly spec: string }
+  | { readonly kind: 'dry-run'; readonly name: string; readonly spec: string; readonly scheduling: string | null }
   | { readonly kind: 'validated'; readonly name: string }
   | { readonly kind: 'submitted'; readonly workflow: Workflow };
 
-export function assertPoolExists(pool: string): void {
-  if (pool !== DEFAULT_POOL) throw userError(`Pool ${pool} not found.`);
+export function assertPoolExists(ctx: EngineContext, pool: string): void {
+  assertPoolIn(ctx.config.current(), pool);
 }
 
 export async function submitWorkflow(ctx: EngineContext, request: SubmitRequest): Promise<SubmitOutcome> {
-  assertPoolExists(request.pool);
+  assertPoolExists(ctx, request.pool);
   if (request.dryRun) {
     const rendered = renderWorkflowTemplate(request.text, { set: request.set, setString: request.setString });
-    return { kind: 'dry-run', name: workflowNameOf(rendered), spec: rendered };
+    return {
+      kind: 'dry-run',
+      name: workflowNameOf(rendered),
+      spec: rendered,
+      scheduling: await dryRunScheduling(ctx, request),
+    };
   }
   let spec: WorkflowSpec;
   try {
@@ -51,7 +57,8 @@ export async function submitWorkflow(ctx: EngineContext, request: SubmitRequest)
       envVars: request.envVars,
       labels: request.labels,
     });
-    assertFits(ctx, spec, request.pool);
+    rememberNodes(ctx);
+    assertAdmissible(ctx, spec, request.pool, request.priority);
     await assertTaskCredentials(ctx.credentials, spec, request.user);
   } catch (err) {
     if (err instanceof OsmoError) await recordFailedSubmission(ctx, request, err);
@@ -74,6 +81,8 @@ export async function submitWorkflow(ctx: EngineContext, request: SubmitRequest)
     specJson: spec,
     parentName: request.parent?.name ?? null,
     parentJobId: request.parent?.jobId ?? null,
+    appUuid: request.app?.uuid ?? null,
+    appVersion: request.app?.version ?? null,
     groups: groupRows(spec),
   });
   ctx.log.info({ workflowId: workflow.workflowId, user: request.user }, 'workflow submitted');
@@ -98,24 +107,6 @@ export function groupRows(spec: WorkflowSpec): NewGroup[] {
       exitActions: task.exitActions,
     })),
   }));
-}
-
-/** Submit-time admission: a task that no node of the pool could ever hold is refused now, not queued forever. */
-function assertFits(ctx: EngineContext, spec: WorkflowSpec, pool: string): void {
-  const nodes = ctx.nodes();
-  for (const task of spec.groups.flatMap((g) => g.tasks)) {
-    const request = {
-      cpu: task.resource.cpu ?? 1,
-      memoryBytes: task.resource.memoryBytes ?? GIB,
-      gpu: task.resource.gpu ?? 0,
-    };
-    if (taskNeverFits(request, nodes)) {
-      throw resourceError(
-        `Task ${task.name} requests cpu=${request.cpu}, memory=${request.memoryBytes / GIB}Gi, gpu=${request.gpu}, ` +
-          `which no node of pool ${pool} can provide.`,
-      );
-    }
-  }
 }
 
 /** A rejected spec still leaves a FAILED_SUBMISSION record, as upstream does, so the user can find it. */
@@ -152,4 +143,20 @@ function nameFromText(text: string): string | null {
 
 function workflowNameOf(rendered: string): string {
   return nameFromText(rendered.startsWith('workflow:') ? rendered : `workflow:\n${rendered}`) ?? '';
+}
+
+/** Whether the spec would start now, wait or never fit; null when it does not parse (the render shows why). */
+async function dryRunScheduling(ctx: EngineContext, request: SubmitRequest): Promise<string | null> {
+  let spec: WorkflowSpec;
+  try {
+    spec = parseWorkflowSpec(request.text, {
+      set: request.set,
+      setString: request.setString,
+      envVars: request.envVars,
+      labels: request.labels,
+    });
+  } catch {
+    return null;
+  }
+  return dryRunVerdict(ctx, spec, request.pool, request.priority);
 }

@@ -1,5 +1,6 @@
 // `osmo service start`: runs the service in the foreground until SIGINT or SIGTERM.
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { defaultDataDir, parseServiceConfig, serviceConfigFromEnv } from '../config/service-config.js';
@@ -11,6 +12,7 @@ interface StartFlags {
   postgresUrl?: string;
   dev?: boolean;
   nodesFile?: string;
+  config?: string;
   admin?: string[];
   maxRetryPerTask?: string;
   logLevel?: string;
@@ -34,6 +36,10 @@ export function serviceCommand(): Command {
     .option(
       '--nodes-file <file>',
       'YAML or JSON list of declared nodes {name, cpu, memoryBytes, gpu, labels} for the default pool',
+    )
+    .option(
+      '--config <file>',
+      'YAML scheduling configuration: backends (with declared nodes), pools, platforms, validation rules; reloaded on change',
     )
     .option('--admin <users...>', 'users who get the osmo-admin role')
     .addOption(
@@ -66,6 +72,7 @@ export function serviceCommand(): Command {
         ...(flags.port === undefined ? {} : { port: flags.port }),
         ...(flags.postgresUrl === undefined ? {} : { postgresUrl: flags.postgresUrl }),
         ...(flags.dev ? { devMode: true } : {}),
+        ...(flags.config === undefined ? {} : { configFile: resolve(flags.config) }),
         ...(flags.admin ? { adminUsers: flags.admin } : {}),
         ...(flags.maxRetryPerTask === undefined ? {} : { maxRetryPerTask: Number(flags.maxRetryPerTask) }),
         ...(flags.logLevel === undefined ? {} : { logLevel: flags.logLevel }),

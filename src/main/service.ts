@@ -13,7 +13,9 @@ import { createProcessBackend } from '../backends/process/index.js';
 import { createDockerBackend } from '../backends/docker/index.js';
 import type { Backend } from '../backends/index.js';
 import type { ServiceConfig } from '../config/service-config.js';
-import { DEFAULT_POOL } from '../controller/context.js';
+import { newSchedulingState } from '../controller/context.js';
+import { inventoryOf, LiveConfig } from '../controller/live-config.js';
+import { readConfigFile, watchConfigFile } from './config-file.js';
 import type { EngineContext } from '../controller/context.js';
 import { Engine } from '../controller/engine.js';
 import { LogStore } from '../controller/log-store.js';
@@ -79,8 +81,17 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
     cpu: overcommit === 1 ? n.cpu : Math.max(n.cpu, cpus().length) * overcommit,
     memoryBytes: n.memoryBytes,
     gpu: n.gpu,
+    storageBytes: n.storageBytes,
+    labels: n.labels,
   }));
-  log.info({ pool: DEFAULT_POOL, nodes }, 'pool inventory');
+  const liveConfig = await LiveConfig.open(
+    store,
+    config.configFile ? await readConfigFile(config.configFile) : null,
+    () => new Date(),
+    log,
+  );
+  const stopWatching = config.configFile ? watchConfigFile(config.configFile, liveConfig, log) : () => {};
+  log.info({ pools: Object.keys(liveConfig.current().pools), nodes }, 'pool inventory');
   const ctx: EngineContext = {
     store,
     backend,
@@ -88,11 +99,14 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
     log,
     now: () => new Date(),
     storage: { kind: 'local', root: join(config.dataDir, 'storage') },
-    nodes: () => nodes,
+    nodes: () => inventoryOf(liveConfig.current(), nodes),
+    config: liveConfig,
+    scheduling: newSchedulingState(),
     maxRetryPerTask: config.maxRetryPerTask,
     credentials: identity.vault,
   };
   const engine = new Engine(ctx);
+  liveConfig.onChange(() => engine.wake());
   await engine.start();
   const port = config.port;
   const provisionalBase = config.baseUrl ?? `http://${config.host}:${port}`;
@@ -120,6 +134,7 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
     engine,
     store,
     close: async () => {
+      stopWatching();
       await app.close();
       await engine.stop();
       await store.close();

@@ -9,6 +9,7 @@ import { assertCanUsePool } from '../auth/pool-access.js';
 import type { ApiDeps } from '../deps.js';
 import type { RouteList } from '../route-table.js';
 import { defineRoute } from '../route-table.js';
+import { submittedApp } from './app-access.js';
 import { visibleWorkflow } from './visible-workflow.js';
 
 /** Specs larger than this are refused before any parsing (the service never buffers unbounded input). */
@@ -46,7 +47,10 @@ const TemplateSpec = z
 
 export function workflowSubmitRoutes(deps: ApiDeps): RouteList {
   const response = (outcome: SubmitOutcome): object => {
-    if (outcome.kind === 'dry-run') return { name: outcome.name, spec: outcome.spec, warnings: [] };
+    if (outcome.kind === 'dry-run') {
+      // `scheduling` is ours: whether the spec would start now, wait, or never fit.
+      return { name: outcome.name, spec: outcome.spec, warnings: [], scheduling: outcome.scheduling };
+    }
     if (outcome.kind === 'validated') {
       return { name: outcome.name, logs: 'Workflow validation succeeded.', warnings: [] };
     }
@@ -80,6 +84,7 @@ export function workflowSubmitRoutes(deps: ApiDeps): RouteList {
           text = (await visibleWorkflow(deps, caller, query.workflow_id)).specText;
         }
         if (!text) throw userError('Need to provide either file contents or workflow ID.');
+        const app = await submittedApp(deps.store, query.app_uuid, query.app_version);
         const outcome = await submitWorkflow(deps.ctx, {
           pool: params.pool_name,
           user,
@@ -93,6 +98,7 @@ export function workflowSubmitRoutes(deps: ApiDeps): RouteList {
           validationOnly: query.validation_only,
           uploadedTemplatedSpec: body?.uploaded_templated_spec ?? null,
           parent: null,
+          app,
         });
         if (outcome.kind === 'submitted') deps.engine.wake();
         return response(outcome);

@@ -1,0 +1,163 @@
+// Submit-time checks against the pool: platform per task, the GPU guarantee, resource assertions, and a dry-run verdict.
+import type { ConfigDocument } from '../config/pool-config.js';
+import type { Priority } from '../core/index.js';
+import { resourceError, userError } from '../core/index.js';
+import type { RuleNode, SchedulerSnapshot } from '../scheduler/index.js';
+import {
+  DEFAULT_RESOURCE_RULES,
+  checkTaskResources,
+  guaranteeViolation,
+  planSnapshot,
+  taskNodes,
+} from '../scheduler/index.js';
+import type { TaskSpec, WorkflowSpec } from '../spec/index.js';
+import type { EngineContext } from './context.js';
+import { poolShapes } from './live-config.js';
+
+const GIB = 1024 ** 3;
+
+export function assertPoolIn(doc: ConfigDocument, pool: string): void {
+  if (doc.pools[pool] === undefined) throw userError(`Pool ${pool} not found.`);
+}
+
+/** The platform of a task: its resource's, else the pool's default (workflow-spec.md §8.3). */
+export function platformOf(doc: ConfigDocument, pool: string, task: TaskSpec): string {
+  const config = doc.pools[pool];
+  const platform = task.resource.platform ?? config?.default_platform ?? null;
+  if (platform === null || config === undefined) {
+    throw userError(`Resource ${task.name} does not have a platform!`);
+  }
+  if (config.platforms[platform] === undefined) {
+    throw userError(`Platform ${platform} does not exist in pool ${pool}!`);
+  }
+  return platform;
+}
+
+/** Every admission check of a spec; throws the first failure with upstream's message. */
+export function assertAdmissible(
+  ctx: EngineContext,
+  spec: WorkflowSpec,
+  pool: string,
+  priority: Priority,
+): void {
+  const doc = ctx.config.current();
+  assertPoolIn(doc, pool);
+  const shapes = poolShapes(doc);
+  const shape = shapes.find((p) => p.name === pool);
+  const config = doc.pools[pool];
+  if (shape === undefined || config === undefined) return;
+  if (priority !== 'LOW') {
+    const groups = spec.groups.map((g) => ({
+      name: g.name,
+      gpu: g.tasks.reduce((s, t) => s + (t.resource.gpu ?? 0), 0),
+    }));
+    const violation = guaranteeViolation(shape, groups);
+    if (violation !== null) throw userError(violation);
+  }
+  const nodes = ctx.nodes();
+  for (const task of spec.groups.flatMap((g) => g.tasks)) {
+    const platform = platformOf(doc, pool, task);
+    const ruleNames = [
+      ...config.common_resource_validations,
+      ...(config.platforms[platform]?.resource_validations ?? []),
+    ];
+    const rules = ruleNames.flatMap((n) => doc.resource_validations[n] ?? DEFAULT_RESOURCE_RULES[n] ?? []);
+    const ruleNodes: RuleNode[] = taskNodes(shape, { platform, nodesExcluded: [] }, nodes).map((n) => ({
+      name: n.name,
+      poolPlatforms: memberships(doc, shapes, n.name),
+      cpu: n.cpu,
+      gpu: n.gpu,
+      memoryBytes: n.memoryBytes,
+      storageBytes: n.storageBytes ?? 0,
+    }));
+    const failure = checkTaskResources(
+      task.name,
+      {
+        cpu: task.resource.cpu ?? 1,
+        gpu: task.resource.gpu ?? 0,
+        memory: task.resource.memory ?? '1Gi',
+        storage: task.resource.storage ?? '1Gi',
+      },
+      rules,
+      ruleNodes,
+      { pool, platform },
+    );
+    if (failure !== null) throw resourceError(failure);
+  }
+}
+
+/** `pool/platform` names a node belongs to. */
+function memberships(doc: ConfigDocument, shapes: ReturnType<typeof poolShapes>, nodeName: string): string[] {
+  const node = ctxNodes.get(doc)?.find((n) => n.name === nodeName);
+  if (node === undefined) return [];
+  return shapes.flatMap((p) =>
+    p.platforms
+      .filter((pl) => taskNodes(p, { platform: pl.name, nodesExcluded: [] }, [node]).length > 0)
+      .map((pl) => `${p.name}/${pl.name}`),
+  );
+}
+const ctxNodes = new WeakMap<ConfigDocument, ReturnType<EngineContext['nodes']>>();
+
+/** Records the inventory the membership lookup uses for this document. */
+export function rememberNodes(ctx: EngineContext): void {
+  ctxNodes.set(ctx.config.current(), ctx.nodes());
+}
+
+/** For `submit --dry-run`: would the spec's first groups start now, wait (and why), or never fit. */
+export async function dryRunVerdict(
+  ctx: EngineContext,
+  spec: WorkflowSpec,
+  pool: string,
+  priority: Priority,
+): Promise<string> {
+  try {
+    rememberNodes(ctx);
+    assertAdmissible(ctx, spec, pool, priority);
+  } catch (err) {
+    return `Would never fit: ${(err as Error).message}`;
+  }
+  const doc = ctx.config.current();
+  const attempts = await ctx.store.tasks.listRunningAttempts(['SCHEDULING', 'INITIALIZING', 'RUNNING']);
+  const roots = spec.groups.filter((g) => g.upstreamGroups.length === 0);
+  const snapshot: SchedulerSnapshot = {
+    pools: poolShapes(doc),
+    nodes: ctx.nodes(),
+    running: attempts
+      .filter((a) => a.nodeName !== null)
+      .map((a) => ({
+        key: a.taskDbKey,
+        node: a.nodeName ?? '',
+        cpu: a.cpuCount,
+        memoryBytes: a.memoryGib * GIB,
+        gpu: a.gpuCount,
+        gpuIndices: a.gpuIndices,
+        pool: a.pool ?? '',
+        priority: a.priority,
+      })),
+    queue: roots.map((g) => ({
+      key: `dry-run/${g.name}`,
+      pool,
+      priority,
+      submitTime: ctx.now(),
+      tasks: g.tasks.map((t) => ({
+        key: t.name,
+        cpu: t.resource.cpu ?? 1,
+        memoryBytes: t.resource.memoryBytes ?? GIB,
+        gpu: t.resource.gpu ?? 0,
+        platform: platformOf(doc, pool, t),
+        nodesExcluded: t.resource.nodesExcluded,
+      })),
+    })),
+  };
+  const queuedAhead = attempts.filter((a) => a.nodeName === null).length;
+  const plan = planSnapshot(snapshot);
+  const wait = plan.waiting[0];
+  if (wait === undefined) {
+    return queuedAhead > 0
+      ? `Would start now on free capacity (${queuedAhead} queued task(s) may be served first).`
+      : 'Would start now.';
+  }
+  if (wait.kind === 'never') return `Would never fit: ${wait.reason}`;
+  const estimate = wait.estimatedStart ? ` Estimated start: ${wait.estimatedStart.toISOString()}.` : '';
+  return `Would wait: ${wait.reason}.${estimate}`;
+}

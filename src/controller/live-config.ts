@@ -1,0 +1,135 @@
+// The scheduling configuration in force: loaded from the store's history, the config file, or defaults; every write is a revision.
+import type { Logger } from 'pino';
+import type { ConfigDocument, ManagedConfigType } from '../config/pool-config.js';
+import { defaultConfigDocument, parseConfigDocument } from '../config/pool-config.js';
+import { userError } from '../core/index.js';
+import type { NodeCapacity, PoolShape } from '../scheduler/index.js';
+import { DEFAULT_GPU_QUOTA } from '../scheduler/index.js';
+import type { Store } from '../store/index.js';
+
+/** The history user of revisions that come from the configuration file. */
+export const CONFIG_FILE_USER = 'configmap-sync';
+
+/** The stored snapshot of one type (service-api.md §9.9). */
+export function typeData(doc: ConfigDocument, type: ManagedConfigType): unknown {
+  switch (type) {
+    case 'BACKEND':
+      return doc.backends;
+    case 'POOL':
+      return { pools: doc.pools };
+    case 'RESOURCE_VALIDATION':
+      return doc.resource_validations;
+    case 'WORKFLOW':
+      return doc.workflow;
+  }
+}
+
+function withTypeData(doc: ConfigDocument, type: ManagedConfigType, data: unknown): ConfigDocument {
+  const raw: Record<string, unknown> = { ...doc };
+  if (type === 'BACKEND') raw.backends = data;
+  if (type === 'POOL') raw.pools = (data as { pools?: unknown } | null)?.pools ?? {};
+  if (type === 'RESOURCE_VALIDATION') raw.resource_validations = data;
+  if (type === 'WORKFLOW') raw.workflow = data;
+  try {
+    return parseConfigDocument(raw);
+  } catch (err) {
+    throw userError((err as Error).message);
+  }
+}
+
+const TYPES: readonly ManagedConfigType[] = ['BACKEND', 'POOL', 'RESOURCE_VALIDATION', 'WORKFLOW'];
+
+export interface ConfigWrite {
+  readonly username: string;
+  readonly description: string;
+  readonly tags: readonly string[];
+  readonly name?: string | null;
+}
+
+export class LiveConfig {
+  private listeners: (() => void)[] = [];
+
+  private constructor(
+    private doc: ConfigDocument,
+    private readonly store: Store,
+    private readonly now: () => Date,
+    private readonly log: Logger,
+  ) {}
+
+  /** The stored revisions win, then the file (recorded as a new revision when it differs), then defaults. */
+  static async open(
+    store: Store,
+    file: ConfigDocument | null,
+    now: () => Date,
+    log: Logger,
+  ): Promise<LiveConfig> {
+    let doc = defaultConfigDocument();
+    for (const type of TYPES) {
+      const latest = await store.configHistory.latest(type);
+      if (latest) doc = withTypeData(doc, type, latest.data);
+    }
+    const live = new LiveConfig(doc, store, now, log);
+    await live.adopt(file ?? doc, file ? 'Loaded from the configuration file' : 'Initial configuration');
+    return live;
+  }
+
+  current(): ConfigDocument {
+    return this.doc;
+  }
+
+  onChange(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Records every type whose data differs from the latest revision (file reloads, first start). */
+  async adopt(next: ConfigDocument, description: string): Promise<void> {
+    for (const type of TYPES) {
+      const latest = await this.store.configHistory.latest(type);
+      const data = typeData(next, type);
+      if (latest && JSON.stringify(latest.data) === JSON.stringify(data)) continue;
+      await this.write(type, data, { username: CONFIG_FILE_USER, description, tags: [] });
+    }
+    this.doc = next;
+  }
+
+  /** Validates the new data against the whole document, stores a revision, and applies it at once. */
+  async write(type: ManagedConfigType, data: unknown, meta: ConfigWrite): Promise<void> {
+    const next = withTypeData(this.doc, type, data);
+    await this.store.configHistory.append({
+      configType: type,
+      name: meta.name ?? null,
+      username: meta.username,
+      createdAt: this.now(),
+      description: meta.description,
+      tags: meta.tags,
+      data: typeData(next, type),
+    });
+    this.doc = next;
+    this.log.info({ type, user: meta.username }, 'configuration changed');
+    for (const listener of this.listeners) listener();
+  }
+}
+
+/** The scheduler's view of the configured pools. */
+export function poolShapes(doc: ConfigDocument): PoolShape[] {
+  return Object.entries(doc.pools)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, pool]) => ({
+      name,
+      backend: pool.backend,
+      platforms: Object.entries(pool.platforms).map(([p, platform]) => ({
+        name: p,
+        labels: platform.labels,
+      })),
+      gpu: pool.resources.gpu ?? DEFAULT_GPU_QUOTA,
+    }));
+}
+
+/** Nodes per configured backend: its declared nodes, else what the running backend detected. */
+export function inventoryOf(doc: ConfigDocument, detected: readonly NodeCapacity[]): NodeCapacity[] {
+  return doc.backends.flatMap((backend) =>
+    backend.nodes === null
+      ? detected.map((n) => ({ ...n, backend: backend.name }))
+      : backend.nodes.map((n) => ({ ...n, backend: backend.name })),
+  );
+}
