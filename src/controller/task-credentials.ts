@@ -29,7 +29,9 @@ export async function withTaskCredentials(
   user: string,
   launch: AttemptLaunch,
 ): Promise<AttemptLaunch> {
-  const task = spec.groups.find((g) => g.name === launch.groupName)?.tasks.find((t) => t.name === launch.taskName);
+  const task = spec.groups
+    .find((g) => g.name === launch.groupName)
+    ?.tasks.find((t) => t.name === launch.taskName);
   if (task === undefined || Object.keys(task.credentials).length === 0) return launch;
   if (resolver === undefined) throw userError('This service stores no credentials.');
   const projected = await projectCredentials(resolver, user, task.credentials);

@@ -51,7 +51,8 @@ export function normaliseCredential(request: Readonly<Record<string, unknown>>):
   if (kind === 'data_credential') return dataCredential(strings(fields, 'DATA'));
   if (kind === 'generic_credential') {
     const inner = fields['credential'];
-    if (typeof inner !== 'object' || inner === null) throw userError('generic_credential.credential must be an object.');
+    if (typeof inner !== 'object' || inner === null)
+      throw userError('generic_credential.credential must be an object.');
     const payload = strings(inner as Record<string, unknown>, 'GENERIC');
     if (Object.keys(payload).length === 0) throw userError('Please provide non-empty keys and values.');
     return { type: 'GENERIC', profile: null, payload };
@@ -60,7 +61,9 @@ export function normaliseCredential(request: Readonly<Record<string, unknown>>):
 }
 
 function registryCredential(fields: Record<string, string>): NormalisedCredential {
-  const unknown = Object.keys(fields).filter((k) => !['registry', 'username', 'auth', 'password'].includes(k));
+  const unknown = Object.keys(fields).filter(
+    (k) => !['registry', 'username', 'auth', 'password'].includes(k),
+  );
   if (unknown.length > 0) throw userError(`Invalid REGISTRY credential: unknown keys ${unknown.join(', ')}.`);
   const auth = fields['auth'] ?? fields['password'];
   if (auth === undefined) throw userError('Invalid REGISTRY credential: auth is required.');
@@ -106,7 +109,9 @@ function dataCredential(fields: Record<string, string>): NormalisedCredential {
   }
   const style = fields['addressing_style'];
   if (style !== undefined && !ADDRESSING_STYLES.includes(style)) {
-    throw userError(`Invalid DATA credential: addressing_style must be one of ${ADDRESSING_STYLES.join(', ')}.`);
+    throw userError(
+      `Invalid DATA credential: addressing_style must be one of ${ADDRESSING_STYLES.join(', ')}.`,
+    );
   }
   const { endpoint: _endpoint, ...payload } = fields;
   return { type: 'DATA', profile: endpoint, payload };

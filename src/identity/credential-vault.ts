@@ -44,7 +44,11 @@ export function createCredentialVault(store: Store, master: MasterKey, now: () =
     let wrapped = await store.credentials.getWrappedKey(user);
     if (wrapped === null) {
       if (!create) return null;
-      wrapped = await store.credentials.putWrappedKeyOnce(user, wrapDataKey(master, newDataKey(), user), now());
+      wrapped = await store.credentials.putWrappedKeyOnce(
+        user,
+        wrapDataKey(master, newDataKey(), user),
+        now(),
+      );
     }
     return unwrapDataKey(master, wrapped, user);
   }
@@ -94,7 +98,10 @@ export function createCredentialVault(store: Store, master: MasterKey, now: () =
       const rows = await store.credentials.list(user);
       return rows
         .map(summaryOf)
-        .sort((a, b) => TYPE_ORDER[a.cred_type] - TYPE_ORDER[b.cred_type] || a.cred_name.localeCompare(b.cred_name));
+        .sort(
+          (a, b) =>
+            TYPE_ORDER[a.cred_type] - TYPE_ORDER[b.cred_type] || a.cred_name.localeCompare(b.cred_name),
+        );
     },
     async delete(user, name) {
       const row = await store.credentials.get(user, name);
@@ -107,7 +114,9 @@ export function createCredentialVault(store: Store, master: MasterKey, now: () =
       return row === null ? null : decrypt(row);
     },
     async resolveByProfile(user, type, profile) {
-      const row = (await store.credentials.list(user)).find((c) => c.credType === type && c.profile === profile);
+      const row = (await store.credentials.list(user)).find(
+        (c) => c.credType === type && c.profile === profile,
+      );
       return row === undefined ? null : decrypt(row);
     },
   };

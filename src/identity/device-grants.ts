@@ -41,7 +41,10 @@ export class DeviceGrants {
     if (this.byDeviceCode.size >= MAX_PENDING) throw new Error('too many pending device logins');
     let userCode = '';
     do {
-      userCode = Array.from({ length: 8 }, () => USER_CODE_ALPHABET[randomInt(USER_CODE_ALPHABET.length)]).join('');
+      userCode = Array.from(
+        { length: 8 },
+        () => USER_CODE_ALPHABET[randomInt(USER_CODE_ALPHABET.length)],
+      ).join('');
     } while (this.byUserCode.has(userCode));
     const grant: Grant = {
       deviceCode: randomBytes(32).toString('base64url'),

@@ -40,7 +40,8 @@ export function open(key: Buffer, kid: string, sealed: string, aad: string): Buf
   if (prefix !== PREFIX || iv === undefined || body === undefined || tag === undefined) {
     throw credentialError('A stored secret is not in a known format.');
   }
-  if (sealedKid !== kid) throw credentialError(`A stored secret was sealed with an unknown key ${sealedKid}.`);
+  if (sealedKid !== kid)
+    throw credentialError(`A stored secret was sealed with an unknown key ${sealedKid}.`);
   try {
     const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
     decipher.setAAD(Buffer.from(aad));

@@ -47,7 +47,8 @@ export class LoginThrottle {
     const nowMs = this.now().getTime();
     for (const key of [`user:${user}`, `source:${source}`]) {
       const entry = this.entries.get(key);
-      if (entry && entry.lockedUntilMs > nowMs) throw lockedError(Math.ceil((entry.lockedUntilMs - nowMs) / 1000));
+      if (entry && entry.lockedUntilMs > nowMs)
+        throw lockedError(Math.ceil((entry.lockedUntilMs - nowMs) / 1000));
     }
   }
 

@@ -1,7 +1,13 @@
 // The role vocabulary and pool access by role (service-api.md §6.2, §6.7), decided in one place.
 import { ADMIN_ROLE_NAME, USER_ROLE_NAME } from './role-names.js';
 
-export const DEFAULT_ROLES = [ADMIN_ROLE_NAME, USER_ROLE_NAME, 'osmo-backend', 'osmo-ctrl', 'osmo-default'] as const;
+export const DEFAULT_ROLES = [
+  ADMIN_ROLE_NAME,
+  USER_ROLE_NAME,
+  'osmo-backend',
+  'osmo-ctrl',
+  'osmo-default',
+] as const;
 
 /** The pool `osmo-user` may submit to (its `workflow:*` grant on `pool/default`). */
 export const USER_ROLE_POOL = 'default';
@@ -26,7 +32,10 @@ export function canUsePool(caller: { readonly roles: readonly string[] }, pool: 
 }
 
 /** The subset of `pools` the caller may use, in the given order (`pool list`, `profile list`). */
-export function allowedPools(caller: { readonly roles: readonly string[] }, pools: readonly string[]): string[] {
+export function allowedPools(
+  caller: { readonly roles: readonly string[] },
+  pools: readonly string[],
+): string[] {
   return pools.filter((pool) => canUsePool(caller, pool));
 }
 

@@ -59,7 +59,13 @@ export async function bootstrapAdmin(store: Store, config: ServiceConfig, now: D
     kind: 'personal',
     createdAt: now,
   });
-  await store.accounts.setTokenRoles(admin.username, DEFAULT_ADMIN_TOKEN, [ADMIN_ROLE_NAME, USER_ROLE_NAME], 'osmo', now);
+  await store.accounts.setTokenRoles(
+    admin.username,
+    DEFAULT_ADMIN_TOKEN,
+    [ADMIN_ROLE_NAME, USER_ROLE_NAME],
+    'osmo',
+    now,
+  );
 }
 
 export function createIdentityServices(store: Store, master: MasterKey, now: () => Date): IdentityServices {

@@ -15,7 +15,8 @@ export async function checkPassword(
 ): Promise<void> {
   deps.throttle.check(user, source);
   const hash = await deps.store.accounts.getPasswordHash(user);
-  const ok = hash === null ? (await burnPasswordCheck(password), false) : await verifyPassword(password, hash);
+  const ok =
+    hash === null ? (await burnPasswordCheck(password), false) : await verifyPassword(password, hash);
   if (!ok) {
     deps.throttle.recordFailure(user, source);
     throw userError(REFUSED, 401);

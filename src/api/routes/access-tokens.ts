@@ -148,12 +148,18 @@ export function accessTokenRoutes(deps: TokenRouteDeps): RouteList {
     defineRoute({
       method: 'POST',
       url: '/api/auth/user/:user_id/access_token/:token_name',
-      summary: "Create a personal access token for another user (admin)",
+      summary: 'Create a personal access token for another user (admin)',
       access: 'admin',
       params: forUserNamed,
       query: CreateQuery,
       handler: async ({ params, query, caller }) =>
-        createToken(deps, await targetUser(deps, params.user_id), params.token_name, query, callerOf(caller).user),
+        createToken(
+          deps,
+          await targetUser(deps, params.user_id),
+          params.token_name,
+          query,
+          callerOf(caller).user,
+        ),
     }),
     defineRoute({
       method: 'GET',

@@ -9,14 +9,16 @@ import type { SessionDeps } from '../auth/sessions.js';
 import type { RouteList } from '../route-table.js';
 import { defineRoute } from '../route-table.js';
 
-const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function page(reply: FastifyReply, status: number, title: string, body: string): FastifyReply {
   // No scripts, no framing, forms only to this origin: the page cannot be embedded to trick a click.
   return reply
     .code(status)
-    .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
+    .header(
+      'content-security-policy',
+      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+    )
     .header('x-frame-options', 'DENY')
     .header('cache-control', 'no-store')
     .type('text/html; charset=utf-8')
@@ -51,7 +53,8 @@ export function devicePageRoutes(
       summary: 'The device-login approval page (HTML)',
       access: 'public',
       query: z.object({ user_code: z.string().max(32).default('') }),
-      handler: async ({ query, reply }) => page(reply, 200, 'Log in to OSMO', form(query.user_code, deps.devMode, '')),
+      handler: async ({ query, reply }) =>
+        page(reply, 200, 'Log in to OSMO', form(query.user_code, deps.devMode, '')),
     }),
     defineRoute({
       method: 'POST',
@@ -82,7 +85,12 @@ export function devicePageRoutes(
               await deps.store.users.addRoles(user, [USER_ROLE_NAME], 'osmo', deps.now());
             }
           } else {
-            await checkPassword({ store: deps.store, throttle: deps.identity.throttle }, user, body.password, request.ip);
+            await checkPassword(
+              { store: deps.store, throttle: deps.identity.throttle },
+              user,
+              body.password,
+              request.ip,
+            );
           }
         } catch (err) {
           if (err instanceof OsmoError) return retry(err.httpStatus, err.message);

@@ -30,7 +30,10 @@ function oauthError(reply: FastifyReply, error: string, description?: string): F
     .send({ error, ...(description === undefined ? {} : { error_description: description }) });
 }
 
-function tokenResponse(issued: { token: string; expires_at: number; refresh_token: string }, now: Date): object {
+function tokenResponse(
+  issued: { token: string; expires_at: number; refresh_token: string },
+  now: Date,
+): object {
   return {
     access_token: issued.token,
     id_token: issued.token,
@@ -100,7 +103,8 @@ export function oauthRoutes(
         if (body.grant_type === 'refresh_token') {
           if (body.refresh_token === undefined) return oauthError(reply, 'invalid_request');
           const issued = await refreshAccess(deps, body.refresh_token).catch(() => null);
-          if (issued === null) return oauthError(reply, 'invalid_grant', 'the refresh token is invalid or expired');
+          if (issued === null)
+            return oauthError(reply, 'invalid_grant', 'the refresh token is invalid or expired');
           return tokenResponse({ ...issued, refresh_token: body.refresh_token }, deps.now());
         }
         throw userError(`Unsupported grant_type ${body.grant_type}`);

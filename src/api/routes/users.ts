@@ -132,7 +132,10 @@ export function userRoutes(deps: UserRouteDeps): RouteList {
       params: UserParams,
       handler: async ({ params }) => {
         await existingUser(deps.store, params.user_id);
-        return { user_id: params.user_id, roles: (await deps.store.users.getRoles(params.user_id)).map(roleJson) };
+        return {
+          user_id: params.user_id,
+          roles: (await deps.store.users.getRoles(params.user_id)).map(roleJson),
+        };
       },
     }),
     defineRoute({
@@ -146,7 +149,9 @@ export function userRoutes(deps: UserRouteDeps): RouteList {
         await existingUser(deps.store, params.user_id);
         await checkRoles(deps, [body.role_name]);
         await deps.store.users.addRoles(params.user_id, [body.role_name], caller?.user ?? 'osmo', deps.now());
-        const role = (await deps.store.users.getRoles(params.user_id)).find((r) => r.roleName === body.role_name);
+        const role = (await deps.store.users.getRoles(params.user_id)).find(
+          (r) => r.roleName === body.role_name,
+        );
         return { user_id: params.user_id, ...(role === undefined ? {} : roleJson(role)) };
       },
     }),

@@ -27,7 +27,7 @@ export async function refreshLogin(
   }
   const refreshed = login.osmo_token
     ? await refreshOsmoToken(token, token.refresh_url, token.refresh_token, fetchFn, signal)
-    : await refreshOidcToken(token, token.refresh_url, token.refresh_token, fetchFn, signal);
+    : await refreshOidcToken(token, token.refresh_url, token.refresh_token, fetchFn, signal, login.url);
   return { ...login, token_login: refreshed };
 }
 
@@ -57,8 +57,12 @@ async function refreshOidcToken(
   refreshToken: string,
   fetchFn: typeof fetch,
   signal: AbortSignal,
+  serviceUrl: string,
 ): Promise<TokenLogin> {
-  if (!url.startsWith('https://')) throw userError('The token refresh url must use HTTPS');
+  // The service's own token endpoint may be plain http, like the service itself: bearer tokens already go there.
+  if (!url.startsWith('https://') && !sameOrigin(url, serviceUrl)) {
+    throw userError('The token refresh url must use HTTPS');
+  }
   const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken });
   if (token.client_id !== null) form.set('client_id', token.client_id);
   const response = await fetchFn(url, { method: 'POST', body: form, redirect: 'manual', signal });
@@ -76,4 +80,12 @@ async function refreshOidcToken(
     id_token: parsed.id_token,
     refresh_token: typeof parsed.refresh_token === 'string' ? parsed.refresh_token : refreshToken,
   };
+}
+
+function sameOrigin(a: string, b: string): boolean {
+  try {
+    return new URL(a).origin === new URL(b).origin;
+  } catch {
+    return false;
+  }
 }

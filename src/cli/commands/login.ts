@@ -1,4 +1,4 @@
-// `osmo login` (cli.md §4.1): the dev and access-token flows this service offers, writing login.yaml.
+// `osmo login` (cli.md §4.1): device-code, password, access-token and dev logins, writing login.yaml.
 import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { readLoginFile, writeLoginFile, type LoginFile } from '../../config/login-file.js';
@@ -8,6 +8,7 @@ import { classifyErrorResponse, connectionError } from '../client/classify-respo
 import { jwtClaims } from '../client/jwt.js';
 import { ServiceError } from '../errors.js';
 import { choiceOption, intOption } from '../parse/options.js';
+import { deviceCodeLogin, fetchLoginInfo, passwordLogin } from './login-oauth.js';
 
 export const LOGIN_METHODS = ['pkce', 'code', 'password', 'token', 'dev'] as const;
 export type LoginMethod = (typeof LOGIN_METHODS)[number];
@@ -18,6 +19,9 @@ export interface LoginOptions {
   readonly username: string | undefined;
   readonly token: string | undefined;
   readonly tokenFile: string | undefined;
+  readonly password?: string | undefined;
+  readonly passwordFile?: string | undefined;
+  readonly deviceEndpoint?: string | undefined;
 }
 
 interface LoginFlags {
@@ -25,6 +29,9 @@ interface LoginFlags {
   username?: string;
   token?: string;
   tokenFile?: string;
+  password?: string;
+  passwordFile?: string;
+  deviceEndpoint?: string;
 }
 
 export function loginCommand(deps: CliDeps): Command {
@@ -48,6 +55,9 @@ export function loginCommand(deps: CliDeps): Command {
           username: flags.username,
           token: flags.token,
           tokenFile: flags.tokenFile,
+          password: flags.password,
+          passwordFile: flags.passwordFile,
+          deviceEndpoint: flags.deviceEndpoint,
         },
         deps,
       ),
@@ -140,6 +150,17 @@ async function tokenLogin(url: string, accessToken: string, deps: CliDeps): Prom
   };
 }
 
+async function checkPasswordFlags(opts: LoginOptions): Promise<void> {
+  if (opts.username === undefined) throw userError('Must provide username');
+  if (opts.password === undefined && opts.passwordFile === undefined)
+    throw userError('Must provide password');
+}
+
+async function readPassword(opts: LoginOptions): Promise<string> {
+  if (opts.passwordFile === undefined) return opts.password ?? '';
+  return (await readFile(opts.passwordFile, 'utf8')).replace(/[\r\n]+$/, '');
+}
+
 export async function runLogin(opts: LoginOptions, deps: CliDeps): Promise<void> {
   let url = opts.url;
   if (url === undefined) {
@@ -150,11 +171,23 @@ export async function runLogin(opts: LoginOptions, deps: CliDeps): Promise<void>
     url = previous.url;
   }
   url = checkUrl(url);
-  if (opts.method !== 'dev' && opts.method !== 'token') {
+  if (opts.method === 'pkce') {
     throw userError(
-      `This OSMO service offers only the dev and token logins; --method ${opts.method} is not available. ` +
-        'Use "osmo login <url> --method token --token <access token>".',
+      'The OSMO service does not provide a browser endpoint for PKCE login. ' +
+        'Use "osmo login <url> --method code" (the device login this service serves).',
     );
+  }
+  if (opts.method === 'code' || opts.method === 'password') {
+    if (opts.method === 'password') await checkPasswordFlags(opts);
+    deps.io.out(`Logging in to ${url}\n`);
+    const info = await fetchLoginInfo(deps, url);
+    const oauth =
+      opts.method === 'code'
+        ? await deviceCodeLogin(deps, url, info, opts.deviceEndpoint)
+        : await passwordLogin(deps, url, info, opts.username ?? '', await readPassword(opts));
+    await writeLoginFile(deps.env.configDir, oauth);
+    deps.io.out(`Successfully logged in. Welcome ${oauth.name}.\n`);
+    return;
   }
   let accessToken: string | undefined;
   if (opts.method === 'dev' && opts.username === undefined) throw userError('Must provide username');
