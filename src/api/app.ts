@@ -8,7 +8,12 @@ import { installErrorHandler } from './error-handler.js';
 import { installFormParser } from './form-body.js';
 import type { RouteList } from './route-table.js';
 import { registerRoutes } from './route-table.js';
+import { appReadRoutes } from './routes/app-read.js';
+import { appWriteRoutes } from './routes/app-write.js';
 import { identityRoutes } from './routes/identity-routes.js';
+import { configRoutes } from './routes/configs.js';
+import { poolRoutes } from './routes/pools.js';
+import { profileRoutes } from './routes/profile.js';
 import { systemRoutes } from './routes/system.js';
 import { taskRoutes } from './routes/tasks.js';
 import { workflowLogRoutes } from './routes/workflow-logs.js';
@@ -28,6 +33,11 @@ export function buildApp(deps: ApiDeps, logger: Logger): FastifyInstance {
     ...workflowReadRoutes(deps),
     ...workflowLogRoutes(deps),
     ...taskRoutes(deps),
+    ...poolRoutes(deps),
+    ...profileRoutes(deps),
+    ...configRoutes(deps),
+    ...appReadRoutes(deps),
+    ...appWriteRoutes(deps),
   );
   // The CLI sends Content-Type: application/json on every request, GETs included, with no body.
   app.removeContentTypeParser('application/json');

@@ -1,0 +1,171 @@
+// Wire shapes of pools, quota and resources (service-api.md §3.5, §3.6, §11.3, §11.5).
+import type { ConfigDocument, Pool } from '../../config/pool-config.js';
+import type { NodeCapacity, PoolUsage, QuotaReport } from '../../scheduler/index.js';
+import { DEFAULT_GPU_QUOTA, nodeMatchesPlatform } from '../../scheduler/index.js';
+
+const GIB = 1024 ** 3;
+
+/** A pool is ONLINE while its backend is configured (the process backend is always alive with the service). */
+export function poolMinimal(pool: Pool, name: string, doc: ConfigDocument): object {
+  const online = doc.backends.some((b) => b.name === pool.backend);
+  return {
+    name,
+    description: pool.description,
+    status: pool.enable_maintenance ? 'MAINTENANCE' : online ? 'ONLINE' : 'OFFLINE',
+    download_type: pool.download_type,
+    enable_maintenance: pool.enable_maintenance,
+    backend: pool.backend,
+    default_platform: pool.default_platform,
+    default_exec_timeout: pool.default_exec_timeout,
+    default_queue_timeout: pool.default_queue_timeout,
+    max_exec_timeout: pool.max_exec_timeout,
+    max_queue_timeout: pool.max_queue_timeout,
+    default_exit_actions: pool.default_exit_actions,
+    resources: { gpu: pool.resources.gpu ?? DEFAULT_GPU_QUOTA },
+    topology_keys: pool.topology_keys,
+    platforms: Object.fromEntries(
+      Object.entries(pool.platforms).map(([p, pl]) => [
+        p,
+        {
+          description: pl.description,
+          host_network_allowed: pl.host_network_allowed,
+          privileged_allowed: pl.privileged_allowed,
+          allowed_mounts: pl.allowed_mounts,
+          default_mounts: pl.default_mounts,
+        },
+      ]),
+    ),
+  };
+}
+
+const usageJson = (u: PoolUsage): Record<string, string> => ({
+  quota_used: String(u.quotaUsed),
+  quota_free: String(u.quotaFree),
+  quota_limit: String(u.quotaLimit),
+  total_usage: String(u.totalUsage),
+  total_capacity: String(u.totalCapacity),
+  total_free: String(u.totalFree),
+});
+
+export function poolQuotaJson(
+  doc: ConfigDocument,
+  report: QuotaReport,
+  only: ReadonlySet<string> | null,
+): object {
+  const sets = report.nodeSets
+    .map((set) => ({
+      pools: set.pools
+        .filter((p) => only === null || only.has(p.name))
+        .flatMap((p) => {
+          const pool = doc.pools[p.name];
+          return pool ? [{ ...poolMinimal(pool, p.name, doc), resource_usage: usageJson(p.usage) }] : [];
+        }),
+    }))
+    .filter((s) => s.pools.length > 0);
+  const sum = { quotaUsed: 0, quotaFree: 0, quotaLimit: 0, totalUsage: 0, totalCapacity: 0, totalFree: 0 };
+  for (const set of report.nodeSets) {
+    const shown = set.pools.filter((p) => only === null || only.has(p.name));
+    for (const p of shown) {
+      sum.quotaUsed += p.usage.quotaUsed;
+      sum.quotaFree += p.usage.quotaFree;
+      sum.quotaLimit += p.usage.quotaLimit;
+      sum.totalUsage += p.usage.totalUsage;
+    }
+    const first = shown[0];
+    if (first) {
+      sum.totalCapacity += first.usage.totalCapacity;
+      sum.totalFree += first.usage.totalFree;
+    }
+  }
+  return { node_sets: sets, resource_sum: usageJson(sum) };
+}
+
+export interface NodeUsage {
+  readonly cpu: number;
+  readonly memoryBytes: number;
+  readonly gpu: number;
+  readonly storageBytes: number;
+}
+
+/** One ResourcesEntry (§3.6) for a node and the pools/platforms it belongs to. */
+export function resourceEntry(
+  doc: ConfigDocument,
+  node: NodeCapacity,
+  used: NodeUsage,
+  pools: ReadonlySet<string> | null,
+): object | null {
+  const pairs: [string, string][] = [];
+  for (const [poolName, pool] of Object.entries(doc.pools).sort(([a], [b]) => a.localeCompare(b))) {
+    if (pools !== null && !pools.has(poolName)) continue;
+    if (node.backend !== undefined && node.backend !== pool.backend) continue;
+    for (const [platformName, platform] of Object.entries(pool.platforms)) {
+      if (nodeMatchesPlatform(node, { name: platformName, labels: platform.labels }))
+        pairs.push([poolName, platformName]);
+    }
+  }
+  if (pairs.length === 0) return null;
+  const storageGi = Math.floor((node.storageBytes ?? 0) / GIB);
+  const alloc = {
+    storage: node.storageBytes ?? 0,
+    cpu: node.cpu,
+    memory: `${Math.floor(node.memoryBytes / 1024)}Ki`,
+    gpu: node.gpu,
+  };
+  const byPool = (
+    value: (pool: string, platform: string) => unknown,
+  ): Record<string, Record<string, unknown>> => {
+    const out: Record<string, Record<string, unknown>> = {};
+    for (const [pool, platform] of pairs) (out[pool] ??= {})[platform] = value(pool, platform);
+    return out;
+  };
+  const distinctPools = new Set(pairs.map(([p]) => p));
+  return {
+    hostname: node.name,
+    exposed_fields: {
+      node: node.name,
+      'pool/platform': pairs.map(([p, pl]) => `${p}/${pl}`),
+      storage: String(storageGi),
+      cpu: String(node.cpu),
+      memory: String(Math.floor(node.memoryBytes / GIB)),
+      gpu: String(node.gpu),
+    },
+    taints: [],
+    usage_fields: {
+      storage: String(used.storageBytes),
+      cpu: String(used.cpu),
+      memory: `${Math.ceil(used.memoryBytes / 1024)}Ki`,
+      gpu: String(used.gpu),
+    },
+    conditions: null,
+    non_workflow_usage_fields: { cpu: '0', memory: '0', 'ephemeral-storage': '0', 'nvidia.com/gpu': '0' },
+    allocatable_fields: {
+      storage: String(alloc.storage),
+      cpu: String(alloc.cpu),
+      memory: alloc.memory,
+      gpu: String(alloc.gpu),
+    },
+    platform_allocatable_fields: byPool(() => alloc),
+    platform_available_fields: byPool(() => ({
+      storage: Math.max(0, alloc.storage - used.storageBytes),
+      cpu: Math.max(0, node.cpu - used.cpu),
+      memory: `${Math.max(0, Math.floor((node.memoryBytes - used.memoryBytes) / 1024))}Ki`,
+      gpu: Math.max(0, node.gpu - used.gpu),
+    })),
+    platform_workflow_allocatable_fields: byPool(() => alloc),
+    config_fields: byPool((pool, platform) => {
+      const pl = doc.pools[pool]?.platforms[platform];
+      return {
+        host_network: pl?.host_network_allowed ?? false,
+        privileged: pl?.privileged_allowed ?? false,
+        default_mounts: pl?.default_mounts ?? [],
+        allowed_mounts: pl?.allowed_mounts ?? [],
+      };
+    }),
+    backend: node.backend ?? '',
+    label_fields: null,
+    pool_platform_labels: Object.fromEntries(
+      [...distinctPools].map((p) => [p, pairs.filter(([q]) => q === p).map(([, pl]) => pl)]),
+    ),
+    resource_type: distinctPools.size > 1 ? 'SHARED' : 'RESERVED',
+  };
+}

@@ -1,0 +1,218 @@
+// Configuration endpoints for pools, backends, validation rules and workflow settings (service-api.md §3.11).
+import { z } from 'zod';
+import type { ManagedConfigType } from '../../config/pool-config.js';
+import { MANAGED_CONFIG_TYPES } from '../../config/pool-config.js';
+import { serverError, userError } from '../../core/index.js';
+import { typeData } from '../../controller/live-config.js';
+import { strategicMerge } from '../contract/strategic-merge.js';
+import type { ApiDeps } from '../deps.js';
+import type { RouteList, RouteInput } from '../route-table.js';
+import { defineRoute } from '../route-table.js';
+import { configHistoryRoutes } from './config-history.js';
+
+const Envelope = z.object({
+  description: z.string().optional(),
+  tags: z.array(z.string()).optional(),
+});
+const WithConfigs = Envelope.extend({ configs: z.unknown() });
+const WithDict = Envelope.extend({ configs_dict: z.unknown() });
+const Name = z.object({ name: z.string() });
+
+export function configRoutes(deps: ApiDeps): RouteList {
+  const live = deps.ctx.config;
+  const write = async (
+    type: ManagedConfigType,
+    data: unknown,
+    input: Pick<RouteInput<unknown, unknown, z.infer<typeof Envelope>>, 'caller' | 'body'>,
+    fallback: string,
+    name: string | null = null,
+  ): Promise<void> =>
+    live.write(type, data, {
+      username: input.caller?.user ?? '',
+      description: input.body.description ?? fallback,
+      tags: input.body.tags ?? [],
+      name,
+    });
+  const pools = () => live.current().pools;
+  const pool = (name: string) => {
+    const found = pools()[name];
+    if (found === undefined) throw userError(`Pool ${name} not found.`);
+    return found;
+  };
+  const backends = () =>
+    live.current().backends.map((b) => ({
+      name: b.name,
+      description: b.description,
+      version: '',
+      k8s_uid: '',
+      k8s_namespace: '',
+      dashboard_url: b.dashboard_url,
+      grafana_url: b.grafana_url,
+      tests: [],
+      scheduler_settings: { scheduler_type: 'osmo', scheduler_name: 'osmo', scheduler_timeout: 30 },
+      node_conditions: { rules: { Ready: 'True' }, prefix: 'osmo.nvidia.com/' },
+      last_heartbeat: null,
+      created_date: null,
+      router_address: b.router_address,
+      online: true,
+      nodes: b.nodes,
+    }));
+  return [
+    defineRoute({
+      method: 'GET',
+      url: '/api/configs/pool',
+      summary: 'Every pool',
+      access: 'user',
+      handler: async () => ({ pools: pools() }),
+    }),
+    defineRoute({
+      method: 'PUT',
+      url: '/api/configs/pool',
+      summary: 'Upserts the given pools',
+      access: 'admin',
+      body: WithConfigs,
+      handler: async ({ body, caller }) => {
+        const next = { ...pools(), ...(body.configs as Record<string, unknown>) };
+        await write('POOL', { pools: next }, { body, caller }, 'Put complete pool configuration');
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/configs/pool/:name',
+      summary: 'One pool',
+      access: 'user',
+      params: Name,
+      handler: async ({ params }) => pool(params.name),
+    }),
+    defineRoute({
+      method: 'PUT',
+      url: '/api/configs/pool/:name',
+      summary: 'Replaces one pool',
+      access: 'admin',
+      params: Name,
+      body: WithConfigs,
+      handler: async ({ params, body, caller }) => {
+        const next = { ...pools(), [params.name]: body.configs };
+        await write(
+          'POOL',
+          { pools: next },
+          { body, caller },
+          `Put complete pool ${params.name}`,
+          params.name,
+        );
+      },
+    }),
+    defineRoute({
+      method: 'PATCH',
+      url: '/api/configs/pool/:name',
+      summary: 'Merges a partial pool into one pool',
+      access: 'admin',
+      params: Name,
+      body: WithDict,
+      handler: async ({ params, body, caller }) => {
+        const merged = strategicMerge(pool(params.name), body.configs_dict);
+        await write(
+          'POOL',
+          { pools: { ...pools(), [params.name]: merged } },
+          { body, caller },
+          `Patched pool ${params.name}`,
+          params.name,
+        );
+        return pool(params.name);
+      },
+    }),
+    defineRoute({
+      method: 'DELETE',
+      url: '/api/configs/pool/:name',
+      summary: 'Deletes one pool',
+      access: 'admin',
+      params: Name,
+      body: Envelope,
+      handler: async ({ params, body, caller }) => {
+        pool(params.name);
+        const next = Object.fromEntries(Object.entries(pools()).filter(([n]) => n !== params.name));
+        await write('POOL', { pools: next }, { body, caller }, `Deleted pool ${params.name}`, params.name);
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/configs/backend',
+      summary: 'Every backend',
+      access: 'user',
+      handler: async () => ({ backends: backends().sort((a, b) => a.name.localeCompare(b.name)) }),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/configs/backend/:name',
+      summary: 'One backend',
+      access: 'user',
+      params: Name,
+      handler: async ({ params }) => {
+        const found = backends().find((b) => b.name === params.name);
+        if (!found) throw serverError(`Backend ${params.name} is not found.`);
+        return found;
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/configs/backend/:name',
+      summary: 'Updates the given fields of a backend',
+      access: 'admin',
+      params: Name,
+      body: WithConfigs,
+      handler: async ({ params, body, caller }) => {
+        const current = live.current().backends;
+        if (!current.some((b) => b.name === params.name))
+          throw serverError(`Backend ${params.name} is not found.`);
+        const fields = Object.fromEntries(
+          Object.entries((body.configs ?? {}) as Record<string, unknown>).filter(([, v]) => v !== null),
+        );
+        const next = current.map((b) => (b.name === params.name ? { ...b, ...fields, name: b.name } : b));
+        await write('BACKEND', next, { body, caller }, `Updated backend ${params.name}`, params.name);
+      },
+    }),
+    ...(['workflow', 'resource_validation'] as const).flatMap((kind) => {
+      const type: ManagedConfigType = kind === 'workflow' ? 'WORKFLOW' : 'RESOURCE_VALIDATION';
+      return [
+        defineRoute({
+          method: 'GET',
+          url: `/api/configs/${kind}`,
+          summary: `The ${kind} configuration`,
+          access: 'user',
+          handler: async () => typeData(live.current(), type),
+        }),
+        defineRoute({
+          method: 'PUT',
+          url: `/api/configs/${kind}`,
+          summary: `Replaces the ${kind} configuration`,
+          access: 'admin',
+          body: Envelope.extend({ configs: z.unknown().optional(), configs_dict: z.unknown().optional() }),
+          handler: async ({ body, caller }) => {
+            const data = body.configs ?? body.configs_dict;
+            const merged =
+              type === 'WORKFLOW'
+                ? { ...(typeData(live.current(), type) as object), ...(data as object) }
+                : data;
+            await write(type, merged, { body, caller }, `Put ${kind} configuration`);
+          },
+        }),
+        defineRoute({
+          method: 'PATCH',
+          url: `/api/configs/${kind}`,
+          summary: `Merges into the ${kind} configuration`,
+          access: 'admin',
+          body: WithDict,
+          handler: async ({ body, caller }) => {
+            const merged = strategicMerge(typeData(live.current(), type), body.configs_dict);
+            await write(type, merged, { body, caller }, `Patched ${kind} configuration`);
+            return merged;
+          },
+        }),
+      ];
+    }),
+    ...configHistoryRoutes(deps),
+  ];
+}
+
+export const isManagedType = (t: string): t is ManagedConfigType =>
+  (MANAGED_CONFIG_TYPES as readonly string[]).includes(t);

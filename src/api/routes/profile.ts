@@ -1,0 +1,65 @@
+// The caller's profile: default pool and notification flags (service-api.md §3.4).
+import { z } from 'zod';
+import { userError } from '../../core/index.js';
+import type { ApiDeps } from '../deps.js';
+import type { RouteList } from '../route-table.js';
+import { defineRoute } from '../route-table.js';
+
+const SettingsBody = z.object({
+  email_notification: z.boolean().nullable().optional(),
+  slack_notification: z.boolean().nullable().optional(),
+  pool: z.string().nullable().optional(),
+});
+
+export function profileRoutes(deps: ApiDeps): RouteList {
+  return [
+    defineRoute({
+      method: 'GET',
+      url: '/api/profile/settings',
+      summary: "The caller's profile, roles and accessible pools",
+      access: 'user',
+      handler: async ({ caller }) => {
+        if (!caller) throw userError('access denied', 403);
+        const profile = await deps.store.profiles.get(caller.user);
+        return {
+          profile: {
+            username: caller.user,
+            email_notification: profile.emailNotification,
+            slack_notification: profile.slackNotification,
+            pool: profile.pool,
+          },
+          roles: [...caller.roles],
+          pools: Object.keys(deps.ctx.config.current().pools).sort(),
+          token: caller.tokenName === null ? null : { name: caller.tokenName, expires_at: null },
+        };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/profile/settings',
+      summary: "Updates the caller's default pool or notification flags",
+      access: 'user',
+      body: SettingsBody,
+      handler: async ({ caller, body }) => {
+        if (!caller) throw userError('access denied', 403);
+        if (
+          body.pool !== undefined &&
+          body.pool !== null &&
+          !(body.pool in deps.ctx.config.current().pools)
+        ) {
+          throw userError(`Pool ${body.pool} not found.`);
+        }
+        await deps.store.profiles.update(caller.user, {
+          ...(typeof body.email_notification === 'boolean'
+            ? { emailNotification: body.email_notification }
+            : {}),
+          ...(typeof body.slack_notification === 'boolean'
+            ? { slackNotification: body.slack_notification }
+            : {}),
+          ...(typeof body.pool === 'string' ? { pool: body.pool } : {}),
+        });
+        return null;
+      },
+    }),
+  ];
+}
