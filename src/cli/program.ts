@@ -1,10 +1,15 @@
 // Builds the command tree in upstream's order (cli.md §0) and runs it with argparse behaviour.
 import { CommanderError, Command } from 'commander';
 import type { CliDeps } from './cli-deps.js';
+import { backendCommand } from './commands/backend/index.js';
+import { configCommand } from './commands/config/index.js';
 import { logoutCommand } from './commands/logout.js';
+import { poolCommand } from './commands/pool/index.js';
+import { profileCommand } from './commands/profile/index.js';
 import { loginCommand } from './commands/login.js';
 import { appCommand } from './commands/app/index.js';
 import { dataCommand } from './commands/data/index.js';
+import { dockerComposeCommand, standaloneCommand } from './commands/local/index.js';
 import { taskCommand } from './commands/task/index.js';
 import { credentialCommand } from './commands/credential/index.js';
 import { tokenCommand } from './commands/token/index.js';
@@ -50,9 +55,15 @@ export function buildProgram(deps: CliDeps, extraCommands: readonly Command[] = 
   program.addCommand(taskCommand(deps));
   program.addCommand(appCommand(deps));
   program.addCommand(dataCommand(deps));
+  program.addCommand(standaloneCommand(deps));
+  program.addCommand(dockerComposeCommand(deps));
   program.addCommand(credentialCommand(deps));
   program.addCommand(tokenCommand(deps));
   program.addCommand(userCommand(deps));
+  program.addCommand(poolCommand(deps));
+  program.addCommand(profileCommand(deps));
+  program.addCommand(configCommand(deps));
+  program.addCommand(backendCommand(deps));
   for (const command of extraCommands) program.addCommand(command);
   return program;
 }

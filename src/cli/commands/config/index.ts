@@ -1,0 +1,25 @@
+// The `osmo config` group (cli.md §16), admin-only on the service side.
+import { Command } from 'commander';
+import type { CliDeps } from '../../cli-deps.js';
+import { requireLeaf } from '../../parse/group.js';
+import { configHistoryCommand, configListCommand } from './history.js';
+import { configRevisionCommands } from './revisions.js';
+import { configUpdateCommand } from './update.js';
+
+export function configCommand(deps: CliDeps): Command {
+  const group = requireLeaf(new Command('config').description('Service configuration (admin).'));
+  const [show, del, rollback, tag, diff] = configRevisionCommands(deps);
+  for (const c of [
+    configListCommand(deps),
+    show,
+    configUpdateCommand(deps),
+    del,
+    configHistoryCommand(deps),
+    rollback,
+    tag,
+    diff,
+  ]) {
+    if (c) group.addCommand(c);
+  }
+  return group;
+}
