@@ -24,6 +24,9 @@ interface Grant {
   decision: { readonly approved: true; readonly user: string } | { readonly approved: false } | null;
 }
 
+const newUserCode = (): string =>
+  Array.from({ length: 8 }, () => USER_CODE_ALPHABET[randomInt(USER_CODE_ALPHABET.length)]).join('');
+
 /** Normalises what a person typed: case, spaces and the dash do not matter. */
 export const normaliseUserCode = (typed: string): string => typed.toUpperCase().replace(/[^A-Z]/g, '');
 
@@ -39,13 +42,8 @@ export class DeviceGrants {
   start(clientId: string): { deviceCode: string; userCode: string; expiresIn: number; interval: number } {
     this.forgetExpired();
     if (this.byDeviceCode.size >= MAX_PENDING) throw new Error('too many pending device logins');
-    let userCode = '';
-    do {
-      userCode = Array.from(
-        { length: 8 },
-        () => USER_CODE_ALPHABET[randomInt(USER_CODE_ALPHABET.length)],
-      ).join('');
-    } while (this.byUserCode.has(userCode));
+    let userCode = newUserCode();
+    while (this.byUserCode.has(userCode)) userCode = newUserCode();
     const grant: Grant = {
       deviceCode: randomBytes(32).toString('base64url'),
       userCode,

@@ -27,7 +27,15 @@ after(async () => {
 });
 
 test('a credential is written encrypted: the raw store holds no plain-text payload', async () => {
-  const set = await osmo(alice, ['credential', 'set', 'apikey', '--type', 'GENERIC', '--payload', `token=${SECRET}`]);
+  const set = await osmo(alice, [
+    'credential',
+    'set',
+    'apikey',
+    '--type',
+    'GENERIC',
+    '--payload',
+    `token=${SECRET}`,
+  ]);
   assert.equal(set.code, 0, set.stdout + set.stderr);
   assert.equal(set.stdout, 'Set GENERIC credential apikey.\n');
   const list = await osmo(alice, ['credential', '--format-type', 'json', 'list']);
@@ -119,11 +127,29 @@ test('a spec naming a missing credential is refused at submission', async () => 
 });
 
 test('registry pitfalls give clear errors: a URL as registry, docker base64 in auth', async () => {
-  const url = await osmo(alice, ['credential', 'set', 'reg', '--type', 'REGISTRY', '--payload', 'registry=https://nvcr.io', 'auth=abcdefgh123']);
+  const url = await osmo(alice, [
+    'credential',
+    'set',
+    'reg',
+    '--type',
+    'REGISTRY',
+    '--payload',
+    'registry=https://nvcr.io',
+    'auth=abcdefgh123',
+  ]);
   assert.notEqual(url.code, 0);
   assert.match(url.stdout, /registry must be a host such as nvcr\.io, not a URL/);
   const b64 = Buffer.from('me:hunter2hunter2').toString('base64');
-  const auth = await osmo(alice, ['credential', 'set', 'reg', '--type', 'REGISTRY', '--payload', 'registry=nvcr.io', `auth=${b64}`]);
+  const auth = await osmo(alice, [
+    'credential',
+    'set',
+    'reg',
+    '--type',
+    'REGISTRY',
+    '--payload',
+    'registry=nvcr.io',
+    `auth=${b64}`,
+  ]);
   assert.notEqual(auth.code, 0);
   assert.match(auth.stdout, /auth looks like base64 of "user:password"/);
   assert.ok(!auth.stdout.includes(b64));
