@@ -77,10 +77,10 @@ describe('osmo login / logout / version / refresh', () => {
     );
   });
 
-  test('browser flows are refused with a clear user error', async () => {
+  test('the pkce browser flow is refused with a pointer to the device login', async () => {
     const run = await runOsmo(tempConfigDir(), ['login', server.url]);
     assert.equal(run.code, 2);
-    assert.match(run.stdout, /offers only the dev and token logins; --method pkce is not available/);
+    assert.match(run.stdout, /does not provide a browser endpoint for PKCE login\. Use "osmo login <url> --method code"/);
   });
 
   test('login without a URL and without a previous login', async () => {
