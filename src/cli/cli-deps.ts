@@ -3,6 +3,7 @@ import type { CliEnvironment } from '../config/cli-paths.js';
 import type { OsmoClient } from './client/osmo-client.js';
 import { openSession } from './client/session.js';
 import type { Io } from './output/io.js';
+import { stdinLineReader } from './output/line-reader.js';
 
 export interface CliDeps {
   readonly io: Io;
@@ -15,15 +16,17 @@ export interface CliDeps {
   readonly connectRetries: number;
   /** Zone for displayed times; undefined means this machine's zone. */
   readonly timeZone: string | undefined;
+  /** The next line typed on stdin (confirmation prompts), or null at end of input. */
+  readonly readLine: () => Promise<string | null>;
   /** The client of the logged-in service; fails with `Must login first` otherwise. */
   client(): Promise<OsmoClient>;
 }
 
 export type CliDepsInput = Omit<
   CliDeps,
-  'client' | 'nowMs' | 'sleep' | 'connectRetries' | 'timeZone' | 'fetch'
+  'client' | 'nowMs' | 'sleep' | 'connectRetries' | 'timeZone' | 'fetch' | 'readLine'
 > &
-  Partial<Pick<CliDeps, 'nowMs' | 'sleep' | 'connectRetries' | 'timeZone' | 'fetch'>>;
+  Partial<Pick<CliDeps, 'nowMs' | 'sleep' | 'connectRetries' | 'timeZone' | 'fetch' | 'readLine'>>;
 
 export function makeCliDeps(input: CliDepsInput): CliDeps {
   const base = {
@@ -32,6 +35,7 @@ export function makeCliDeps(input: CliDepsInput): CliDeps {
     connectRetries: 5,
     timeZone: undefined,
     fetch: globalThis.fetch,
+    readLine: stdinLineReader(),
     ...input,
   };
   return { ...base, client: () => openSession(base) };

@@ -30,7 +30,12 @@ export interface SubmitRequest {
 }
 
 export type SubmitOutcome =
-  | { readonly kind: 'dry-run'; readonly name: string; readonly spec: string; readonly scheduling: string | null }
+  | {
+      readonly kind: 'dry-run';
+      readonly name: string;
+      readonly spec: string;
+      readonly scheduling: string | null;
+    }
   | { readonly kind: 'validated'; readonly name: string }
   | { readonly kind: 'submitted'; readonly workflow: Workflow };
 

@@ -8,6 +8,7 @@ export {
 } from './parse-workflow-spec.js';
 export type { ParseOptions } from './parse-workflow-spec.js';
 export { renderWorkflowText } from './render-template.js';
+export { checkAppSpec } from './app-spec.js';
 export type { TemplateValues } from './render-template.js';
 export type { PoolContext } from './resources.js';
 export { isTemplated, parseTemplateValues, parseEnvVars, typeSetValue } from './template-values.js';

@@ -1,7 +1,7 @@
 // Workflow, group and task rows in upstream's wire shapes and field order (service-api.md §3.7).
 import { isFailed } from '../../core/index.js';
 import type { TaskStatus } from '../../core/index.js';
-import type { Group, Task, TaskAttempt, Workflow } from '../../store/index.js';
+import type { App, Group, Task, TaskAttempt, Workflow } from '../../store/index.js';
 import { seconds, wireTime } from './query-values.js';
 
 export interface Links {
@@ -18,7 +18,11 @@ const workflowLinks = (l: Links, w: Workflow) => ({
 const queuedTime = (w: { submitTime: Date; startTime: Date | null; endTime: Date | null }, now: Date) =>
   seconds(w.submitTime, w.startTime ?? w.endTime ?? now);
 
-export function workflowListEntry(l: Links, w: Workflow): object {
+/** The app a workflow came from, when its row still exists (renames show the current name). */
+const appOf = (w: Workflow, apps: ReadonlyMap<string, App>): App | undefined =>
+  w.appUuid === null ? undefined : apps.get(w.appUuid);
+
+export function workflowListEntry(l: Links, w: Workflow, apps: ReadonlyMap<string, App> = new Map()): object {
   const links = workflowLinks(l, w);
   return {
     user: w.submittedBy,
@@ -36,8 +40,8 @@ export function workflowListEntry(l: Links, w: Workflow): object {
     grafana_url: null,
     dashboard_url: null,
     pool: w.pool,
-    app_owner: null,
-    app_name: null,
+    app_owner: appOf(w, apps)?.owner ?? null,
+    app_name: appOf(w, apps)?.name ?? null,
     app_version: w.appVersion,
     priority: w.priority,
     labels: w.labels,
@@ -102,6 +106,7 @@ export function workflowQueryResponse(
   groups: readonly Group[] | null,
   tasks: readonly Task[],
   tags: readonly string[],
+  apps: ReadonlyMap<string, App> = new Map(),
 ): object {
   const base = `${l.base}/api/workflow/${w.workflowId}`;
   return {
@@ -143,8 +148,8 @@ export function workflowQueryResponse(
     })),
     pool: w.pool,
     backend: w.backend,
-    app_owner: null,
-    app_name: null,
+    app_owner: appOf(w, apps)?.owner ?? null,
+    app_name: appOf(w, apps)?.name ?? null,
     app_version: w.appVersion,
     plugins: w.plugins,
     priority: w.priority,

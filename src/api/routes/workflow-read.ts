@@ -4,6 +4,7 @@ import { LIST_ORDERS } from '../../store/index.js';
 import { PRIORITIES, WORKFLOW_STATUSES, databaseError, userError } from '../../core/index.js';
 import { isAdmin } from '../auth/caller.js';
 import type { Caller } from '../auth/caller.js';
+import { appsOfWorkflows } from '../contract/app-json.js';
 import { workflowListEntry, workflowQueryResponse } from '../contract/workflow-json.js';
 import { flag, isoDate, repeated, wireTime } from '../contract/query-values.js';
 import type { ApiDeps } from '../deps.js';
@@ -84,7 +85,11 @@ export function workflowReadRoutes(deps: ApiDeps): RouteList {
           noLabels: query.no_label,
         });
         const l = links();
-        return { workflows: page.rows.map((w) => workflowListEntry(l, w)), more_entries: page.moreEntries };
+        const apps = await appsOfWorkflows(deps.store, page.rows);
+        return {
+          workflows: page.rows.map((w) => workflowListEntry(l, w, apps)),
+          more_entries: page.moreEntries,
+        };
       },
     }),
     defineRoute({
@@ -100,7 +105,9 @@ export function workflowReadRoutes(deps: ApiDeps): RouteList {
         const tasks = query.skip_groups
           ? []
           : await deps.store.tasks.listByWorkflow(w.workflowUuid, { allRetries: query.verbose });
-        return workflowQueryResponse(links(), w, groups, tasks, await deps.store.tags.list(w.workflowUuid));
+        const tags = await deps.store.tags.list(w.workflowUuid);
+        const apps = await appsOfWorkflows(deps.store, [w]);
+        return workflowQueryResponse(links(), w, groups, tasks, tags, apps);
       },
     }),
     defineRoute({

@@ -26,7 +26,7 @@ export interface ClientOptions {
 }
 
 export interface RequestSpec {
-  readonly method: 'GET' | 'POST' | 'DELETE' | 'PUT';
+  readonly method: 'GET' | 'POST' | 'DELETE' | 'PUT' | 'PATCH';
   readonly path: string;
   readonly query?: Query;
   readonly body?: unknown;

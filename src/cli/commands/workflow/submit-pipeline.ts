@@ -53,10 +53,23 @@ export async function readSpecFile(path: string): Promise<string> {
 }
 
 export async function runSubmission(client: OsmoClient, req: SpecSubmission): Promise<PipelineResult> {
-  const original = await readSpecFile(req.filePath);
+  return submitSpecText(client, req, await readSpecFile(req.filePath));
+}
+
+/**
+ * Steps 3–6 for spec text already in hand; relative `localpath` entries resolve against the directory
+ * of `req.filePath`. `extraQuery` carries `app_uuid`/`app_version` for `app submit` (cli.md §10.9).
+ */
+export async function submitSpecText(
+  client: OsmoClient,
+  req: SpecSubmission,
+  original: string,
+  extraQuery: Readonly<Record<string, string | number>> = {},
+): Promise<PipelineResult> {
   const templated = isTemplated(original);
   const path = workflowPath(req.pool);
   const common = {
+    ...extraQuery,
     validation_only: req.validationOnly ? true : undefined,
     priority: req.priority,
     label: req.labels,
