@@ -2,6 +2,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { S3StorageConfigSchema, s3StorageFromEnv } from './storage-config.js';
 
 const NodeSchema = z.object({
   name: z.string().min(1),
@@ -48,6 +49,8 @@ export const ServiceConfigSchema = z.object({
   /** The scheduling configuration file (backends, pools, platforms, rules), watched for changes. */
   configFile: z.string().nullable().default(null),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Object storage in an S3 bucket; null keeps it in `<dataDir>/storage`. */
+  s3Storage: S3StorageConfigSchema.nullable().default(null),
 });
 export type ServiceConfig = z.infer<typeof ServiceConfigSchema>;
 
@@ -73,6 +76,8 @@ export function serviceConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Part
   }
   if (env.OSMO_MASTER_KEY) out.masterKey = env.OSMO_MASTER_KEY;
   if (env.OSMO_NODES) out.nodes = JSON.parse(env.OSMO_NODES) as ServiceConfig['nodes'];
+  const s3 = s3StorageFromEnv(env);
+  if (s3 !== null) out.s3Storage = s3;
   if (env.OSMO_BACKEND === 'process' || env.OSMO_BACKEND === 'docker') out.backend = env.OSMO_BACKEND;
   if (env.DOCKER_HOST) out.dockerHost = env.DOCKER_HOST;
   return out;

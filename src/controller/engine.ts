@@ -14,6 +14,8 @@ const TICK_INTERVAL_MS = 1000;
 export class Engine {
   private lane: Promise<unknown> = Promise.resolve();
   private logLane: Promise<unknown> = Promise.resolve();
+  /** Workflows alive at the last tick: one missing now has ended, and its logs go to object storage. */
+  private aliveAtLastTick = new Map<string, string>();
   private tickQueued = false;
   private timer: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void) | null = null;
@@ -89,6 +91,24 @@ export class Engine {
       await advanceWorkflow(this.ctx, workflow);
     }
     await dispatchQueued(this.ctx);
+    const alive = new Map(
+      (await this.ctx.store.workflows.listAlive()).map((w) => [w.workflowUuid, w.workflowId]),
+    );
+    for (const [uuid, workflowId] of this.aliveAtLastTick) {
+      if (!alive.has(uuid)) this.archiveLogs(workflowId);
+    }
+    this.aliveAtLastTick = alive;
+  }
+
+  /** After the last lines in flight have settled, the workflow's log files are copied to object storage. */
+  private archiveLogs(workflowId: string): void {
+    const timer = setTimeout(() => {
+      const run = this.logLane.then(() => this.ctx.logs.archive(workflowId));
+      this.logLane = run.catch((err: unknown) =>
+        this.ctx.log.error({ err, workflowId }, 'log archive failed'),
+      );
+    }, LOG_SETTLE_MS);
+    timer.unref();
   }
 
   private onReport(report: AttemptReport): void {

@@ -7,6 +7,7 @@ import { substituteTaskTokens } from '../spec/index.js';
 import type { Group, TaskAttempt, Workflow } from '../store/index.js';
 import type { EngineContext } from './context.js';
 import { outputPrefix } from './context.js';
+import { checkpointTargets, launchDataCredentials } from './data-launch.js';
 import { eventLine } from './event-line.js';
 import { applyStatusReport } from './reports.js';
 import { applySchedulingDecisions, buildSnapshot } from './schedule-snapshot.js';
@@ -126,7 +127,29 @@ export function buildLaunch(
       gpu: taskSpec.resource.gpu ?? 0,
     },
     gpuIndices,
-    secrets: [],
+    ...dataLaunch(ctx, resolved, taskSpec, paths, workflow.workflowId),
+  };
+}
+
+/** Checkpoints and storage credentials; the credential's secret is masked in the task's log. */
+function dataLaunch(
+  ctx: EngineContext,
+  resolved: TaskSpec,
+  taskSpec: TaskSpec,
+  paths: TaskPaths,
+  workflowId: string,
+): Pick<AttemptLaunch, 'checkpoints' | 'dataCredentials' | 'secrets'> {
+  const checkpoints = checkpointTargets(taskSpec, paths, workflowId);
+  const uris = [
+    ...resolved.inputs.flatMap((i) => (i.kind === 'url' ? [i.url] : [])),
+    ...resolved.outputs.map((o) => o.url),
+    ...checkpoints.map((c) => c.url),
+  ];
+  const dataCredentials = launchDataCredentials(ctx.storage, uris);
+  return {
+    checkpoints,
+    dataCredentials,
+    secrets: [...new Set(dataCredentials.map((c) => c.secretAccessKey))].filter((v) => v.length >= 8),
   };
 }
 

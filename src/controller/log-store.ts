@@ -4,6 +4,7 @@ import { createReadStream } from 'node:fs';
 import { appendFile, mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { ObjectStorage } from '../storage/index.js';
 
 export const WORKFLOW_LOG_FILE = 'workflow_logs.txt';
 export const taskLogFile = (task: string, retryId: number): string => `task_logs_${task}_${retryId}.txt`;
@@ -23,7 +24,40 @@ export class LogStore {
   // Appends of one workflow are chained so lines keep their arrival order.
   private readonly tails = new Map<string, Promise<void>>();
 
-  constructor(private readonly root: string) {}
+  /** `archive`: object storage that keeps a finished workflow's log files after the local ones are gone. */
+  constructor(
+    private readonly root: string,
+    private readonly archiveStorage: ObjectStorage | null = null,
+  ) {}
+
+  /** Copies the workflow's log files to object storage (`workflows/<id>/logs/<file>`). */
+  async archive(workflowId: string): Promise<void> {
+    if (this.archiveStorage === null) return;
+    await (this.tails.get(workflowId) ?? Promise.resolve());
+    await this.archiveStorage.uploadDirectory(this.dir(workflowId), archivedLogPrefix(workflowId));
+  }
+
+  /** A log kept only in object storage (the local file is gone): all of it, or its last N lines. */
+  private async *readArchived(
+    workflowId: string,
+    file: string,
+    lastLines: number | null,
+  ): AsyncGenerator<string> {
+    if (this.archiveStorage === null) return;
+    const key = `${archivedLogPrefix(workflowId)}/${file}`;
+    if (!(await this.archiveStorage.exists(key))) return;
+    if (lastLines === null) {
+      for await (const chunk of await this.archiveStorage.getStream(key))
+        yield (chunk as Buffer).toString('utf8');
+      return;
+    }
+    const lines = (await this.archiveStorage.getBytes(key)).toString('utf8').split('\n');
+    lines.pop();
+    yield lines
+      .slice(-lastLines)
+      .map((l) => `${l}\n`)
+      .join('');
+  }
 
   private dir(workflowId: string): string {
     return join(this.root, workflowId);
@@ -63,6 +97,11 @@ export class LogStore {
       this.dir(workflowId),
       options.task === null ? WORKFLOW_LOG_FILE : taskLogFile(options.task, options.retryId),
     );
+    if (this.archiveStorage !== null && !(await isPresent(file))) {
+      const name = options.task === null ? WORKFLOW_LOG_FILE : taskLogFile(options.task, options.retryId);
+      yield* this.readArchived(workflowId, name, options.lastLines);
+      return;
+    }
     let offset = 0;
     if (options.lastLines !== null) {
       const { text, end } = await tailOf(file, options.lastLines);
@@ -87,6 +126,12 @@ export class LogStore {
       await sleep(FOLLOW_POLL_MS, undefined, { signal: options.signal }).catch(() => undefined);
     }
   }
+}
+
+const archivedLogPrefix = (workflowId: string): string => `workflows/${workflowId}/logs`;
+
+async function isPresent(file: string): Promise<boolean> {
+  return (await stat(file).catch(() => null)) !== null;
 }
 
 async function sizeOf(file: string): Promise<number> {

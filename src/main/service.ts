@@ -13,6 +13,7 @@ import { createProcessBackend } from '../backends/process/index.js';
 import { createDockerBackend } from '../backends/docker/index.js';
 import type { Backend } from '../backends/index.js';
 import type { ServiceConfig } from '../config/service-config.js';
+import type { StorageLocation } from '../backends/index.js';
 import { newSchedulingState } from '../controller/context.js';
 import { inventoryOf, LiveConfig } from '../controller/live-config.js';
 import { readConfigFile, watchConfigFile } from './config-file.js';
@@ -21,6 +22,7 @@ import { Engine } from '../controller/engine.js';
 import { LogStore } from '../controller/log-store.js';
 import type { NodeCapacity } from '../scheduler/index.js';
 import { openStore } from '../store/index.js';
+import { openStorage } from '../storage/index.js';
 import { bootstrapAdmin, createIdentityServices, loadMasterKey } from './identity-setup.js';
 import type { Store } from '../store/index.js';
 
@@ -47,6 +49,24 @@ async function loadSigningKey(file: string): Promise<SigningKey> {
     await chmod(file, 0o600);
     return key;
   }
+}
+
+/** The local directory under the data dir, or the configured S3 bucket. */
+function storageLocation(config: ServiceConfig): StorageLocation {
+  const s3 = config.s3Storage;
+  if (s3 === null) return { kind: 'local', root: join(config.dataDir, 'storage') };
+  return {
+    kind: 's3',
+    bucket: s3.bucket,
+    rootPrefix: s3.prefix,
+    region: s3.region,
+    endpointUrl: s3.endpointUrl,
+    pathStyle: s3.pathStyle,
+    credentials:
+      s3.accessKeyId !== null && s3.secretAccessKey !== null
+        ? { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey }
+        : null,
+  };
 }
 
 export async function startService(config: ServiceConfig): Promise<RunningService> {
@@ -92,13 +112,14 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
   );
   const stopWatching = config.configFile ? watchConfigFile(config.configFile, liveConfig, log) : () => {};
   log.info({ pools: Object.keys(liveConfig.current().pools), nodes }, 'pool inventory');
+  const storage = storageLocation(config);
   const ctx: EngineContext = {
     store,
     backend,
-    logs: new LogStore(join(config.dataDir, 'logs')),
+    logs: new LogStore(join(config.dataDir, 'logs'), openStorage(storage)),
     log,
     now: () => new Date(),
-    storage: { kind: 'local', root: join(config.dataDir, 'storage') },
+    storage,
     nodes: () => inventoryOf(liveConfig.current(), nodes),
     config: liveConfig,
     scheduling: newSchedulingState(),

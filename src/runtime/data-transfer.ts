@@ -3,6 +3,7 @@ import { readdir } from 'node:fs/promises';
 import type { AttemptLaunch, InputSource, TaskPaths } from '../backends/backend.js';
 import { assertNever } from '../core/index.js';
 import { openStorage, openStorageUrl, type StoredObject } from '../storage/index.js';
+import { launchCredentialResolver } from './launch-credentials.js';
 
 export type TransferLog = (ioType: 'DOWNLOAD' | 'UPLOAD', text: string) => void;
 
@@ -55,7 +56,7 @@ export async function downloadInputs(
           );
           break;
         case 'url': {
-          const target = openStorageUrl(input.url);
+          const target = openStorageUrl(input.url, launchCredentialResolver(launch));
           objects = await target.storage.downloadPrefix(target.prefix, host.input(index), options);
           break;
         }
@@ -91,7 +92,11 @@ export async function uploadOutputs(
       open: () => ({ storage: openStorage(launch.storage), prefix: launch.outputPrefix }),
       regex: null,
     },
-    ...launch.outputs.map((o) => ({ name: o.url, open: () => openStorageUrl(o.url), regex: o.regex })),
+    ...launch.outputs.map((o) => ({
+      name: o.url,
+      open: () => openStorageUrl(o.url, launchCredentialResolver(launch)),
+      regex: o.regex,
+    })),
   ];
   for (const target of targets) {
     log('UPLOAD', `Uploading ${shown.output} to ${target.name}`);

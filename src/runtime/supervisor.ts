@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import type { AttemptLaunch, LogIoType, TaskPaths } from '../backends/backend.js';
 import type { TaskStatus } from '../core/index.js';
 import type { LaunchFile, StopRequest } from './attempt-files.js';
+import { startCheckpoints } from './checkpoints.js';
 import { TransferError, downloadInputs, uploadOutputs } from './data-transfer.js';
 import { createSecretMasker } from './line-splitter.js';
 import { runCommand, type CommandOutcome } from './run-command.js';
@@ -105,13 +106,19 @@ async function runPhases(input: SupervisorInput, sink: AttemptSink): Promise<Fin
       (ioType, text) => sink.log(ioType, text),
       stop,
     );
+  let checkpoints = startCheckpoints(launch, host, taskPaths(attemptDir, sandboxed), transferLog);
   let outcome = await run();
   if (outcome.kind === 'sandbox-failed') {
     sink.log('OSMO_CTRL', `The sandbox failed (${outcome.message}); running on host paths instead of /osmo`);
     sandboxed = false;
     mounts = (await placeTaskFiles(launch.files, attemptDir, host.output, false)).mounts;
+    checkpoints.cancel();
+    checkpoints = startCheckpoints(launch, host, taskPaths(attemptDir, sandboxed), transferLog);
     outcome = await run();
   }
+  // The final checkpoint follows the command's end, before outputs, and not after a stop (the pod is gone).
+  if (outcome.kind === 'exited') await checkpoints.finish();
+  else checkpoints.cancel();
   switch (outcome.kind) {
     case 'stopped':
       return stopped();
