@@ -32,7 +32,15 @@ export async function ensureGroupNetwork(
       },
     });
   } catch (err) {
-    if (statusOf(err) !== 409) throw err; // a sibling created it at the same moment
+    // A sibling created it at the same moment (Docker answers 409, Podman 500 "already exists").
+    const exists = await engine
+      .getNetwork(name)
+      .inspect()
+      .then(
+        () => true,
+        () => false,
+      );
+    if (!exists) throw err;
   }
 }
 

@@ -46,6 +46,7 @@ export async function startTestEngine(extraEnv: NodeJS.ProcessEnv = {}): Promise
   const dir = await mkdtemp(join(tmpdir(), 'osmo-podman-'));
   const conf = join(dir, 'containers.conf');
   await writeFile(conf, CONTAINERS_CONF);
+  // eslint-disable-next-line no-restricted-properties -- a test fixture: the engine inherits this environment
   const env = { ...process.env, CONTAINERS_CONF: conf, ...extraEnv };
   await buildTestImage(env, dir);
   const socket = join(dir, 'podman.sock');

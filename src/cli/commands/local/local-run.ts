@@ -1,0 +1,292 @@
+// Runs a workflow spec on a container engine with no service: groups in DAG order, through the container backend.
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AttemptLaunch, AttemptReport, RegistryAuth } from '../../../backends/index.js';
+import { CONTAINER_TASK_PATHS } from '../../../backends/index.js';
+import { createDockerBackend, registryOfImage } from '../../../backends/docker/index.js';
+import { userError } from '../../../core/index.js';
+import {
+  parseWorkflowSpec,
+  substituteTaskTokens,
+  type GroupSpec,
+  type TaskSpec,
+} from '../../../spec/index.js';
+import type { Io } from '../../output/io.js';
+
+export interface LocalRunOptions {
+  readonly mode: 'standalone' | 'compose';
+  readonly file: string;
+  readonly workDir: string;
+  readonly dockerHost: string;
+  readonly set: readonly string[];
+  readonly setString: readonly string[];
+  /** `NAME=PATH`: a REGISTRY credential file of `registry=`, `username=`, `auth=` lines. */
+  readonly credentials: readonly string[];
+  readonly shmSizeBytes: number | null;
+  readonly keep: boolean;
+  readonly resume: boolean;
+  readonly fromStep: string | null;
+}
+
+interface RunState {
+  workflow_fingerprint: string;
+  tasks: Record<string, { exit_code: number | null; output_dir: string }>;
+}
+
+const HOST_TOKEN = /\{\{\s*host:/;
+
+/** Runs the spec; resolves true when every group succeeded. Throws OsmoError for a spec it cannot run. */
+export async function runLocal(options: LocalRunOptions, io: Io): Promise<boolean> {
+  const text = await readFile(options.file, 'utf8');
+  const spec = parseWorkflowSpec(text, { set: options.set, setString: options.setString, envVars: [] });
+  const groups = orderGroups(spec.groups);
+  const tasks = groups.flatMap((g) => g.tasks);
+  if (options.mode === 'standalone' && tasks.some((t) => HOST_TOKEN.test(JSON.stringify(t)))) {
+    throw userError(
+      'This workflow uses {{host:...}} tokens, which need tasks running side by side: use `osmo docker-compose run`.',
+    );
+  }
+  if (options.fromStep !== null && !tasks.some((t) => t.name === options.fromStep)) {
+    throw userError(`Task "${options.fromStep}" not found in workflow`);
+  }
+  const registryAuth = await readRegistryCredentials(options.credentials);
+  await mkdir(options.workDir, { recursive: true });
+  const statePath = join(options.workDir, '.osmo-state.json');
+  const fingerprint = createHash('sha256').update(JSON.stringify(tasks)).digest('hex');
+  const state = await readState(statePath, fingerprint, options.resume || options.fromStep !== null, io);
+  const rerun = downstreamOf(options.fromStep, groups);
+  const backend = createDockerBackend({
+    host: options.dockerHost,
+    workRoot: join(options.workDir, 'runtime'),
+    backendId: 'local',
+    keepContainers: options.keep,
+    ...(options.shmSizeBytes === null ? {} : { shmSizeBytes: options.shmSizeBytes }),
+  });
+  await backend.nodes(); // a missing engine fails here, naming the socket
+  const workflowId = `local-${spec.name}`.replace(/[^A-Za-z0-9._-]/g, '-');
+  io.err(`Workflow "${spec.name}": ${tasks.length} task(s) across ${groups.length} group(s)\n`);
+  let ok = true;
+  try {
+    for (const group of groups) {
+      const groupUuid = randomUUID().replace(/-/g, '');
+      const launches = group.tasks.map((task) => {
+        const ref = {
+          workflowId,
+          workflowUuid: workflowId,
+          groupName: group.name,
+          groupUuid,
+          taskName: task.name,
+          taskUuid: randomUUID().replace(/-/g, ''),
+          retryId: Date.now() % 1_000_000,
+        };
+        const resolved: TaskSpec = substituteTaskTokens(task, {
+          workflowId,
+          outputPath: CONTAINER_TASK_PATHS.output,
+          inputPath: (i) => CONTAINER_TASK_PATHS.input(i),
+          hostOf: (name) => (group.tasks.some((t) => t.name === name) ? backend.taskHost(ref, name) : null),
+        });
+        return toLaunch(
+          ref,
+          resolved,
+          spec.resources[task.resourceName],
+          options,
+          registryAuth(resolved.image),
+        );
+      });
+      const todo = launches.filter((l) => {
+        const done = state.tasks[l.taskName]?.exit_code === 0 && !rerun.has(l.taskName);
+        if (done) io.err(`Task "${l.taskName}" completed in a previous run: skipped\n`);
+        return !done;
+      });
+      const results = new Map<string, number | null>();
+      const runOne = async (launch: AttemptLaunch): Promise<void> => {
+        io.err(`--- Running task: ${launch.taskName} (image: ${launch.image}) ---\n`);
+        const final = await runAttempt(backend, launch, io);
+        results.set(launch.taskName, final.exitCode);
+        state.tasks[launch.taskName] = { exit_code: final.exitCode, output_dir: launch.outputPrefix };
+        await writeState(statePath, state);
+        if (final.status === 'COMPLETED') io.err(`Task "${launch.taskName}" completed successfully\n`);
+        else
+          io.err(
+            `Task "${launch.taskName}" failed with exit code ${final.exitCode ?? 'none'}: ${final.message ?? final.status}\n`,
+          );
+        // The lead rule: a finished lead ends the group, its siblings are stopped.
+        const spec = group.tasks.find((t) => t.name === launch.taskName);
+        if (spec?.lead === true) {
+          for (const other of todo) {
+            if (!results.has(other.taskName)) {
+              await backend.stop(other, 'FAILED_CANCELED', `Lead task ${launch.taskName} finished.`);
+            }
+          }
+        }
+      };
+      if (options.mode === 'compose') await Promise.all(todo.map(runOne));
+      else for (const launch of todo) await runOne(launch);
+      const lead = group.tasks.find((t) => t.lead);
+      const failed = group.tasks.filter((t) => {
+        const code = results.has(t.name) ? results.get(t.name) : state.tasks[t.name]?.exit_code;
+        if (code === 0) return false;
+        if (lead !== undefined && !t.lead) return !group.ignoreNonleadStatus && results.get(lead.name) !== 0;
+        return true;
+      });
+      if (failed.length > 0) {
+        ok = false;
+        break;
+      }
+    }
+  } finally {
+    await backend.close();
+  }
+  io.err(
+    ok
+      ? `Workflow "${spec.name}" completed successfully\n`
+      : `Work directory preserved for debugging: ${options.workDir}\n`,
+  );
+  return ok;
+}
+
+function runAttempt(backend: ReturnType<typeof createDockerBackend>, launch: AttemptLaunch, io: Io) {
+  return new Promise<{ status: string; exitCode: number | null; message: string | null }>(
+    (resolve, reject) => {
+      const stop = backend.observe((report: AttemptReport) => {
+        if (report.ref.taskName !== launch.taskName || report.ref.retryId !== launch.retryId) return;
+        if (report.kind === 'log') {
+          if (report.ioType === 'STDOUT') io.out(`${report.text}\n`);
+          else io.err(`${report.ioType === 'STDERR' ? '' : `[${launch.taskName}][osmo] `}${report.text}\n`);
+          return;
+        }
+        if (report.status.startsWith('COMPLETED') || report.status.startsWith('FAILED')) {
+          stop();
+          resolve(report);
+        }
+      });
+      backend.launch(launch).catch(reject);
+    },
+  );
+}
+
+function toLaunch(
+  ref: Omit<
+    AttemptLaunch,
+    | 'image'
+    | 'command'
+    | 'args'
+    | 'environment'
+    | 'files'
+    | 'inputs'
+    | 'outputs'
+    | 'storage'
+    | 'outputPrefix'
+    | 'resources'
+    | 'gpuIndices'
+    | 'secrets'
+  >,
+  task: TaskSpec,
+  resource: { cpu?: number | null; memoryBytes?: number | null; gpu?: number | null } | undefined,
+  options: LocalRunOptions,
+  registryAuth: RegistryAuth | null,
+): AttemptLaunch {
+  const gpu = resource?.gpu ?? 0;
+  return {
+    ...ref,
+    image: task.image,
+    command: task.command,
+    args: task.args,
+    environment: task.environment,
+    files: task.files,
+    inputs: task.inputs.map((input) => {
+      if (input.kind === 'url')
+        throw userError(`Task "${task.name}": URL and dataset inputs are not supported locally`);
+      return { kind: 'task' as const, storagePrefix: `tasks/${input.task}`, regex: input.regex || null };
+    }),
+    outputs: [],
+    storage: { kind: 'local', root: join(options.workDir, 'storage') },
+    outputPrefix: `tasks/${task.name}`,
+    resources: { cpu: resource?.cpu ?? 1, memoryBytes: resource?.memoryBytes ?? 0, gpu },
+    gpuIndices: Array.from({ length: gpu }, (_, i) => i),
+    secrets: registryAuth === null ? [] : [registryAuth.password],
+    registryAuth,
+  };
+}
+
+/** Groups in topological order (a group after every group it reads from), list order otherwise. */
+function orderGroups(groups: readonly GroupSpec[]): GroupSpec[] {
+  const done = new Set<string>();
+  const out: GroupSpec[] = [];
+  while (out.length < groups.length) {
+    const next = groups.find((g) => !done.has(g.name) && g.upstreamGroups.every((u) => done.has(u)));
+    if (next === undefined) throw userError('Circular dependency detected between groups');
+    done.add(next.name);
+    out.push(next);
+  }
+  return out;
+}
+
+/** `--from-step TASK`: the task and every task reading from it, transitively. */
+function downstreamOf(task: string | null, groups: readonly GroupSpec[]): Set<string> {
+  const out = new Set<string>(task === null ? [] : [task]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const t of groups.flatMap((g) => g.tasks)) {
+      if (!out.has(t.name) && t.inputs.some((i) => i.kind === 'task' && out.has(i.task))) {
+        out.add(t.name);
+        grew = true;
+      }
+    }
+  }
+  return out;
+}
+
+async function readState(path: string, fingerprint: string, resume: boolean, io: Io): Promise<RunState> {
+  const fresh: RunState = { workflow_fingerprint: fingerprint, tasks: {} };
+  if (!resume) return fresh;
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    return fresh;
+  }
+  try {
+    const state = JSON.parse(text) as RunState;
+    if (state.workflow_fingerprint !== fingerprint)
+      io.err('Warning: the workflow changed since the previous run\n');
+    return { workflow_fingerprint: fingerprint, tasks: state.tasks };
+  } catch {
+    await rename(path, `${path}.corrupt.${Math.floor(Date.now() / 1000)}`);
+    return fresh;
+  }
+}
+
+async function writeState(path: string, state: RunState): Promise<void> {
+  await writeFile(`${path}.tmp`, JSON.stringify(state));
+  await rename(`${path}.tmp`, path);
+}
+
+/** `NAME=PATH` files of `key=value` lines; returns the credential (if any) matching an image's registry. */
+async function readRegistryCredentials(
+  items: readonly string[],
+): Promise<(image: string) => RegistryAuth | null> {
+  const auths: RegistryAuth[] = [];
+  for (const item of items) {
+    const eq = item.indexOf('=');
+    if (eq <= 0)
+      throw userError(`--credential value "${item}" is incorrectly formatted (expected name=/path)`);
+    const path = item.slice(eq + 1);
+    const text = await readFile(path, 'utf8').catch(() => {
+      throw userError(`Credential path for "${item.slice(0, eq)}" does not exist or is not a file: ${path}`);
+    });
+    const fields = Object.fromEntries(
+      text
+        .split('\n')
+        .filter((l) => l.includes('='))
+        .map((l) => [l.slice(0, l.indexOf('=')).trim(), l.slice(l.indexOf('=') + 1).trim()]),
+    );
+    auths.push({
+      registry: fields['registry'] ?? '',
+      username: fields['username'] ?? '',
+      password: fields['auth'] ?? fields['password'] ?? '',
+    });
+  }
+  return (image) => auths.find((a) => a.registry === '' || a.registry === registryOfImage(image)) ?? null;
+}
