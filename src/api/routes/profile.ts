@@ -1,6 +1,7 @@
 // The caller's profile: default pool and notification flags (service-api.md §3.4).
 import { z } from 'zod';
 import { userError } from '../../core/index.js';
+import { allowedPools } from '../../identity/index.js';
 import type { ApiDeps } from '../deps.js';
 import type { RouteList } from '../route-table.js';
 import { defineRoute } from '../route-table.js';
@@ -29,7 +30,8 @@ export function profileRoutes(deps: ApiDeps): RouteList {
             pool: profile.pool,
           },
           roles: [...caller.roles],
-          pools: Object.keys(deps.ctx.config.current().pools).sort(),
+          // Only the pools the caller's roles allow (service-api.md §6.7).
+          pools: allowedPools(caller, Object.keys(deps.ctx.config.current().pools).sort()),
           token: caller.tokenName === null ? null : { name: caller.tokenName, expires_at: null },
         };
       },
