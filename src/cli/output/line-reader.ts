@@ -12,7 +12,8 @@ export function stdinLineReader(input: Readable = process.stdin): () => Promise<
   return async () => {
     const next = queued.shift();
     if (next !== undefined) return next;
-    if (ended) return null;
+    // The stream may have ended while no interface listened (after the previous answer).
+    if (ended || input.readableEnded) return null;
     return new Promise((resolve) => {
       const rl = createInterface({ input, terminal: false });
       let answered = false;
@@ -27,6 +28,7 @@ export function stdinLineReader(input: Readable = process.stdin): () => Promise<
         setImmediate(() => rl.close());
       });
       rl.once('close', () => {
+        if (input.readableEnded) ended = true;
         if (answered) return;
         ended = true;
         resolve(null);
