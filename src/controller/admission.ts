@@ -61,7 +61,9 @@ export function assertAdmissible(
       ...config.common_resource_validations,
       ...(config.platforms[platform]?.resource_validations ?? []),
     ];
-    const rules = ruleNames.flatMap((n) => doc.resource_validations[n] ?? DEFAULT_RESOURCE_RULES[n] ?? []);
+    // A pool that names no rules gets the stock ones, so work that fits no node is refused at submit.
+    const names = ruleNames.length > 0 ? ruleNames : Object.keys(DEFAULT_RESOURCE_RULES);
+    const rules = names.flatMap((n) => doc.resource_validations[n] ?? DEFAULT_RESOURCE_RULES[n] ?? []);
     const ruleNodes: RuleNode[] = taskNodes(shape, { platform, nodesExcluded: [] }, nodes).map((n) => ({
       name: n.name,
       poolPlatforms: memberships(doc, shapes, n.name),

@@ -67,7 +67,7 @@ export function configHistoryRoutes(deps: ApiDeps): RouteList {
             name: r.name ?? '',
             revision: r.revision,
             username: r.username,
-            created_at: r.createdAt.toISOString(),
+            created_at: r.createdAt.toISOString().replace('Z', ''),
             description: r.description,
             tags: r.tags.length > 0 ? r.tags : null,
             data: query.omit_data ? null : r.data,

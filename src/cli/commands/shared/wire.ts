@@ -7,6 +7,8 @@ export interface SubmitResponse {
   readonly spec: string | null;
   readonly dashboard_url: string | null;
   readonly warnings: readonly string[] | null;
+  /** Ours, on dry runs: whether the spec would start now, wait, or never fit. */
+  readonly scheduling?: string | null;
 }
 
 export interface TaskQuery {

@@ -21,7 +21,7 @@ export interface SpecSubmission {
 }
 
 export type PipelineResult =
-  | { readonly kind: 'rendered'; readonly spec: string }
+  | { readonly kind: 'rendered'; readonly spec: string; readonly scheduling?: string | null }
   | { readonly kind: 'submitted'; readonly response: SubmitResponse };
 
 /** Client-side template detection: any Jinja marker or a `default-values` section (cli.md §2). */
@@ -88,7 +88,7 @@ export async function submitSpecText(
       { ...common, dry_run: true },
       body(original, null),
     )) as SubmitResponse;
-    if (req.dryRun) return { kind: 'rendered', spec: answer.spec ?? '' };
+    if (req.dryRun) return { kind: 'rendered', spec: answer.spec ?? '', scheduling: answer.scheduling ?? null };
     finalSpec = answer.spec ?? original;
   }
   finalSpec = await inlineLocalFiles(finalSpec, req.filePath);

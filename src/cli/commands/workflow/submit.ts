@@ -113,6 +113,8 @@ export async function runSubmit(opts: SubmitOptions, deps: CliDeps): Promise<voi
     });
     if (result.kind === 'rendered') {
       deps.io.out(result.spec.endsWith('\n') ? result.spec : `${result.spec}\n`);
+      // A YAML comment, so the output stays a valid spec.
+      if (result.scheduling) deps.io.out(`# ${result.scheduling}\n`);
       return;
     }
     response = result.response;
