@@ -86,10 +86,6 @@ export async function dispatchQueued(ctx: EngineContext): Promise<void> {
   }
 }
 
-function requestOf(t: TaskAttempt): { cpu: number; memoryBytes: number; gpu: number } {
-  return { cpu: t.cpuCount, memoryBytes: t.memoryGib * GIB, gpu: t.gpuCount };
-}
-
 export function buildLaunch(
   ctx: EngineContext,
   workflow: Workflow,

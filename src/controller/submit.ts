@@ -1,7 +1,7 @@
 // The submission path (workflow-spec.md §11.2): validate a spec and persist its workflow, groups and tasks at once.
 import { randomUUID } from 'node:crypto';
 import type { Priority } from '../core/index.js';
-import { OsmoError, resourceError, userError } from '../core/index.js';
+import { OsmoError } from '../core/index.js';
 import type { WorkflowSpec } from '../spec/index.js';
 import { isTemplated, parseWorkflowSpec, renderWorkflowTemplate } from '../spec/index.js';
 import type { NewGroup, Workflow } from '../store/index.js';

@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { recursiveDiff } from '../../../api/contract/strategic-merge.js';
 import { userError } from '../../../core/index.js';
 import type { CliDeps } from '../../cli-deps.js';
-import { choiceOption, listOption } from '../../parse/options.js';
+import { listOption } from '../../parse/options.js';
 import { OPERABLE_TYPES } from './history.js';
 
 /** `backends`/`pools` wrappers unwrapped, lists of named objects turned into maps (cli.md §16.2). */
