@@ -17,7 +17,8 @@ import {
   placeTaskFiles,
   uploadOutputs,
 } from '../../runtime/index.js';
-import { containerCreateBody, searchPath, type ContainerSettings } from './container-spec.js';
+import { containerCreateBody, type ContainerSettings } from './container-spec.js';
+import { missingCommand } from './command-probe.js';
 import { FrameDemuxer, ensureImage, errorText, statusOf } from './engine-client.js';
 import { pullAuthFor } from './registry-auth.js';
 import { ensureGroupNetwork, removeGroupNetwork } from './group-network.js';
@@ -48,6 +49,8 @@ export class AttemptRun {
   private seq = 0;
   private readonly mask: (text: string) => string;
   private readonly abort = new AbortController();
+  /** Aborts the engine requests that follow the container, when the backend closes under a live attempt. */
+  private readonly detachment = new AbortController();
   private stopRequest: { status: TaskStatus; message: string } | null = null;
   private container: Docker.Container | null = null;
   private ended = false;
@@ -95,6 +98,14 @@ export class AttemptRun {
         if (statusOf(err) !== 304 && statusOf(err) !== 404) throw err;
       });
     }
+  }
+
+  /**
+   * Stops following the container and reports nothing more: the service is closing, the container
+   * keeps running, and a restarted service's recover() re-attaches to it.
+   */
+  detach(): void {
+    this.detachment.abort();
   }
 
   /** Replays a final status recorded before a restart; false when none was recorded. */
@@ -156,8 +167,10 @@ export class AttemptRun {
       { output: host.output, inputs: launch.inputs.map((_, i) => host.input(i)), files },
       { ...this.options.settings, imageEnv },
     );
-    const missing = await this.missingCommand(body, imageEnv);
+    const missing = await missingCommand(engine, launch, body, imageEnv);
     if (missing !== null) return startFailure(missing);
+    // No new container once the backend is closing: recover() reports the attempt as never started.
+    if (this.detachment.signal.aborted) throw new Error('detached');
     let container: Docker.Container;
     try {
       container = await engine.createContainer(body);
@@ -176,42 +189,11 @@ export class AttemptRun {
     return this.watch(container);
   }
 
-  /**
-   * Whether the command exists in the image, checked through the archive API so images without a
-   * shell work: an init process would otherwise turn "not found" into an ordinary exit code.
-   */
-  private async missingCommand(
-    body: Docker.ContainerCreateOptions,
-    imageEnv: string[],
-  ): Promise<string | null> {
-    const command = this.launch.command[0];
-    if (command === undefined) return 'The task has no command';
-    const probe = await this.options.engine.createContainer({
-      Image: this.launch.image,
-      Entrypoint: ['/osmo-probe'],
-      Labels: { ...body.Labels, 'osmo.probe': 'true' },
-    });
-    try {
-      const candidates = command.includes('/')
-        ? [command.startsWith('/') ? command : `/${command}`]
-        : searchPath(body, imageEnv).map((dir) => `${dir}/${command}`);
-      for (const path of candidates) {
-        const found = await probe.infoArchive({ path }).then(
-          () => true,
-          () => false,
-        );
-        if (found) return null;
-      }
-      return `Failed to start the command "${command}": not found in image ${this.launch.image}`;
-    } finally {
-      await probe.remove({ force: true }).catch(() => undefined);
-    }
-  }
-
   /** Streams the container's logs until it exits, then decides the end and stores outputs. */
   private async watch(container: Docker.Container): Promise<Final> {
     await this.streamLogs(container);
-    await container.wait().catch(() => undefined);
+    await container.wait({ abortSignal: this.detachment.signal }).catch(() => undefined);
+    if (this.detachment.signal.aborted) throw new Error('detached');
     const state = (await container.inspect()).State;
     if (this.stopRequest) return this.stopped();
     if (state.OOMKilled) {
@@ -243,6 +225,7 @@ export class AttemptRun {
       follow: true,
       stdout: true,
       stderr: true,
+      abortSignal: this.detachment.signal,
     })) as NodeJS.ReadableStream;
     const demux = new FrameDemuxer();
     const splitters = { STDOUT: new LineSplitter(), STDERR: new LineSplitter() };
@@ -257,7 +240,8 @@ export class AttemptRun {
   }
 
   private async finish(final: Final): Promise<void> {
-    if (this.ended) return;
+    // A detached attempt has no end yet: recording one would make a restart replay a false status.
+    if (this.ended || this.detachment.signal.aborted) return;
     this.ended = true;
     const { attemptDir, keepContainers, engine } = this.options;
     await appendFile(attemptFile(attemptDir, 'reports'), `${JSON.stringify(final)}\n`).catch(() => undefined);

@@ -6,7 +6,7 @@ import { serverError } from '../../core/index.js';
 import { attemptFile } from '../../runtime/index.js';
 import { AttemptRun, BACKEND_ERROR_EXIT_CODE, type AttemptRunOptions } from './attempt-run.js';
 import { LABELS, taskHostName, type GpuExposure } from './container-spec.js';
-import { openEngine, pingEngine } from './engine-client.js';
+import { closeEngine, openEngine, pingEngine } from './engine-client.js';
 
 export interface DockerBackendOptions {
   /** The engine endpoint: `unix:///path/docker.sock`, `tcp://host:2375`. */
@@ -212,6 +212,9 @@ export function createDockerBackend(options: DockerBackendOptions): DockerBacken
     async close() {
       // Containers keep running: the service may only be restarting, and recover() re-attaches.
       listeners.clear();
+      for (const run of runs.values()) run.detach();
+      // Pooled keep-alive sockets and followed log streams would otherwise keep the process alive.
+      closeEngine(engine);
     },
   };
 }

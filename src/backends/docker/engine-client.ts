@@ -1,14 +1,35 @@
 // Opens a Docker-Engine-compatible API (Docker or Podman, unix socket or TCP) and wraps the calls the backend needs.
+import { Agent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import Docker from 'dockerode';
 import { serverError } from '../../core/index.js';
 
+// Each engine gets its own connection pool, so closing one releases exactly its sockets.
+const agents = new WeakMap<Docker, Agent>();
+
+// docker-modem honours `agent` (its typings omit it).
+type EngineOptions = Docker.DockerOptions & { agent: Agent };
+
 /** `unix:///run/podman/podman.sock`, `tcp://host:2375`, or a bare socket path. */
 export function openEngine(host: string): Docker {
-  if (host.startsWith('unix://')) return new Docker({ socketPath: host.slice('unix://'.length) });
-  if (host.startsWith('/')) return new Docker({ socketPath: host });
-  const url = new URL(host.replace(/^tcp:/, 'http:'));
-  const protocol = url.protocol === 'https:' ? 'https' : 'http';
-  return new Docker({ protocol, host: url.hostname, port: Number(url.port || 2375) });
+  let options: EngineOptions;
+  if (host.startsWith('unix://') || host.startsWith('/')) {
+    const socketPath = host.startsWith('/') ? host : host.slice('unix://'.length);
+    options = { socketPath, agent: new Agent({ keepAlive: true }) };
+  } else {
+    const url = new URL(host.replace(/^tcp:/, 'http:'));
+    const protocol = url.protocol === 'https:' ? 'https' : 'http';
+    const agent = protocol === 'https' ? new HttpsAgent({ keepAlive: true }) : new Agent({ keepAlive: true });
+    options = { protocol, host: url.hostname, port: Number(url.port || 2375), agent };
+  }
+  const engine = new Docker(options);
+  agents.set(engine, options.agent);
+  return engine;
+}
+
+/** Drops the engine's pooled connections; requests still in flight fail. */
+export function closeEngine(engine: Docker): void {
+  agents.get(engine)?.destroy();
 }
 
 /** Throws a clear error naming the endpoint when the engine does not answer `/_ping`. */

@@ -63,11 +63,11 @@ export async function runLocal(options: LocalRunOptions, io: Io): Promise<boolea
     keepContainers: options.keep,
     ...(options.shmSizeBytes === null ? {} : { shmSizeBytes: options.shmSizeBytes }),
   });
-  await backend.nodes(); // a missing engine fails here, naming the socket
   const workflowId = `local-${spec.name}`.replace(/[^A-Za-z0-9._-]/g, '-');
-  io.err(`Workflow "${spec.name}": ${tasks.length} task(s) across ${groups.length} group(s)\n`);
   let ok = true;
   try {
+    await backend.nodes(); // a missing engine fails here, naming the socket
+    io.err(`Workflow "${spec.name}": ${tasks.length} task(s) across ${groups.length} group(s)\n`);
     for (const group of groups) {
       const groupUuid = randomUUID().replace(/-/g, '');
       const launches = group.tasks.map((task) => {
