@@ -55,6 +55,16 @@ export type {
   AppRepository,
   NewApp,
 } from './app-repository.js';
+export { DATASET_VERSION_STATUSES, LATEST_TAG } from './dataset-repository.js';
+export type {
+  Dataset,
+  DatasetVersion,
+  DatasetVersionStatus,
+  DatasetListFilters,
+  DatasetRepository,
+  CollectionMember,
+  NewDataset,
+} from './dataset-repository.js';
 export { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT } from './workflow-queries.js';
 export { parseLabelSelectors } from './label-selector.js';
 export type { LabelSelector } from './label-selector.js';

@@ -4,6 +4,7 @@ import type { GroupStatus, Priority, TaskStatus, WorkflowStatus } from '../core/
 import type { AppRepository } from './app-repository.js';
 import type { AccountRepository } from './accounts.js';
 import type { CredentialRepository } from './credentials.js';
+import type { DatasetRepository } from './dataset-repository.js';
 import type { ConfigHistoryRepository } from './config-history.js';
 import type { ProfileRepository } from './profiles.js';
 import type { Database } from './schema.js';
@@ -253,4 +254,5 @@ export interface Store {
   readonly accounts: AccountRepository;
   readonly credentials: CredentialRepository;
   readonly apps: AppRepository;
+  readonly datasets: DatasetRepository;
 }

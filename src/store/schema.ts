@@ -196,6 +196,45 @@ export interface ProfileTable {
   pool: string | null;
 }
 
+export interface DatasetTable {
+  id: string;
+  name: string;
+  bucket: string;
+  created_by: string;
+  created_date: Timestamp;
+  is_collection: Bool;
+  labels: Json;
+  hash_location: string | null;
+  hash_location_size: ColumnType<number | string, number, number>;
+  last_version: number;
+}
+
+export interface DatasetVersionTable {
+  dataset_id: string;
+  version_id: string;
+  location: string;
+  status: string;
+  created_by: string;
+  created_date: Timestamp;
+  last_used: Timestamp;
+  last_updated: Timestamp;
+  size: ColumnType<number | string, number, number>;
+  checksum: string;
+  metadata: Json;
+}
+
+export interface DatasetTagTable {
+  dataset_id: string;
+  tag: string;
+  version_id: string;
+}
+
+export interface CollectionTable {
+  id: string;
+  dataset_id: string;
+  version_id: string;
+}
+
 export interface Database {
   users: UsersTable;
   user_roles: UserRolesTable;
@@ -213,4 +252,8 @@ export interface Database {
   access_token_roles: AccessTokenRolesTable;
   ueks: UeksTable;
   credential: CredentialTable;
+  dataset: DatasetTable;
+  dataset_version: DatasetVersionTable;
+  dataset_tag: DatasetTagTable;
+  collection: CollectionTable;
 }

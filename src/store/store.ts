@@ -13,6 +13,7 @@ import { createAppRepository } from './apps.js';
 import { createTagRepository } from './tags.js';
 import { createAccountRepository } from './accounts.js';
 import { createCredentialRepository } from './credentials.js';
+import { createDatasetRepository } from './datasets.js';
 import { createTaskRepository } from './tasks.js';
 import { createTokenRepository } from './tokens.js';
 import { createUserRepository } from './users.js';
@@ -68,6 +69,7 @@ function buildStore(db: Kysely<Database>, dialect: StoreDialect, close: () => Pr
     accounts: createAccountRepository(ctx),
     credentials: createCredentialRepository(ctx),
     apps: createAppRepository(ctx),
+    datasets: createDatasetRepository(ctx),
   };
   return store;
 }

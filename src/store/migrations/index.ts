@@ -6,6 +6,7 @@ import type { StoreDialect } from '../dialect/index.js';
 import { initialSchema } from './001-initial-schema.js';
 import { identitySchema } from './002-identity.js';
 import { configSchema } from './003-config.js';
+import { datasetSchema } from './004-datasets.js';
 import { appVersionsSchema } from './005-apps.js';
 
 type MigrationStep = (db: Kysely<unknown>, dialect: StoreDialect) => Promise<void>;
@@ -15,6 +16,7 @@ const STEPS: ReadonlyArray<readonly [string, MigrationStep]> = [
   ['001-initial-schema', initialSchema],
   ['002-identity', identitySchema],
   ['003-config', configSchema],
+  ['004-datasets', datasetSchema],
   ['005-apps', appVersionsSchema],
 ];
 
@@ -26,6 +28,8 @@ export async function migrateToLatest(db: Kysely<unknown>, dialect: StoreDialect
     provider: { getMigrations: () => Promise.resolve(migrations) },
     migrationTableName: 'store_migration',
     migrationLockTableName: 'store_migration_lock',
+    // 004 landed after 005 had shipped: a database that already ran 005 still gets 004.
+    allowUnorderedMigrations: true,
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) {
