@@ -12,6 +12,7 @@ import { eventLine } from './event-line.js';
 import { applyStatusReport } from './reports.js';
 import { applySchedulingDecisions, buildSnapshot } from './schedule-snapshot.js';
 import { refOf } from './status-writes.js';
+import { withRegistryAuth } from './registry-launch.js';
 import { withTaskCredentials } from './task-credentials.js';
 
 const GIB = 1024 ** 3;
@@ -68,6 +69,7 @@ export async function dispatchQueued(ctx: EngineContext): Promise<void> {
       try {
         const spec = workflow.specJson as WorkflowSpec;
         withCredentials = await withTaskCredentials(ctx.credentials, spec, workflow.submittedBy, launch);
+        withCredentials = await withRegistryAuth(ctx.credentials, spec, workflow.submittedBy, withCredentials);
       } catch (err) {
         // A credential deleted since submission fails the attempt with the reason, instead of retrying forever.
         const message = err instanceof Error ? err.message : String(err);
