@@ -12,6 +12,8 @@ import { appReadRoutes } from './routes/app-read.js';
 import { appWriteRoutes } from './routes/app-write.js';
 import { identityRoutes } from './routes/identity-routes.js';
 import { configRoutes } from './routes/configs.js';
+import { datasetInfoRoutes } from './routes/dataset-info.js';
+import { datasetRoutes } from './routes/datasets.js';
 import { poolRoutes } from './routes/pools.js';
 import { profileRoutes } from './routes/profile.js';
 import { systemRoutes } from './routes/system.js';
@@ -38,6 +40,8 @@ export function buildApp(deps: ApiDeps, logger: Logger): FastifyInstance {
     ...configRoutes(deps),
     ...appReadRoutes(deps),
     ...appWriteRoutes(deps),
+    ...datasetRoutes(deps),
+    ...datasetInfoRoutes(deps),
   );
   // The CLI sends Content-Type: application/json on every request, GETs included, with no body.
   app.removeContentTypeParser('application/json');

@@ -9,6 +9,7 @@ import { profileCommand } from './commands/profile/index.js';
 import { loginCommand } from './commands/login.js';
 import { appCommand } from './commands/app/index.js';
 import { dataCommand } from './commands/data/index.js';
+import { bucketCommand, datasetCommand } from './commands/dataset/index.js';
 import { dockerComposeCommand, standaloneCommand } from './commands/local/index.js';
 import { taskCommand } from './commands/task/index.js';
 import { credentialCommand } from './commands/credential/index.js';
@@ -55,6 +56,8 @@ export function buildProgram(deps: CliDeps, extraCommands: readonly Command[] = 
   program.addCommand(taskCommand(deps));
   program.addCommand(appCommand(deps));
   program.addCommand(dataCommand(deps));
+  program.addCommand(datasetCommand(deps));
+  program.addCommand(bucketCommand(deps));
   program.addCommand(standaloneCommand(deps));
   program.addCommand(dockerComposeCommand(deps));
   program.addCommand(credentialCommand(deps));

@@ -16,3 +16,12 @@ export type { StorageUri, StorageScheme } from './storage-url.js';
 export { ADDRESSING_STYLES, usesPathStyle } from './data-credential.js';
 export type { AddressingStyle, DataCredential, CredentialResolver } from './data-credential.js';
 export { confinedPath, walkFiles } from './directory-transfer.js';
+export {
+  storeContent,
+  fetchContent,
+  manifestChecksum,
+  parseManifest,
+  sha256File,
+  forEachLimited,
+} from './content-store.js';
+export type { ManifestEntry, LocalContent, StoreContentResult } from './content-store.js';

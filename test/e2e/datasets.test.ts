@@ -1,0 +1,133 @@
+// End to end: datasets through the real service (storage on s3rver) and bin/osmo: versions share unchanged files.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { S3Storage } from '../../src/storage/index.js';
+import { startTestS3Server, type TestS3Server } from '../../src/storage/testing/s3-test-server.js';
+import type { ServiceProcess } from './harness.js';
+import { OSMO_BIN, loginAs, osmo, removeDir, startServiceProcess, tempDir } from './harness.js';
+
+let s3: TestS3Server;
+let service: ServiceProcess;
+let user: string;
+let work: string;
+
+const deployment = (): S3Storage =>
+  new S3Storage({
+    bucket: 'osmo',
+    rootPrefix: '',
+    region: 'us-east-1',
+    endpointUrl: s3.endpointUrl,
+    pathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  });
+
+before(async () => {
+  s3 = await startTestS3Server(['osmo']);
+  service = await startServiceProcess({
+    env: {
+      OSMO_STORAGE_URL: 's3://osmo/deploy',
+      OSMO_S3_ENDPOINT: s3.endpointUrl,
+      OSMO_S3_PATH_STYLE: 'true',
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    },
+  });
+  user = await loginAs(service.url, 'erin');
+  work = await tempDir('dataset-e2e');
+  await writeFile(
+    join(user, 'config.yaml'),
+    `auth:\n  data:\n    s3://osmo:\n      access_key_id: S3RVER\n      access_key: S3RVER\n      override_url: ${s3.endpointUrl}\n      addressing_style: path\n`,
+    { mode: 0o600 },
+  );
+});
+after(async () => {
+  await service.stop();
+  await s3.close();
+  await removeDir(work);
+});
+
+const ok = (r: { code: number; stdout: string; stderr: string }): string => {
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  return r.stdout;
+};
+
+/** `osmo` with text on stdin (the delete prompt). */
+function osmoWithInput(args: readonly string[], input: string): Promise<{ code: number; stdout: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [OSMO_BIN, ...args], {
+      env: { ...process.env, OSMO_CONFIG_FILE_DIR: user, NO_COLOR: '1' },
+    });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stdin.end(input);
+    child.once('exit', (code) => resolve({ code: code ?? -1, stdout }));
+  });
+}
+
+test('upload two versions, inspect, download, then delete with the prompt', async () => {
+  const src = join(work, 'src');
+  await mkdir(join(src, 'sub'), { recursive: true });
+  for (let i = 0; i < 5; i++) await writeFile(join(src, `f${i}.txt`), `content ${i}\n`);
+  await writeFile(join(src, 'sub', 'deep.txt'), 'deep\n');
+  ok(await osmo(user, ['dataset', 'upload', 'imgs', `${src}/*`, '--desc', 'first']));
+  const hashes = async (): Promise<number> =>
+    (await deployment().list('deploy/datasets/')).filter((o) => o.key.includes('/hashes/')).length;
+  assert.equal(await hashes(), 6);
+
+  await writeFile(join(src, 'f3.txt'), 'changed\n');
+  ok(await osmo(user, ['dataset', 'upload', 'imgs:gold', `${src}/*`]));
+  assert.equal(await hashes(), 7, 'a version changing one file stores one new object');
+
+  const listed = ok(await osmo(user, ['dataset', 'list']));
+  assert.match(listed, /^Bucket\s+Name\s+ID\s+Created Date/);
+  assert.match(listed, /osmo\s+imgs\s+\S{22}\s.*\s2\s+\S+ B\s+DATASET/);
+  const info = JSON.parse(ok(await osmo(user, ['dataset', 'info', 'imgs', '-t', 'json']))) as {
+    versions: { version: string; status: string; tags: string[]; metadata: Record<string, unknown> }[];
+  };
+  assert.deepEqual(
+    info.versions.map((v) => [v.version, v.status, v.tags]),
+    [
+      ['1', 'READY', []],
+      ['2', 'READY', ['gold', 'latest']],
+    ],
+  );
+  assert.equal(info.versions[0]?.metadata['description'], 'first');
+  assert.match(ok(await osmo(user, ['dataset', 'info', 'imgs'])), /Version\s+Status\s+Created By/);
+  assert.equal(
+    ok(await osmo(user, ['dataset', 'inspect', 'osmo/imgs:1'])),
+    'f0.txt\nf1.txt\nf2.txt\nf3.txt\nf4.txt\nsub/deep.txt\n',
+  );
+  assert.match(
+    ok(await osmo(user, ['dataset', 'inspect', 'imgs', '-t', 'tree'])),
+    /└── sub\n {4}└── deep.txt/,
+  );
+  assert.match(
+    ok(await osmo(user, ['bucket', 'list'])),
+    /osmo \(default\)\s+.*s3:\/\/osmo\/deploy\/datasets/,
+  );
+
+  const v1 = join(work, 'v1');
+  await mkdir(v1);
+  ok(await osmo(user, ['dataset', 'download', 'imgs:1', v1]));
+  assert.equal(await readFile(join(v1, 'f3.txt'), 'utf8'), 'content 3\n');
+  assert.equal(await readFile(join(v1, 'sub', 'deep.txt'), 'utf8'), 'deep\n');
+  const again = await osmo(user, ['dataset', 'download', 'imgs:1', v1]);
+  assert.match(again.stderr + again.stdout, /is not empty/);
+
+  const no = await osmoWithInput(['dataset', 'delete', 'imgs', '--all'], 'maybe\nn\n');
+  assert.match(no.stdout, /Invalid input/);
+  assert.equal(
+    (JSON.parse(ok(await osmo(user, ['dataset', 'info', 'imgs', '-t', 'json']))) as { versions: unknown[] })
+      .versions.length,
+    2,
+  );
+  const yes = await osmoWithInput(['dataset', 'delete', 'imgs', '--all'], 'y\n');
+  assert.equal(yes.code, 0, yes.stdout);
+  assert.match(yes.stdout, /Dataset imgs version 1 bucket osmo has been marked as PENDING_DELETE\./);
+  assert.match(yes.stdout, /Dataset imgs in bucket osmo has been deleted\.\nCleaned up \d+(\.\d)? (B|KiB)\./);
+  assert.equal(await hashes(), 0);
+  assert.match(ok(await osmo(user, ['dataset', 'list'])), /No Datasets fit your query\./);
+});
