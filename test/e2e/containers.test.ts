@@ -100,11 +100,11 @@ describe('service on the container backend', { skip: podmanMissing }, () => {
       tasks:
         - name: server
           image: ${TEST_IMAGE}
+          lead: true
           command: ['sh', '-c', 'echo "received: $(nc -l -p 7070)"']
         - name: client
           image: ${TEST_IMAGE}
-          lead: true
-          command: ['sh', '-c', 'until echo ping-from-client | nc {{host:server}} 7070; do sleep 0.2; done; sleep 1']
+          command: ['sh', '-c', 'until echo ping-from-client | nc {{host:server}} 7070; do sleep 0.2; done']
 `,
     );
     const q = await ended(id);
