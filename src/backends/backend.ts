@@ -18,7 +18,14 @@ export interface AttemptRef {
 /** Where the runtime fetches input N from before the command starts (workflow-spec.md §7.7). */
 export type InputSource =
   | { readonly kind: 'task'; readonly storagePrefix: string; readonly regex: string | null }
-  | { readonly kind: 'url'; readonly url: string; readonly regex: string | null };
+  | { readonly kind: 'url'; readonly url: string; readonly regex: string | null }
+  /** A dataset version: its objects in this deployment's storage and where each lands under the input dir. */
+  | {
+      readonly kind: 'dataset';
+      readonly name: string;
+      readonly objects: readonly { readonly key: string; readonly path: string }[];
+      readonly regex: string | null;
+    };
 
 /** A storage destination for outputs pushed after the command ends (workflow-spec.md §7.8). */
 export interface OutputTarget {

@@ -8,6 +8,7 @@ import type { Group, TaskAttempt, Workflow } from '../store/index.js';
 import type { EngineContext } from './context.js';
 import { outputPrefix } from './context.js';
 import { checkpointTargets, launchDataCredentials } from './data-launch.js';
+import { withDatasetInputs } from './dataset-io.js';
 import { eventLine } from './event-line.js';
 import { applyStatusReport } from './reports.js';
 import { applySchedulingDecisions, buildSnapshot } from './schedule-snapshot.js';
@@ -68,7 +69,10 @@ export async function dispatchQueued(ctx: EngineContext): Promise<void> {
       let withCredentials: AttemptLaunch;
       try {
         const spec = workflow.specJson as WorkflowSpec;
-        withCredentials = await withTaskCredentials(ctx.credentials, spec, workflow.submittedBy, launch);
+        withCredentials = await withDatasetInputs(
+          ctx,
+          await withTaskCredentials(ctx.credentials, spec, workflow.submittedBy, launch),
+        );
         withCredentials = await withRegistryAuth(ctx.credentials, spec, workflow.submittedBy, withCredentials);
       } catch (err) {
         // A credential deleted since submission fails the attempt with the reason, instead of retrying forever.
@@ -116,7 +120,7 @@ export function buildLaunch(
     environment: resolved.environment,
     files: resolved.files,
     inputs: resolved.inputs.map((input) => inputSource(workflow.workflowId, input)),
-    outputs: resolved.outputs.map((o) => ({ url: o.url, regex: o.regex || null })),
+    outputs: resolved.outputs.flatMap((o) => ('url' in o ? [{ url: o.url, regex: o.regex || null }] : [])),
     storage: ctx.storage,
     outputPrefix: outputPrefix(workflow.workflowId, task.name),
     resources: {
@@ -140,7 +144,7 @@ function dataLaunch(
   const checkpoints = checkpointTargets(taskSpec, paths, workflowId);
   const uris = [
     ...resolved.inputs.flatMap((i) => (i.kind === 'url' ? [i.url] : [])),
-    ...resolved.outputs.map((o) => o.url),
+    ...resolved.outputs.flatMap((o) => ('url' in o ? [o.url] : [])),
     ...checkpoints.map((c) => c.url),
   ];
   const dataCredentials = launchDataCredentials(ctx.storage, uris);
@@ -154,6 +158,9 @@ function dataLaunch(
 /** `task: name` reads this workflow's task output; `task: <workflow id>:name` another workflow's. */
 function inputSource(workflowId: string, input: InputSpec): InputSource {
   if (input.kind === 'url') return { kind: 'url', url: input.url, regex: input.regex || null };
+  // Filled in by withDatasetInputs before the launch, once the version is looked up.
+  if (input.kind === 'dataset')
+    return { kind: 'dataset', name: input.name, objects: [], regex: input.regex || null };
   const colon = input.task.indexOf(':');
   const [sourceWorkflow, sourceTask] =
     colon < 0 ? [workflowId, input.task] : [input.task.slice(0, colon), input.task.slice(colon + 1)];

@@ -10,6 +10,7 @@ import type { EngineContext } from './context.js';
 import { attemptKey } from './context.js';
 import { eventLine } from './event-line.js';
 import { finishGroupTasks, refreshGroup, refreshWorkflow, setTaskStatus } from './status-writes.js';
+import { commitDatasetOutputs } from './dataset-io.js';
 
 /** The attempt a report is about, or null when the workflow or retry is unknown (a stale report). */
 async function findAttempt(
@@ -54,6 +55,8 @@ export async function applyStatusReport(ctx: EngineContext, report: AttemptStatu
   const spec = workflow.specJson as WorkflowSpec;
   const groupSpec = spec.groups.find((g) => g.name === group.name);
   const taskSpec = groupSpec?.tasks.find((t) => t.name === task.name);
+  // Dataset outputs follow an exit, whatever its code, and land before anyone sees the task finished.
+  if (taskSpec && report.exitCode !== null) await commitDatasetOutputs(ctx, workflow, task.name, taskSpec);
   let status = report.status;
   let message = report.message;
   // A preempted attempt carries upstream's exit code 3006, so exit actions (and retries) apply to it.

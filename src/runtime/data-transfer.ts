@@ -3,6 +3,7 @@ import { readdir } from 'node:fs/promises';
 import type { AttemptLaunch, InputSource, TaskPaths } from '../backends/backend.js';
 import { assertNever } from '../core/index.js';
 import { openStorage, openStorageUrl, type StoredObject } from '../storage/index.js';
+import { downloadDatasetObjects } from './dataset-transfer.js';
 import { launchCredentialResolver } from './launch-credentials.js';
 
 export type TransferLog = (ioType: 'DOWNLOAD' | 'UPLOAD', text: string) => void;
@@ -24,7 +25,7 @@ export const UPLOAD_FAILED_EXIT_CODE = 2012;
 const LISTED_OBJECTS = 20;
 
 const describeInput = (input: InputSource): string =>
-  input.kind === 'task' ? input.storagePrefix : input.url;
+  input.kind === 'task' ? input.storagePrefix : input.kind === 'url' ? input.url : `dataset ${input.name}`;
 
 function regexFilter(regex: string | null): ((key: string) => boolean) | undefined {
   if (regex === null || regex === '') return undefined;
@@ -60,6 +61,9 @@ export async function downloadInputs(
           objects = await target.storage.downloadPrefix(target.prefix, host.input(index), options);
           break;
         }
+        case 'dataset':
+          objects = await downloadDatasetObjects(launch, input, host.input(index), filter, signal);
+          break;
         default:
           return assertNever(input);
       }

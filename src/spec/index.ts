@@ -57,6 +57,8 @@ export type {
   CredentialSpec,
   InputSpec,
   OutputSpec,
+  UrlOutputSpec,
+  DatasetOutputSpec,
   CheckpointSpec,
   ExitAction,
   ExitActionRule,

@@ -13,13 +13,24 @@ export type CredentialSpec = string | Readonly<Record<string, string>>;
 /** A task input (§7.7): another task's output (`task` may be `<workflow_id>:<task>`) or an object-storage URL. */
 export type InputSpec =
   | { readonly kind: 'task'; readonly task: string; readonly regex: string }
-  | { readonly kind: 'url'; readonly url: string; readonly regex: string };
+  | { readonly kind: 'url'; readonly url: string; readonly regex: string }
+  /** The removed dataset form (§16), kept here: `[bucket/]name[:tag]`, fetched like a URL input. */
+  | { readonly kind: 'dataset'; readonly name: string; readonly regex: string };
 
-/** Only the URL form of outputs exists (§7.8). */
-export interface OutputSpec {
+/** The URL form of outputs (§7.8). */
+export interface UrlOutputSpec {
   readonly url: string;
   readonly regex: string;
 }
+
+/** The removed dataset output (§16), kept here: `{{output}}/<path>` becomes a new version of `dataset`. */
+export interface DatasetOutputSpec {
+  readonly dataset: string;
+  readonly path: string;
+  readonly regex: string;
+}
+
+export type OutputSpec = UrlOutputSpec | DatasetOutputSpec;
 
 /** Periodic checkpoint upload (§7.9); `path` is already made absolute. */
 export interface CheckpointSpec {

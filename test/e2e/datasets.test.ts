@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import { S3Storage } from '../../src/storage/index.js';
 import { startTestS3Server, type TestS3Server } from '../../src/storage/testing/s3-test-server.js';
 import type { ServiceProcess } from './harness.js';
-import { OSMO_BIN, loginAs, osmo, removeDir, startServiceProcess, tempDir } from './harness.js';
+import { OSMO_BIN, eventually, loginAs, osmo, removeDir, startServiceProcess, tempDir } from './harness.js';
 
 let s3: TestS3Server;
 let service: ServiceProcess;
@@ -130,4 +130,56 @@ test('upload two versions, inspect, download, then delete with the prompt', asyn
   assert.match(yes.stdout, /Dataset imgs in bucket osmo has been deleted\.\nCleaned up \d+(\.\d)? (B|KiB)\./);
   assert.equal(await hashes(), 0);
   assert.match(ok(await osmo(user, ['dataset', 'list'])), /No Datasets fit your query\./);
+});
+
+const FLOW = `workflow:
+  name: dataset-flow
+  tasks:
+  - name: producer
+    image: ubuntu
+    inputs:
+    - dataset:
+        name: raw
+    command: [sh, -c]
+    args:
+    - |
+      mkdir -p {{output}}/result
+      cat {{input:0}}/a.txt {{input:0}}/d/b.txt > {{output}}/result/joined.txt
+      echo skip > {{output}}/other.txt
+    outputs:
+    - dataset:
+        name: derived:v1
+        path: result
+  - name: consumer
+    image: ubuntu
+    inputs:
+    - task: producer
+    - dataset:
+        name: osmo/derived:v1
+    command: [sh, -c]
+    args: ["cat {{input:1}}/joined.txt"]
+`;
+
+test('a workflow reads a dataset: input and writes a dataset: output a later task reads by tag', async () => {
+  const raw = join(work, 'raw');
+  await mkdir(join(raw, 'd'), { recursive: true });
+  await writeFile(join(raw, 'a.txt'), 'alpha\n');
+  await writeFile(join(raw, 'd', 'b.txt'), 'beta\n');
+  ok(await osmo(user, ['dataset', 'upload', 'raw', `${raw}/*`]));
+  const file = join(work, 'flow.yaml');
+  await writeFile(file, FLOW);
+  const id = /Workflow ID\s+-\s+(\S+)/.exec(ok(await osmo(user, ['workflow', 'submit', file])))?.[1] ?? '';
+  const done = await eventually(async () => {
+    const q = await osmo(user, ['workflow', 'query', id, '--format-type', 'json']);
+    const status = (JSON.parse(q.stdout) as { status: string }).status;
+    return /^(COMPLETED|FAILED)/.test(status) ? status : null;
+  }, 60_000);
+  const logs = ok(await osmo(user, ['workflow', 'logs', id]));
+  assert.equal(done, 'COMPLETED', logs);
+  assert.match(logs, /\[consumer\] alpha\n.*\[consumer\] beta/);
+  assert.equal(ok(await osmo(user, ['dataset', 'inspect', 'derived:v1'])), 'joined.txt\n');
+  const out = join(work, 'derived');
+  await mkdir(out);
+  ok(await osmo(user, ['dataset', 'download', 'derived', out]));
+  assert.equal(await readFile(join(out, 'joined.txt'), 'utf8'), 'alpha\nbeta\n');
 });

@@ -130,13 +130,57 @@ function input(value: unknown, path: Path, issues: Issues): InputSpec | undefine
     const regex = m && regexField(m['regex'], [...path, 'regex'], issues);
     return url === undefined || regex === undefined ? undefined : { kind: 'url', url, regex };
   }
-  // Dataset inputs were removed upstream (§16): no union member matches.
-  return issues.add(path, 'Input should be a task input {task, regex?} or a URL input {url, regex?}');
+  // Dataset inputs were removed upstream (§16); this build keeps them (the seed uses them).
+  if (isMapping(value) && 'dataset' in value) {
+    const d = datasetMapping(value['dataset'], [...path, 'dataset'], issues, [
+      'name',
+      'regex',
+      'localpath',
+      'path',
+      'metadata',
+      'labels',
+    ]);
+    return d === undefined ? undefined : { kind: 'dataset', name: d.name, regex: d.regex };
+  }
+  return issues.add(
+    path,
+    'Input should be a task input {task, regex?}, a URL input {url, regex?} or a dataset input {dataset: {name}}',
+  );
+}
+
+const DATASET_NAME = /^([a-zA-Z0-9_{}-]+\/)?[a-zA-Z0-9_{}-]+(:[a-zA-Z0-9_{}-]*)?$/;
+
+function datasetMapping(
+  value: unknown,
+  path: Path,
+  issues: Issues,
+  keys: readonly string[],
+): { name: string; path: string; regex: string } | undefined {
+  const m = mapping(value, path, issues, keys, ['name']);
+  const name = m && str(m['name'], [...path, 'name'], issues);
+  const regex = m && regexField(m['regex'], [...path, 'regex'], issues);
+  const sub = m && m['path'] !== undefined ? str(m['path'], [...path, 'path'], issues) : '';
+  if (name === undefined || regex === undefined || sub === undefined) return undefined;
+  if (!DATASET_NAME.test(name)) return issues.add([...path, 'name'], `Invalid dataset name: ${name}`);
+  return { name, path: sub, regex };
 }
 
 function output(value: unknown, path: Path, issues: Issues): OutputSpec | undefined {
+  if (isMapping(value) && 'dataset' in value) {
+    const d = datasetMapping(value['dataset'], [...path, 'dataset'], issues, [
+      'name',
+      'path',
+      'regex',
+      'metadata',
+      'labels',
+    ]);
+    return d === undefined ? undefined : { dataset: d.name, path: d.path, regex: d.regex };
+  }
   if (!isMapping(value) || !('url' in value))
-    return issues.add(path, 'Output should be a URL output {url, regex?}');
+    return issues.add(
+      path,
+      'Output should be a URL output {url, regex?} or a dataset output {dataset: {name}}',
+    );
   const m = mapping(value, path, issues, ['url', 'regex'], ['url']);
   const url = m && str(m['url'], [...path, 'url'], issues);
   const regex = m && regexField(m['regex'], [...path, 'regex'], issues);

@@ -196,7 +196,7 @@ function toLaunch(
     environment: task.environment,
     files: task.files,
     inputs: task.inputs.map((input) => {
-      if (input.kind === 'url')
+      if (input.kind !== 'task')
         throw userError(`Task "${task.name}": URL and dataset inputs are not supported locally`);
       return { kind: 'task' as const, storagePrefix: `tasks/${input.task}`, regex: input.regex || null };
     }),
