@@ -73,6 +73,31 @@ void describe('docker backend', () => {
     assert.ok(final.message?.includes(image), final.message ?? '');
   });
 
+  void test('close() leaves a running container alone and a new backend re-attaches to it', async () => {
+    const first = make();
+    const launch = makeAttempt(storage, {
+      image: TEST_IMAGE,
+      command: ['sh', '-c', 'echo started; sleep 2; echo finished'],
+    });
+    const early = collectAttempt(first, launch, 60_000);
+    await first.launch(launch);
+    await early.running;
+    await first.close();
+    // The closed backend reports nothing more, so its collector would only time out.
+    early.dispose();
+    const second = make();
+    try {
+      const late = collectAttempt(second, launch, 60_000);
+      await second.recover([launch]);
+      const { final, logs } = await late.outcome;
+      // Both lines, from the engine's log: the container outlived close() and was followed again.
+      assert.equal(final.status, 'COMPLETED', final.message ?? '');
+      assert.deepEqual(textsOf(logs, 'STDOUT'), ['started', 'finished']);
+    } finally {
+      await second.close();
+    }
+  });
+
   void test('{{host:task}} reaches the sibling container of the same group', async () => {
     const server = makeAttempt(storage, { image: TEST_IMAGE, taskName: 'server' });
     const host = backend.taskHost(server, 'server');
