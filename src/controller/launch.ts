@@ -73,7 +73,12 @@ export async function dispatchQueued(ctx: EngineContext): Promise<void> {
           ctx,
           await withTaskCredentials(ctx.credentials, spec, workflow.submittedBy, launch),
         );
-        withCredentials = await withRegistryAuth(ctx.credentials, spec, workflow.submittedBy, withCredentials);
+        withCredentials = await withRegistryAuth(
+          ctx.credentials,
+          spec,
+          workflow.submittedBy,
+          withCredentials,
+        );
       } catch (err) {
         // A credential deleted since submission fails the attempt with the reason, instead of retrying forever.
         const message = err instanceof Error ? err.message : String(err);
