@@ -2,7 +2,7 @@
 import type { Priority } from '../core/index.js';
 import { taskNodes } from './eligibility.js';
 import type { FreeNode, Placement } from './free-capacity.js';
-import { cloneFree, freeCapacity, placeAll } from './free-capacity.js';
+import { byNodeName, cloneFree, freeCapacity, placeAll } from './free-capacity.js';
 import type {
   NodeCapacity,
   PoolShape,
@@ -61,8 +61,10 @@ export function planDispatch(
 export function planSnapshot(snapshot: SchedulerSnapshot): DispatchPlan {
   const pools = new Map(snapshot.pools.map((p) => [p.name, p]));
   const firstPool = snapshot.pools[0];
-  const free = freeCapacity(snapshot.nodes, snapshot.running);
-  const initialFree = cloneFree(free);
+  const nodeByName = new Map(snapshot.nodes.map((n) => [n.name, n]));
+  const freeList = freeCapacity(snapshot.nodes, snapshot.running);
+  const free = byNodeName(freeList);
+  const initialFree = byNodeName(cloneFree(freeList));
   const quotaUsed = new Map<string, number>();
   const totalUsed = new Map<string, number>();
   for (const r of snapshot.running) {
@@ -80,8 +82,18 @@ export function planSnapshot(snapshot: SchedulerSnapshot): DispatchPlan {
   const launch: { groupKey: string; tasks: TaskPlacement[] }[] = [];
   const preempt: { attemptKey: string; forGroup: string }[] = [];
   const waiting: WaitingGroup[] = [];
-  const ahead: QueuedGroup[] = [];
+  // Groups placed, reserved or waiting ahead in this pass, counted per priority rank.
+  const aheadByRank = [0, 0, 0];
   const candidateCache = new Map<string, string[]>();
+  const estimateCache = new Map<string, Date | null>();
+  const reclaimableByNode = new Map<string, RunningAttempt[]>();
+  for (const r of snapshot.running) {
+    if (r.key === undefined || (r.priority !== 'LOW' && r.stopping !== true)) continue;
+    reclaimableByNode.set(r.node, [...(reclaimableByNode.get(r.node) ?? []), r]);
+  }
+  const reclaimable = snapshot.running.some(
+    (r) => r.key !== undefined && (r.priority === 'LOW' || r.stopping === true),
+  );
 
   for (const group of orderQueue(snapshot.queue, pools, totalUsed, quotaUsed)) {
     const pool = (group.pool === undefined ? firstPool : pools.get(group.pool)) ?? firstPool;
@@ -94,7 +106,7 @@ export function planSnapshot(snapshot: SchedulerSnapshot): DispatchPlan {
     }
     const need = gpusOf(group.tasks);
     const candidates = group.tasks.map((t) => candidatesOf(pool, t, snapshot.nodes, candidateCache));
-    const blocked = capacityWait(group, pool, candidates, snapshot.nodes, initialFree);
+    const blocked = capacityWait(group, pool, candidates, nodeByName, initialFree);
     if (blocked?.kind === 'never') {
       wait('never', blocked.reason);
       continue;
@@ -116,44 +128,56 @@ export function planSnapshot(snapshot: SchedulerSnapshot): DispatchPlan {
       );
       continue;
     }
-    const trial = cloneFree(free);
-    const placed = placeAll(group.tasks, candidates, trial);
+    const placed = placeAll(group.tasks, candidates, free);
     if (placed !== null) {
-      free.splice(0, free.length, ...trial);
       launch.push({ groupKey: group.key, tasks: placed });
       totalUsed.set(pool.name, all + need);
       if (group.priority !== 'LOW') quotaUsed.set(pool.name, used + need);
-      ahead.push(group);
+      aheadByRank[PRIORITY_RANK[group.priority]] = (aheadByRank[PRIORITY_RANK[group.priority]] ?? 0) + 1;
       continue;
     }
-    if (group.priority !== 'LOW') {
-      const victims = planPreemption(group, candidates, free, snapshot.running, lowByNode, claimed);
+    if (group.priority !== 'LOW' && reclaimable) {
+      const victims = planPreemption(
+        group,
+        candidates,
+        free,
+        snapshot.running,
+        lowByNode,
+        reclaimableByNode,
+        claimed,
+      );
       if (victims !== null) {
         for (const v of victims.fresh) preempt.push({ attemptKey: v, forGroup: group.key });
         quotaUsed.set(pool.name, used + need);
         totalUsed.set(pool.name, all + need);
         wait('preempting', `stopping ${victims.count} LOW-priority task(s) to make room`);
-        ahead.push(group);
+        aheadByRank[PRIORITY_RANK[group.priority]] = (aheadByRank[PRIORITY_RANK[group.priority]] ?? 0) + 1;
         continue;
       }
     }
-    const eligible = new Set(candidates.flat());
-    const releases = snapshot.running.filter((r) => eligible.has(r.node));
-    const freeNow = initialFree
-      .filter((n) => eligible.has(n.name))
-      .reduce((s, n) => s + n.freeGpus.length, 0);
-    const at = estimateStart(need, freeNow, releases);
-    if (blocked === null && ahead.length > 0) {
-      const higher = ahead.filter((g) => PRIORITY_RANK[g.priority] < PRIORITY_RANK[group.priority]).length;
+    const estimateKey = `${need}\u0000${candidates.map((c) => c.length + (c[0] ?? '')).join('\u0000')}`;
+    let at = estimateCache.get(estimateKey);
+    if (at === undefined) {
+      const eligible = new Set(candidates.flat());
+      const releases = snapshot.running.filter((r) => eligible.has(r.node));
+      let freeNow = 0;
+      for (const name of eligible) freeNow += initialFree.get(name)?.freeGpus.length ?? 0;
+      at = estimateStart(need, freeNow, releases);
+      estimateCache.set(estimateKey, at);
+    }
+    const rank = PRIORITY_RANK[group.priority];
+    const aheadCount = aheadByRank.reduce((a, b) => a + b, 0);
+    if (blocked === null && aheadCount > 0) {
+      const higher = aheadByRank.slice(0, rank).reduce((a, b) => a + b, 0);
       const text =
-        higher === ahead.length
+        higher === aheadCount
           ? `waiting behind ${higher} higher-priority group(s)`
-          : `waiting behind ${ahead.length} group(s) ahead in the queue (${higher} of higher priority)`;
+          : `waiting behind ${aheadCount} group(s) ahead in the queue (${higher} of higher priority)`;
       wait('behind', text, at);
     } else {
       wait('capacity', blocked?.reason ?? 'not enough free capacity on any node', at);
     }
-    ahead.push(group);
+    aheadByRank[rank] = (aheadByRank[rank] ?? 0) + 1;
   }
   return { launch, preempt, waiting };
 }
@@ -199,29 +223,37 @@ function orderQueue(
 function planPreemption(
   group: QueuedGroup,
   candidates: readonly (readonly string[])[],
-  free: FreeNode[],
+  free: ReadonlyMap<string, FreeNode>,
   running: readonly RunningAttempt[],
   lowByNode: ReadonlyMap<string, readonly RunningAttempt[]>,
+  reclaimableByNode: ReadonlyMap<string, readonly RunningAttempt[]>,
   claimed: Set<string>,
 ): { fresh: string[]; count: number } | null {
   const reclaimable = (r: RunningAttempt): boolean =>
     r.key !== undefined && !claimed.has(r.key) && (r.stopping === true || r.priority === 'LOW');
-  const widened = cloneFree(free).map((n) => {
-    const extra = running.filter((r) => r.node === n.name && reclaimable(r));
-    return {
+  // Nodes with reclaimable work get widened copies; the others are probed in place and restored.
+  const overlay = new Map<string, FreeNode>();
+  const widened = { get: (name: string): FreeNode | undefined => overlay.get(name) ?? free.get(name) };
+  let any = false;
+  for (const [name, extra] of reclaimableByNode) {
+    const n = free.get(name);
+    const usable = extra.filter(reclaimable);
+    if (n === undefined || usable.length === 0) continue;
+    any = true;
+    overlay.set(name, {
       ...n,
-      cpu: n.cpu + extra.reduce((s, r) => s + r.cpu, 0),
-      memoryBytes: n.memoryBytes + extra.reduce((s, r) => s + r.memoryBytes, 0),
-      freeGpus: [...n.freeGpus, ...extra.flatMap((r) => r.gpuIndices)],
-    };
-  });
-  const placed = placeAll(group.tasks, candidates, widened);
+      cpu: n.cpu + usable.reduce((s, r) => s + r.cpu, 0),
+      memoryBytes: n.memoryBytes + usable.reduce((s, r) => s + r.memoryBytes, 0),
+      freeGpus: [...n.freeGpus, ...usable.flatMap((r) => r.gpuIndices)],
+    });
+  }
+  if (!any) return null;
+  const placed = placeAll(group.tasks, candidates, widened, true);
   if (placed === null) return null;
   const fresh: string[] = [];
   let count = 0;
-  const byName = new Map(free.map((n) => [n.name, n]));
   for (const nodeName of new Set(placed.map((p) => p.node))) {
-    const node = byName.get(nodeName);
+    const node = free.get(nodeName);
     if (node === undefined) continue;
     const demand = group.tasks.filter((t) => placed.find((p) => p.key === t.key)?.node === nodeName);
     const need = { cpu: 0, memoryBytes: 0, gpu: 0 };
@@ -231,8 +263,9 @@ function planPreemption(
       need.gpu += t.gpu;
     }
     const have = { cpu: node.cpu, memoryBytes: node.memoryBytes, gpu: node.freeGpus.length };
+    const here = reclaimableByNode.get(nodeName) ?? [];
     const pool = [
-      ...running.filter((r) => r.node === nodeName && r.stopping === true && r.key !== undefined),
+      ...here.filter((r) => r.stopping === true),
       ...(lowByNode.get(nodeName) ?? []).filter((r) => r.stopping !== true),
     ];
     for (const r of pool) {

@@ -23,6 +23,11 @@ export function freeCapacity(nodes: readonly NodeCapacity[], running: readonly R
   });
 }
 
+/** Free nodes by name; an overlay may answer some names with widened copies. */
+export interface NodeLookup {
+  get(name: string): FreeNode | undefined;
+}
+
 export const fitsOn = (t: ResourceRequest, n: FreeNode): boolean =>
   t.cpu <= n.cpu && t.memoryBytes <= n.memoryBytes && t.gpu <= n.freeGpus.length;
 
@@ -36,30 +41,45 @@ export interface Placement {
 }
 
 /**
- * Places every task on the first node of its own candidate list that still fits, taking from `free`
- * in place; returns null (leaving `free` partly used) when one task finds no node.
+ * Places every task on the first node of its own candidate list that still fits, taking from the
+ * nodes in place; when one task finds no node, or when `probe` is set, every change is undone.
  */
 export function placeAll(
   tasks: readonly (ResourceRequest & { readonly key: string })[],
   candidates: readonly (readonly string[])[],
-  free: FreeNode[],
+  byName: NodeLookup,
+  probe = false,
 ): Placement[] | null {
-  const byName = new Map(free.map((n) => [n.name, n]));
   const placements: Placement[] = [];
+  const undo: (() => void)[] = [];
+  let failed = false;
   for (const [i, task] of tasks.entries()) {
-    const names = candidates[i] ?? [];
     let chosen: FreeNode | undefined;
-    for (const name of names) {
+    for (const name of candidates[i] ?? []) {
       const n = byName.get(name);
       if (n !== undefined && fitsOn(task, n)) {
         chosen = n;
         break;
       }
     }
-    if (chosen === undefined) return null;
-    chosen.cpu -= task.cpu;
-    chosen.memoryBytes -= task.memoryBytes;
-    placements.push({ key: task.key, node: chosen.name, gpuIndices: chosen.freeGpus.splice(0, task.gpu) });
+    if (chosen === undefined) {
+      failed = true;
+      break;
+    }
+    const node = chosen;
+    node.cpu -= task.cpu;
+    node.memoryBytes -= task.memoryBytes;
+    const gpus = node.freeGpus.splice(0, task.gpu);
+    undo.push(() => {
+      node.cpu += task.cpu;
+      node.memoryBytes += task.memoryBytes;
+      node.freeGpus.unshift(...gpus);
+    });
+    placements.push({ key: task.key, node: node.name, gpuIndices: gpus });
   }
-  return placements;
+  if (failed || probe) for (const step of undo.reverse()) step();
+  return failed ? null : placements;
 }
+
+export const byNodeName = (free: readonly FreeNode[]): Map<string, FreeNode> =>
+  new Map(free.map((n) => [n.name, n]));

@@ -1,6 +1,6 @@
 // Plain words for why a group waits, and an estimated start from the deadlines of what holds the GPUs.
 import type { FreeNode } from './free-capacity.js';
-import { cloneFree, placeAll } from './free-capacity.js';
+import { placeAll } from './free-capacity.js';
 import type { NodeCapacity, PoolShape, QueuedGroup, RunningAttempt } from './snapshot.js';
 
 export const WAIT_KINDS = ['never', 'quota', 'capacity', 'behind', 'preempting'] as const;
@@ -17,10 +17,9 @@ export function capacityWait(
   group: QueuedGroup,
   pool: PoolShape,
   candidates: readonly (readonly string[])[],
-  nodes: readonly NodeCapacity[],
-  initialFree: readonly FreeNode[],
+  byName: ReadonlyMap<string, NodeCapacity>,
+  initialFree: ReadonlyMap<string, FreeNode>,
 ): { kind: 'never' | 'capacity'; reason: string } | null {
-  const byName = new Map(nodes.map((n) => [n.name, n]));
   for (const [i, task] of group.tasks.entries()) {
     const names = candidates[i] ?? [];
     const where = platformText(pool, task.platform);
@@ -39,9 +38,8 @@ export function capacityWait(
     });
     if (!big) return { kind: 'never', reason: `task ${task.key} needs more than any node of ${where} has` };
   }
-  if (placeAll(group.tasks, candidates, cloneFree(initialFree)) !== null) return null;
-  const eligible = new Set(candidates.flat());
-  const freeNodes = initialFree.filter((n) => eligible.has(n.name));
+  if (placeAll(group.tasks, candidates, initialFree, true) !== null) return null;
+  const freeNodes = [...new Set(candidates.flat())].flatMap((name) => initialFree.get(name) ?? []);
   const most = Math.max(0, ...freeNodes.map((n) => n.freeGpus.length));
   const largest = Math.max(0, ...group.tasks.map((t) => t.gpu));
   const need = group.tasks.reduce((s, t) => s + t.gpu, 0);
