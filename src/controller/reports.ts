@@ -60,7 +60,8 @@ export async function applyStatusReport(ctx: EngineContext, report: AttemptStatu
   let status = report.status;
   let message = report.message;
   // A preempted attempt carries upstream's exit code 3006, so exit actions (and retries) apply to it.
-  const exitCode = status === 'FAILED_PREEMPTED' ? (report.exitCode ?? EXIT_CODES.PREEMPTED) : report.exitCode;
+  const exitCode =
+    status === 'FAILED_PREEMPTED' ? (report.exitCode ?? EXIT_CODES.PREEMPTED) : report.exitCode;
   const poolConfig = ctx.config.current().pools[workflow.pool ?? ''];
   // Exit actions apply to attempts that end with an exit code, never to group-wide outcomes (§13.1).
   if (

@@ -43,7 +43,11 @@ export async function placeTaskFiles(
     const taskPath = resolveTaskFilePath(file.path);
     const contents = decodeTaskFile(file);
     if (taskPath.startsWith(OUTPUT_PREFIX)) {
-      await writeAt(join(hostOutputDir, ...taskPath.slice(OUTPUT_PREFIX.length).split('/')), contents, file.mode);
+      await writeAt(
+        join(hostOutputDir, ...taskPath.slice(OUTPUT_PREFIX.length).split('/')),
+        contents,
+        file.mode,
+      );
     } else if (sandboxed) {
       const hostPath = join(attemptDir, 'files', String(index));
       await writeAt(hostPath, contents, file.mode);

@@ -149,16 +149,17 @@ export function createProcessBackend(options: ProcessBackendOptions): ProcessBac
       }
       const launchFile: LaunchFile = { launch: attempt, sandboxed: support.available, notices };
       // 'wx': a second launch of the same attempt is a bug of the caller, not something to overwrite.
-      await writeFile(attemptFile(dir, 'launch'), JSON.stringify(launchFile), { flag: 'wx', mode: 0o600 }).catch(
-        (err: unknown) => {
-          if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
-            throw serverError(
-              `Attempt ${attempt.taskName} retry ${attempt.retryId} of ${attempt.workflowId} was already launched`,
-            );
-          }
-          throw err;
-        },
-      );
+      await writeFile(attemptFile(dir, 'launch'), JSON.stringify(launchFile), {
+        flag: 'wx',
+        mode: 0o600,
+      }).catch((err: unknown) => {
+        if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
+          throw serverError(
+            `Attempt ${attempt.taskName} retry ${attempt.retryId} of ${attempt.workflowId} was already launched`,
+          );
+        }
+        throw err;
+      });
       const output = await open(join(dir, 'runtime.log'), 'a');
       try {
         const child = spawn(process.execPath, [options.runtimeEntry, dir], {

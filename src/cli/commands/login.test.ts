@@ -80,7 +80,10 @@ describe('osmo login / logout / version / refresh', () => {
   test('the pkce browser flow is refused with a pointer to the device login', async () => {
     const run = await runOsmo(tempConfigDir(), ['login', server.url]);
     assert.equal(run.code, 2);
-    assert.match(run.stdout, /does not provide a browser endpoint for PKCE login\. Use "osmo login <url> --method code"/);
+    assert.match(
+      run.stdout,
+      /does not provide a browser endpoint for PKCE login\. Use "osmo login <url> --method code"/,
+    );
   });
 
   test('login without a URL and without a previous login', async () => {

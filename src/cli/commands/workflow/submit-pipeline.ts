@@ -88,7 +88,8 @@ export async function submitSpecText(
       { ...common, dry_run: true },
       body(original, null),
     )) as SubmitResponse;
-    if (req.dryRun) return { kind: 'rendered', spec: answer.spec ?? '', scheduling: answer.scheduling ?? null };
+    if (req.dryRun)
+      return { kind: 'rendered', spec: answer.spec ?? '', scheduling: answer.scheduling ?? null };
     finalSpec = answer.spec ?? original;
   }
   finalSpec = await inlineLocalFiles(finalSpec, req.filePath);
