@@ -6,6 +6,7 @@ import { configCommand } from './commands/config/index.js';
 import { logoutCommand } from './commands/logout.js';
 import { poolCommand } from './commands/pool/index.js';
 import { profileCommand } from './commands/profile/index.js';
+import { resourceCommand } from './commands/resource/index.js';
 import { loginCommand } from './commands/login.js';
 import { appCommand } from './commands/app/index.js';
 import { dataCommand } from './commands/data/index.js';
@@ -62,6 +63,7 @@ export function buildProgram(deps: CliDeps, extraCommands: readonly Command[] = 
   program.addCommand(dockerComposeCommand(deps));
   program.addCommand(credentialCommand(deps));
   program.addCommand(tokenCommand(deps));
+  program.addCommand(resourceCommand(deps));
   program.addCommand(userCommand(deps));
   program.addCommand(poolCommand(deps));
   program.addCommand(profileCommand(deps));

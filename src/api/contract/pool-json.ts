@@ -6,12 +6,16 @@ import { DEFAULT_GPU_QUOTA, nodeMatchesPlatform } from '../../scheduler/index.js
 const GIB = 1024 ** 3;
 
 /** A pool is ONLINE while its backend is configured (the process backend is always alive with the service). */
-export function poolMinimal(pool: Pool, name: string, doc: ConfigDocument): object {
+export function poolStatus(pool: Pool, doc: ConfigDocument): 'MAINTENANCE' | 'ONLINE' | 'OFFLINE' {
   const online = doc.backends.some((b) => b.name === pool.backend);
+  return pool.enable_maintenance ? 'MAINTENANCE' : online ? 'ONLINE' : 'OFFLINE';
+}
+
+export function poolMinimal(pool: Pool, name: string, doc: ConfigDocument): object {
   return {
     name,
     description: pool.description,
-    status: pool.enable_maintenance ? 'MAINTENANCE' : online ? 'ONLINE' : 'OFFLINE',
+    status: poolStatus(pool, doc),
     download_type: pool.download_type,
     enable_maintenance: pool.enable_maintenance,
     backend: pool.backend,
@@ -87,22 +91,40 @@ export interface NodeUsage {
   readonly storageBytes: number;
 }
 
-/** One ResourcesEntry (§3.6) for a node and the pools/platforms it belongs to. */
+/** Which (pool, platform) pairs of a node a listing shows. */
+export type PairFilter = (pool: string, platform: string) => boolean;
+
+/** A node with the usage of the attempts placed on it. */
+export interface NodeRow {
+  readonly node: NodeCapacity;
+  readonly used: NodeUsage;
+}
+
+/** Every (pool, platform) of the node's backend whose labels the node carries, pools by name. */
+export function nodePairs(doc: ConfigDocument, node: NodeCapacity): [string, string][] {
+  const all: [string, string][] = [];
+  for (const [poolName, pool] of Object.entries(doc.pools).sort(([a], [b]) => a.localeCompare(b))) {
+    if (node.backend !== undefined && node.backend !== pool.backend) continue;
+    for (const [platformName, platform] of Object.entries(pool.platforms)) {
+      if (nodeMatchesPlatform(node, { name: platformName, labels: platform.labels }))
+        all.push([poolName, platformName]);
+    }
+  }
+  return all;
+}
+
+/**
+ * One ResourcesEntry (§3.6) for a node and the pools/platforms it belongs to that `keep` admits; null
+ * when none is admitted. `resource_type` counts every pool of the node, shown or not.
+ */
 export function resourceEntry(
   doc: ConfigDocument,
   node: NodeCapacity,
   used: NodeUsage,
-  pools: ReadonlySet<string> | null,
+  keep: PairFilter,
 ): object | null {
-  const pairs: [string, string][] = [];
-  for (const [poolName, pool] of Object.entries(doc.pools).sort(([a], [b]) => a.localeCompare(b))) {
-    if (pools !== null && !pools.has(poolName)) continue;
-    if (node.backend !== undefined && node.backend !== pool.backend) continue;
-    for (const [platformName, platform] of Object.entries(pool.platforms)) {
-      if (nodeMatchesPlatform(node, { name: platformName, labels: platform.labels }))
-        pairs.push([poolName, platformName]);
-    }
-  }
+  const all = nodePairs(doc, node);
+  const pairs = all.filter(([pool, platform]) => keep(pool, platform));
   if (pairs.length === 0) return null;
   const storageGi = Math.floor((node.storageBytes ?? 0) / GIB);
   const alloc = {
@@ -119,6 +141,7 @@ export function resourceEntry(
     return out;
   };
   const distinctPools = new Set(pairs.map(([p]) => p));
+  const nodePools = new Set(all.map(([p]) => p)).size;
   return {
     hostname: node.name,
     exposed_fields: {
@@ -166,6 +189,6 @@ export function resourceEntry(
     pool_platform_labels: Object.fromEntries(
       [...distinctPools].map((p) => [p, pairs.filter(([q]) => q === p).map(([, pl]) => pl)]),
     ),
-    resource_type: distinctPools.size > 1 ? 'SHARED' : 'RESERVED',
+    resource_type: nodePools > 1 ? 'SHARED' : nodePools === 1 ? 'RESERVED' : 'UNUSED',
   };
 }

@@ -2,22 +2,36 @@
 import { z } from 'zod';
 import { serverError } from '../../core/index.js';
 import { poolShapes } from '../../controller/live-config.js';
+import { allowedPools } from '../../identity/index.js';
 import type { RunningAttempt } from '../../scheduler/index.js';
 import { poolQuotaReport } from '../../scheduler/index.js';
-import type { NodeUsage } from '../contract/pool-json.js';
+import type { Caller } from '../auth/caller.js';
+import type { NodeRow, NodeUsage, PairFilter } from '../contract/pool-json.js';
 import { poolMinimal, poolQuotaJson, resourceEntry } from '../contract/pool-json.js';
 import { flag, repeated } from '../contract/query-values.js';
+import { conciseResources } from '../contract/resource-summary.js';
 import type { ApiDeps } from '../deps.js';
 import type { RouteList } from '../route-table.js';
 import { defineRoute } from '../route-table.js';
 
 const GIB = 1024 ** 3;
 const PoolQuery = z.object({ pools: repeated, all_pools: flag.default(true) });
-const ResourceQuery = z.object({ pools: repeated, platforms: repeated, all_pools: flag.default(false) });
+const ResourceQuery = z.object({
+  pools: repeated,
+  platforms: repeated,
+  all_pools: flag.default(false),
+  concise: flag.default(false),
+});
 
 export function poolRoutes(deps: ApiDeps): RouteList {
-  const selected = (pools: readonly string[], all: boolean): Set<string> | null =>
-    pools.length > 0 && !(all && pools.length === 0) ? new Set(pools) : null;
+  // Listings show only the pools the caller's roles allow; admins' roles allow every pool (service-api.md §6.7).
+  const visible = (caller: Caller | null): Set<string> =>
+    new Set(allowedPools(caller ?? { roles: [] }, Object.keys(deps.ctx.config.current().pools).sort()));
+  /** The named pools the caller may see, or every such pool when none is named. */
+  const selected = (caller: Caller | null, pools: readonly string[]): Set<string> => {
+    const allowed = visible(caller);
+    return pools.length === 0 ? allowed : new Set(pools.filter((p) => allowed.has(p)));
+  };
   const attempts = async (): Promise<RunningAttempt[]> =>
     (await deps.store.tasks.listRunningAttempts(['SCHEDULING', 'INITIALIZING', 'RUNNING']))
       .filter((a) => a.nodeName !== null)
@@ -32,10 +46,9 @@ export function poolRoutes(deps: ApiDeps): RouteList {
         running: a.status === 'RUNNING',
         storageBytes: a.diskGib * GIB,
       }));
-  const resources = async (only: Set<string> | null, nodeName: string | null): Promise<object[]> => {
-    const doc = deps.ctx.config.current();
+  const usageByNode = async (nodeName: string | null): Promise<NodeRow[]> => {
     const running = await attempts();
-    const out: object[] = [];
+    const out: NodeRow[] = [];
     for (const node of deps.ctx.nodes()) {
       if (nodeName !== null && node.name !== nodeName) continue;
       const here = running.filter((r) => r.node === node.name);
@@ -45,10 +58,15 @@ export function poolRoutes(deps: ApiDeps): RouteList {
         gpu: here.reduce((s, r) => s + r.gpu, 0),
         storageBytes: 0,
       };
-      const entry = resourceEntry(doc, node, used, only);
-      if (entry) out.push(entry);
+      out.push({ node, used });
     }
     return out;
+  };
+  const resources = async (keep: PairFilter, nodeName: string | null): Promise<object[]> => {
+    const doc = deps.ctx.config.current();
+    return (await usageByNode(nodeName)).flatMap(
+      ({ node, used }) => resourceEntry(doc, node, used, keep) ?? [],
+    );
   };
   return [
     defineRoute({
@@ -57,12 +75,12 @@ export function poolRoutes(deps: ApiDeps): RouteList {
       summary: 'Pools by name',
       access: 'user',
       query: PoolQuery,
-      handler: async ({ query }) => {
+      handler: async ({ query, caller }) => {
         const doc = deps.ctx.config.current();
-        const only = selected(query.pools, query.all_pools);
+        const only = selected(caller, query.pools);
         const names = Object.keys(doc.pools)
           .sort()
-          .filter((n) => only === null || only.has(n));
+          .filter((n) => only.has(n));
         return {
           pools: Object.fromEntries(names.map((n) => [n, poolMinimal(doc.pools[n] as never, n, doc)])),
         };
@@ -74,10 +92,10 @@ export function poolRoutes(deps: ApiDeps): RouteList {
       summary: 'GPU quota and capacity per pool and node set',
       access: 'user',
       query: PoolQuery,
-      handler: async ({ query }) => {
+      handler: async ({ query, caller }) => {
         const doc = deps.ctx.config.current();
         const report = poolQuotaReport(poolShapes(doc), deps.ctx.nodes(), await attempts());
-        return poolQuotaJson(doc, report, selected(query.pools, query.all_pools));
+        return poolQuotaJson(doc, report, selected(caller, query.pools));
       },
     }),
     defineRoute({
@@ -86,12 +104,17 @@ export function poolRoutes(deps: ApiDeps): RouteList {
       summary: 'Nodes with their pools, platforms, capacity and usage',
       access: 'user',
       query: ResourceQuery,
-      handler: async ({ query }) => ({
-        resources: await resources(
-          query.pools.length > 0 && !query.all_pools ? new Set(query.pools) : null,
-          null,
-        ),
-      }),
+      handler: async ({ query, caller }) => {
+        // Explicit pools (all_pools false) narrow the listing, and only then do platforms (§3.6).
+        const explicit = query.pools.length > 0 && !query.all_pools;
+        const pools = selected(caller, explicit ? query.pools : []);
+        const platforms = explicit && query.platforms.length > 0 ? new Set(query.platforms) : null;
+        const keep: PairFilter = (pool, platform) =>
+          pools.has(pool) && (platforms === null || platforms.has(platform));
+        return query.concise
+          ? conciseResources(deps.ctx.config.current(), await usageByNode(null), keep)
+          : { resources: await resources(keep, null) };
+      },
     }),
     defineRoute({
       method: 'GET',
@@ -99,8 +122,9 @@ export function poolRoutes(deps: ApiDeps): RouteList {
       summary: 'One node',
       access: 'user',
       params: z.object({ name: z.string() }),
-      handler: async ({ params }) => {
-        const found = await resources(null, params.name);
+      handler: async ({ params, caller }) => {
+        const pools = visible(caller);
+        const found = await resources((pool) => pools.has(pool), params.name);
         if (found.length === 0) throw serverError(`Resource ${params.name} does not exist!`);
         return { resources: found };
       },

@@ -107,7 +107,14 @@ export function workflowReadRoutes(deps: ApiDeps): RouteList {
           : await deps.store.tasks.listByWorkflow(w.workflowUuid, { allRetries: query.verbose });
         const tags = await deps.store.tags.list(w.workflowUuid);
         const apps = await appsOfWorkflows(deps.store, [w]);
-        return workflowQueryResponse(links(), w, groups, tasks, tags, apps);
+        // Our addition (docs/compatibility.md): why a PENDING workflow waits, as its last Pending event says.
+        const wait = w.status === 'PENDING' ? deps.ctx.scheduling.waits.get(w.workflowUuid) : undefined;
+        return {
+          ...workflowQueryResponse(links(), w, groups, tasks, tags, apps),
+          ...(wait
+            ? { pending_reason: wait.reason, estimated_start_time: wireTime(wait.estimatedStart) }
+            : {}),
+        };
       },
     }),
     defineRoute({

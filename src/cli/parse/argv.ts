@@ -47,6 +47,13 @@ interface Occurrence {
   readonly end: number;
 }
 
+/** argparse allows multi-letter short flags (`resource info -pl`); commander takes them as a second long alias `--pl`. */
+function multiLetterShort(cmd: Command, token: string): string {
+  if (!/^-[^-]{2,}$/.test(token)) return token;
+  const option = cmd.options.find((o) => o.short === `-${token}`);
+  return option?.long ?? token;
+}
+
 /** Returns argv with abbreviations expanded and earlier occurrences of last-wins options dropped. */
 export function normaliseArgv(root: Command, argv: readonly string[]): string[] {
   const out: string[] = [];
@@ -55,7 +62,7 @@ export function normaliseArgv(root: Command, argv: readonly string[]): string[] 
   let sawOperand = false;
   let i = 0;
   while (i < argv.length) {
-    const token = argv[i] ?? '';
+    const token = multiLetterShort(cmd, argv[i] ?? '');
     if (token === '--') {
       out.push(...argv.slice(i));
       break;

@@ -35,6 +35,17 @@ export function workflowQueryCommand(deps: CliDeps): Command {
     );
 }
 
+/** Our addition: why a PENDING workflow waits and, when computable, when it should start. */
+function pendingLines(wf: WorkflowQuery, timeZone: string | undefined): string[] {
+  const reason = wf['pending_reason'];
+  if (typeof reason !== 'string') return [];
+  const start = wf['estimated_start_time'];
+  return [
+    `Waiting     : ${reason}`,
+    ...(typeof start === 'string' ? [`Est. Start  : ${displayTimeOrDash(start, timeZone)}`] : []),
+  ];
+}
+
 /** The text view of a query response; `typedId` is the ID as the user typed it. */
 export function renderQueryText(
   wf: WorkflowQuery,
@@ -51,6 +62,7 @@ export function renderQueryText(
     `Submit Time : ${displayTimeOrDash(wf.submit_time, timeZone)}`,
     `Labels      : ${labelsText(wf.labels)}`,
     `Overview    : ${wf.overview ?? 'None'}`,
+    ...pendingLines(wf, timeZone),
     '',
   ];
   const tasks = (wf.groups ?? []).flatMap((g) => g.tasks ?? []);
