@@ -160,6 +160,17 @@ const FLOW = `workflow:
     args: ["cat {{input:1}}/joined.txt"]
 `;
 
+const LATER = `workflow:
+  name: dataset-later
+  tasks:
+  - name: reader
+    image: ubuntu
+    inputs:
+    - dataset:
+        name: derived:v1
+    command: [sh, -c, "cat {{input:0}}/joined.txt"]
+`;
+
 test('a workflow reads a dataset: input and writes a dataset: output a later task reads by tag', async () => {
   const raw = join(work, 'raw');
   await mkdir(join(raw, 'd'), { recursive: true });
@@ -182,4 +193,12 @@ test('a workflow reads a dataset: input and writes a dataset: output a later tas
   await mkdir(out);
   ok(await osmo(user, ['dataset', 'download', 'derived', out]));
   assert.equal(await readFile(join(out, 'joined.txt'), 'utf8'), 'alpha\nbeta\n');
+
+  // A later workflow consumes the output by its tag.
+  const later = join(work, 'later.yaml');
+  await writeFile(later, LATER);
+  const r = await osmo(user, ['workflow', 'submit', later, '--watch']);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const laterId = /Workflow ID\s+-\s+(\S+)/.exec(r.stdout)?.[1] ?? '';
+  assert.match(ok(await osmo(user, ['workflow', 'logs', laterId])), /\[reader\] alpha\n.*\[reader\] beta/);
 });
