@@ -75,6 +75,21 @@ export const BackendSchema = z.object({
 });
 export type BackendConfig = z.infer<typeof BackendSchema>;
 
+/** A role document as `osmo config set ROLE` writes it (service-api.md §9, cli.md §16.7). */
+export const RolePolicySchema = z.object({
+  effect: z.enum(['Allow', 'Deny']).default('Allow'),
+  actions: z.array(z.string()).default([]),
+  resources: z.array(z.string()).default([]),
+});
+export const RoleSchema = z.object({
+  name: z.string().min(1),
+  description: z.string().default(''),
+  policies: z.array(RolePolicySchema).default([]),
+  immutable: z.boolean().default(false),
+  sync_mode: z.string().default('import'),
+});
+export type RoleDocument = z.infer<typeof RoleSchema>;
+
 export const WorkflowSettingsSchema = z.object({
   max_retry_per_task: z.number().int().nonnegative().default(0),
 });
@@ -84,6 +99,8 @@ export const ConfigDocumentSchema = z.object({
   pools: z.record(z.string(), PoolSchema).default({}),
   resource_validations: z.record(z.string(), z.array(ResourceRuleSchema)).default({}),
   workflow: WorkflowSettingsSchema.default({ max_retry_per_task: 0 }),
+  /** Stored roles (ROLE config); written through the API only, never from the config file. */
+  roles: z.array(RoleSchema).default([]),
 });
 export type ConfigDocument = z.infer<typeof ConfigDocumentSchema>;
 
@@ -141,5 +158,5 @@ export const CONFIG_TYPES = [
 ] as const;
 export type ConfigType = (typeof CONFIG_TYPES)[number];
 /** The types this service interprets and keeps history for. */
-export const MANAGED_CONFIG_TYPES = ['BACKEND', 'POOL', 'RESOURCE_VALIDATION', 'WORKFLOW'] as const;
+export const MANAGED_CONFIG_TYPES = ['BACKEND', 'POOL', 'RESOURCE_VALIDATION', 'ROLE', 'WORKFLOW'] as const;
 export type ManagedConfigType = (typeof MANAGED_CONFIG_TYPES)[number];

@@ -21,6 +21,8 @@ export function typeData(doc: ConfigDocument, type: ManagedConfigType): unknown 
       return doc.resource_validations;
     case 'WORKFLOW':
       return doc.workflow;
+    case 'ROLE':
+      return doc.roles;
   }
 }
 
@@ -30,6 +32,7 @@ function withTypeData(doc: ConfigDocument, type: ManagedConfigType, data: unknow
   if (type === 'POOL') raw.pools = (data as { pools?: unknown } | null)?.pools ?? {};
   if (type === 'RESOURCE_VALIDATION') raw.resource_validations = data;
   if (type === 'WORKFLOW') raw.workflow = data;
+  if (type === 'ROLE') raw.roles = data;
   try {
     return parseConfigDocument(raw);
   } catch (err) {
@@ -38,6 +41,8 @@ function withTypeData(doc: ConfigDocument, type: ManagedConfigType, data: unknow
 }
 
 const TYPES: readonly ManagedConfigType[] = ['BACKEND', 'POOL', 'RESOURCE_VALIDATION', 'WORKFLOW'];
+/** Types loaded from the store at start; roles come only from the API, so a file reload keeps them. */
+const STORED_TYPES: readonly ManagedConfigType[] = [...TYPES, 'ROLE'];
 
 export interface ConfigWrite {
   readonly username: string;
@@ -64,7 +69,7 @@ export class LiveConfig {
     log: Logger,
   ): Promise<LiveConfig> {
     let doc = defaultConfigDocument();
-    for (const type of TYPES) {
+    for (const type of STORED_TYPES) {
       const latest = await store.configHistory.latest(type);
       if (latest) doc = withTypeData(doc, type, latest.data);
     }
@@ -89,7 +94,7 @@ export class LiveConfig {
       if (latest && JSON.stringify(latest.data) === JSON.stringify(data)) continue;
       await this.write(type, data, { username: CONFIG_FILE_USER, description, tags: [] });
     }
-    this.doc = next;
+    this.doc = { ...next, roles: this.doc.roles };
   }
 
   /** Validates the new data against the whole document, stores a revision, and applies it at once. */

@@ -6,6 +6,7 @@ export { DeviceGrants, DEVICE_POLL_INTERVAL_SECONDS, normaliseUserCode } from '.
 export type { DevicePoll } from './device-grants.js';
 export { ADMIN_ROLE_NAME, USER_ROLE_NAME } from './role-names.js';
 export { DEFAULT_ROLES, USER_ROLE_POOL, canUsePool, allowedPools, roleExists } from './roles.js';
+export type { RoleDocumentLike } from './roles.js';
 export { masterKeyFrom, newMasterKeyBase64 } from './envelope.js';
 export type { MasterKey } from './envelope.js';
 export { checkCredentialName, normaliseCredential, CREDENTIAL_NAME } from './credential-payload.js';

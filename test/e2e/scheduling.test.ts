@@ -1,4 +1,4 @@
-// End to end (submissions as the admin: pool access by role is another issue's concern): pools sharing declared 8-GPU nodes, quota, LOW preemption, submit-time table, config changes.
+// End to end: pools sharing declared 8-GPU nodes, resources, pool access by role, quota and why work waits, LOW preemption, submit-time table, config changes.
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -86,7 +86,7 @@ after(async () => {
 });
 
 test('pool list: two pools sharing nodes form one node set with (shared) and a totals row', async () => {
-  const r = await osmo(alice, ['pool', 'list']);
+  const r = await osmo(admin, ['pool', 'list']);
   assert.equal(r.code, 0, r.stdout);
   const lines = r.stdout.split('\n').map((l) => l.trimEnd());
   assert.match(lines[0] ?? '', /^Pool\s+Description\s+Status\s+GPU \[#\]$/);
@@ -94,9 +94,83 @@ test('pool list: two pools sharing nodes form one node set with (shared) and a t
   assert.match(lines[3] ?? '', /^batch\s+Batch\s+ONLINE\s+0\s+4\s+0\s+16$/);
   assert.match(lines[4] ?? '', /^research\s+Research\s+ONLINE\s+0\s+8\s+0\s+16 \(shared\)$/);
   assert.match(lines[6] ?? '', /^\s+0\s+12\s+0\s+16$/);
-  const json = JSON.parse((await osmo(alice, ['pool', 'list', '-t', 'json'])).stdout);
+  const json = JSON.parse((await osmo(admin, ['pool', 'list', '-t', 'json'])).stdout);
   assert.equal(json.node_sets.length, 1);
   assert.equal(json.resource_sum.total_capacity, '16');
+});
+
+test('resource list and info: both nodes under both pools, used/capacity cells, totals counted per node', async () => {
+  const r = await osmo(admin, ['resource', 'list', '-p', 'batch', 'research']);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const lines = r.stdout.split('\n').map((l) => l.trimEnd());
+  assert.match(
+    lines[0] ?? '',
+    /^Node\s+Pool\s+Platform\s+Type\s+Storage \[Gi\]\s+CPU \[#\]\s+Memory \[Gi\]\s+GPU \[#\]$/,
+  );
+  assert.match(lines[2] ?? '', /^n1\s+batch\s+gpu\s+SHARED\s+0\s+0\/64\s+0\/256\s+0\/8$/);
+  assert.match(lines[3] ?? '', /^\s+research\s+gpu\s+0\s+0\/64\s+0\/256\s+0\/8$/);
+  assert.match(lines[4] ?? '', /^n2\s+batch\s+gpu\s+SHARED/);
+  assert.match(lines[7] ?? '', /^\s+0\/0\s+0\/128\s+0\/512\s+0\/16$/);
+  const free = await osmo(admin, ['resource', 'list', '-p', 'batch', '--mode', 'free', '-t', 'text']);
+  assert.match(free.stdout, /n1\s+batch\s+gpu\s+SHARED\s+0\s+64\s+256\s+8/);
+  const json = JSON.parse((await osmo(admin, ['resource', 'list', '-p', 'research', '-t', 'json'])).stdout);
+  assert.deepEqual(json.resources[0].pool_platform_labels, { research: ['gpu'] });
+  const missing = await osmo(admin, ['resource', 'list', '-p', 'nope']);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stdout, /Pool nope does not exist!/);
+  const info = await osmo(admin, ['resource', 'info', 'n1', '-p', 'research', '-pl', 'gpu']);
+  assert.equal(info.code, 0, info.stdout + info.stderr);
+  assert.match(
+    info.stdout,
+    /Resource Name: n1\n\nPool Specification:\n\nPool\s+Platform\s*\n=+\nbatch\s+gpu\s*\nresearch\s+gpu/,
+  );
+  assert.match(
+    info.stdout,
+    /\* \(Using configuration for research\/gpu\):\nResource Capacity\n-+\nstorage: 0Gi\ncpu: 64\nmemory: 256Gi\ngpu: 8\n/,
+  );
+  assert.match(
+    (await osmo(admin, ['resource', 'info', 'n1', '-p', 'batch'])).stdout,
+    /^Pool and platform must be specified at the same time\.\n$/,
+  );
+});
+
+test('a non-admin sees only the pools its roles allow; config set ROLE stores a generated pool role with history', async () => {
+  const denied = await osmo(alice, ['config', 'set', 'ROLE', 'osmo-batch', 'pool']);
+  assert.notEqual(denied.code, 0);
+  const set = await osmo(admin, [
+    'config',
+    'set',
+    'ROLE',
+    'osmo-batch',
+    'pool',
+    '--description',
+    'batch users',
+  ]);
+  assert.equal(set.code, 0, set.stdout + set.stderr);
+  assert.match(set.stdout, /Successfully set ROLE config "osmo-batch"/);
+  const shown = JSON.parse((await osmo(admin, ['config', 'show', 'ROLE', 'osmo-batch'])).stdout);
+  assert.deepEqual(shown.policies, [
+    { effect: 'Allow', actions: ['workflow:*'], resources: ['pool/batch*'] },
+  ]);
+  assert.match(
+    (await osmo(admin, ['config', 'history', 'ROLE'])).stdout,
+    /ROLE\s+osmo-batch\s+\d+\s+root\s+.*batch users/,
+  );
+  const created = await osmo(admin, ['user', 'create', 'carol', '--roles', 'osmo-user', 'osmo-batch']);
+  assert.equal(created.code, 0, created.stdout + created.stderr);
+  const carol = await loginAs(service.url, 'carol');
+  const pools = JSON.parse((await osmo(carol, ['pool', 'list', '-t', 'json'])).stdout);
+  assert.deepEqual(
+    pools.node_sets.flatMap((s: { pools: { name: string }[] }) => s.pools.map((p) => p.name)),
+    ['batch'],
+  );
+  assert.match((await osmo(carol, ['profile', 'list'])).stdout, /accessible:\n {4}- batch\nroles:/);
+  // No default pool in the profile: the only visible pool is used (cli.md §1.11).
+  const resources = await osmo(carol, ['resource', 'list']);
+  assert.equal(resources.code, 0, resources.stdout);
+  assert.doesNotMatch(resources.stdout, /research/);
+  assert.match(resources.stdout, /n2\s+batch\s+gpu/);
+  assert.equal((await osmo(alice, ['pool', 'list'])).stdout, 'No pools available\n');
 });
 
 test('a group that fits no node is rejected at submit with the capacity table', async () => {
@@ -130,6 +204,9 @@ test('quota queues NORMAL work and says why; LOW runs on idle GPUs, is preempted
   });
   assert.match(events, /Pending/);
   assert.equal((await query(second)).status, 'PENDING');
+  const pending = await osmo(admin, ['workflow', 'query', second]);
+  assert.match(pending.stdout, /Waiting {5}: pool batch quota used up: 4 of 4 guaranteed GPUs/);
+  assert.match(JSON.stringify(await query(second)), /"pending_reason":"pool batch quota used up/);
   const dry = await osmo(admin, [
     'workflow',
     'submit',
@@ -179,7 +256,7 @@ test('config update POOL takes effect without a restart, shows in history; non-a
   ]);
   assert.equal(ok.code, 0, ok.stdout);
   assert.match(ok.stdout, /Successfully updated POOL config/);
-  const pools = await osmo(alice, ['pool', 'list', '-p', 'batch', '-t', 'json']);
+  const pools = await osmo(admin, ['pool', 'list', '-p', 'batch', '-t', 'json']);
   assert.equal(JSON.parse(pools.stdout).node_sets[0].pools[0].resource_usage.quota_limit, '12');
   const history = await osmo(admin, ['config', 'history', 'POOL']);
   assert.match(history.stdout, /POOL\s+batch\s+\d+\s+root\s+.*raise batch guarantee/);

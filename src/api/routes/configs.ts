@@ -9,6 +9,7 @@ import type { ApiDeps } from '../deps.js';
 import type { RouteList, RouteInput } from '../route-table.js';
 import { defineRoute } from '../route-table.js';
 import { configHistoryRoutes } from './config-history.js';
+import { roleConfigRoutes } from './role-configs.js';
 
 const Envelope = z.object({
   description: z.string().optional(),
@@ -210,6 +211,7 @@ export function configRoutes(deps: ApiDeps): RouteList {
         }),
       ];
     }),
+    ...roleConfigRoutes(deps),
     ...configHistoryRoutes(deps),
   ];
 }

@@ -1,5 +1,4 @@
 // Every identity route (login, OAuth, approval page, users, tokens, credentials) wired from the API deps.
-import { DEFAULT_POOL } from '../../controller/context.js';
 import type { SessionDeps } from '../auth/sessions.js';
 import type { ApiDeps } from '../deps.js';
 import type { RouteList } from '../route-table.js';
@@ -25,7 +24,13 @@ export function identityRoutes(deps: ApiDeps): RouteList {
     ...authRoutes({ ...sessions, devMode: deps.config.devMode, baseUrl }),
     ...oauthRoutes({ ...sessions, identity, baseUrl }),
     ...devicePageRoutes({ ...sessions, identity, devMode: deps.config.devMode }),
-    ...userRoutes({ store: deps.store, now: deps.ctx.now, pools: async () => [DEFAULT_POOL] }),
+    ...userRoutes({
+      store: deps.store,
+      now: deps.ctx.now,
+      // Pool roles name the configured pools (`osmo-<prefix>`); stored roles exist too.
+      pools: async () => Object.keys(deps.ctx.config.current().pools),
+      roles: () => deps.ctx.config.current().roles,
+    }),
     ...accessTokenRoutes({
       store: deps.store,
       now: deps.ctx.now,

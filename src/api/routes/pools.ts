@@ -25,8 +25,10 @@ const ResourceQuery = z.object({
 
 export function poolRoutes(deps: ApiDeps): RouteList {
   // Listings show only the pools the caller's roles allow; admins' roles allow every pool (service-api.md §6.7).
-  const visible = (caller: Caller | null): Set<string> =>
-    new Set(allowedPools(caller ?? { roles: [] }, Object.keys(deps.ctx.config.current().pools).sort()));
+  const visible = (caller: Caller | null): Set<string> => {
+    const doc = deps.ctx.config.current();
+    return new Set(allowedPools(caller ?? { roles: [] }, Object.keys(doc.pools).sort(), doc.roles));
+  };
   /** The named pools the caller may see, or every such pool when none is named. */
   const selected = (caller: Caller | null, pools: readonly string[]): Set<string> => {
     const allowed = visible(caller);

@@ -31,7 +31,11 @@ export function profileRoutes(deps: ApiDeps): RouteList {
           },
           roles: [...caller.roles],
           // Only the pools the caller's roles allow (service-api.md §6.7).
-          pools: allowedPools(caller, Object.keys(deps.ctx.config.current().pools).sort()),
+          pools: allowedPools(
+            caller,
+            Object.keys(deps.ctx.config.current().pools).sort(),
+            deps.ctx.config.current().roles,
+          ),
           token: caller.tokenName === null ? null : { name: caller.tokenName, expires_at: null },
         };
       },

@@ -1,6 +1,7 @@
 // User and role administration, admin only (service-api.md §3.3; osmo user, cli.md §15).
 import { z } from 'zod';
 import { userError } from '../../core/index.js';
+import type { RoleDocumentLike } from '../../identity/index.js';
 import { hashPassword, MIN_PASSWORD_LENGTH, roleExists } from '../../identity/index.js';
 import type { Store, User, UserRole } from '../../store/index.js';
 import { repeated } from '../contract/query-values.js';
@@ -14,6 +15,8 @@ export interface UserRouteDeps {
   readonly now: () => Date;
   /** Names of the pools that exist, for pool-role checks. */
   readonly pools: () => Promise<readonly string[]>;
+  /** The stored roles (ROLE config), which exist besides the default and pool roles. */
+  readonly roles?: () => readonly RoleDocumentLike[];
 }
 
 export const userJson = (u: User): object => ({
@@ -38,7 +41,8 @@ async function existingUser(store: Store, id: string): Promise<User> {
 
 async function checkRoles(deps: UserRouteDeps, roles: readonly string[]): Promise<void> {
   const pools = await deps.pools();
-  for (const role of roles) if (!roleExists(role, pools)) throw userError(`Role ${role} does not exist`);
+  for (const role of roles)
+    if (!roleExists(role, pools, deps.roles?.() ?? [])) throw userError(`Role ${role} does not exist`);
 }
 
 export function userRoutes(deps: UserRouteDeps): RouteList {

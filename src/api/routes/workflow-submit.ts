@@ -74,7 +74,7 @@ export function workflowSubmitRoutes(deps: ApiDeps): RouteList {
       query: SubmitQuery,
       body: TemplateSpec,
       handler: async ({ params, query, body, caller }) => {
-        assertCanUsePool(caller, params.pool_name);
+        assertCanUsePool(caller, params.pool_name, deps.ctx.config.current().roles);
         const user = caller?.user ?? '';
         let text = body?.file ?? null;
         if (text && query.workflow_id) {
@@ -111,7 +111,7 @@ export function workflowSubmitRoutes(deps: ApiDeps): RouteList {
       access: 'user',
       params: z.object({ pool_name: z.string(), workflow_id: z.string() }),
       handler: async ({ params, caller }) => {
-        assertCanUsePool(caller, params.pool_name);
+        assertCanUsePool(caller, params.pool_name, deps.ctx.config.current().roles);
         const source = await visibleWorkflow(deps, caller, params.workflow_id);
         if (!source.status.startsWith('FAILED')) {
           throw submissionError(

@@ -4,6 +4,7 @@ import type { CliDeps } from '../../cli-deps.js';
 import { requireLeaf } from '../../parse/group.js';
 import { configHistoryCommand, configListCommand } from './history.js';
 import { configRevisionCommands } from './revisions.js';
+import { configSetCommand } from './set.js';
 import { configUpdateCommand } from './update.js';
 
 export function configCommand(deps: CliDeps): Command {
@@ -16,6 +17,7 @@ export function configCommand(deps: CliDeps): Command {
     del,
     configHistoryCommand(deps),
     rollback,
+    configSetCommand(deps),
     tag,
     diff,
   ]) {
