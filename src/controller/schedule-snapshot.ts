@@ -110,7 +110,9 @@ export async function applySchedulingDecisions(
     const info = { kind: wait.kind, reason: wait.reason, estimatedStart: wait.estimatedStart };
     const before = ctx.scheduling.waits.get(workflow.workflowUuid);
     ctx.scheduling.waits.set(workflow.workflowUuid, info);
-    if (before?.reason === info.reason) continue;
+    // The live reason (with its counts) is served by `workflow query`; the event log gets a line only
+    // when the kind of wait changes, or every beat would add a line per queued workflow.
+    if (before?.kind === info.kind) continue;
     const at = ctx.now();
     const task = tasks[0];
     const estimate = info.estimatedStart ? ` Estimated start: ${info.estimatedStart.toISOString()}.` : '';

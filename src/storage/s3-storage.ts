@@ -5,16 +5,8 @@ import { dirname } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-  S3ServiceException,
-} from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+import type * as S3SdkModule from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { credentialError, userError } from '../core/index.js';
 import { downloadTree, uploadTree } from './directory-transfer.js';
 import type { ObjectStorage, StoredObject, TransferOptions } from './object-storage.js';
@@ -40,26 +32,37 @@ const MIN_PART_BYTES = 5 * 1024 * 1024;
 const MAX_ATTEMPTS = 5;
 const PART_CONCURRENCY = 4;
 
+type S3Sdk = typeof S3SdkModule;
+
 export class S3Storage implements ObjectStorage {
-  private readonly client: S3Client;
+  // The SDK costs about a tenth of a CPU-second to load: a task runtime whose storage is local never
+  // pays for it, and one that uses S3 loads it on the first request.
+  private api: Promise<{ readonly sdk: S3Sdk; readonly client: S3Client }> | null = null;
   private readonly multipartBytes: number;
 
   constructor(readonly location: S3Location) {
-    this.client = new S3Client({
-      region: location.region,
-      forcePathStyle: location.pathStyle,
-      maxAttempts: MAX_ATTEMPTS,
-      retryMode: 'standard',
-      // Checksum trailers (aws-chunked bodies) are not understood by many S3-compatible stores; send plain bodies.
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-      ...(location.endpointUrl === null ? {} : { endpoint: location.endpointUrl }),
-      ...(location.credentials === null ? {} : { credentials: location.credentials }),
-    });
     this.multipartBytes = Math.max(
       MIN_PART_BYTES,
       location.multipartThresholdBytes ?? DEFAULT_MULTIPART_BYTES,
     );
+  }
+
+  private connect(): Promise<{ readonly sdk: S3Sdk; readonly client: S3Client }> {
+    this.api ??= import('@aws-sdk/client-s3').then((sdk) => ({
+      sdk,
+      client: new sdk.S3Client({
+        region: this.location.region,
+        forcePathStyle: this.location.pathStyle,
+        maxAttempts: MAX_ATTEMPTS,
+        retryMode: 'standard',
+        // Checksum trailers (aws-chunked bodies) are not understood by many S3-compatible stores; send plain bodies.
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+        ...(this.location.endpointUrl === null ? {} : { endpoint: this.location.endpointUrl }),
+        ...(this.location.credentials === null ? {} : { credentials: this.location.credentials }),
+      }),
+    }));
+    return this.api;
   }
 
   async putFile(key: string, localPath: string, signal?: AbortSignal): Promise<void> {
@@ -70,9 +73,9 @@ export class S3Storage implements ObjectStorage {
     }
     await this.send(
       key,
-      (o) =>
-        this.client.send(
-          new PutObjectCommand({
+      ({ sdk, client }, o) =>
+        client.send(
+          new sdk.PutObjectCommand({
             Bucket: this.location.bucket,
             Key: this.fullKey(key),
             Body: createReadStream(localPath),
@@ -91,9 +94,9 @@ export class S3Storage implements ObjectStorage {
   async putBytes(key: string, body: Uint8Array | string, signal?: AbortSignal): Promise<void> {
     await this.send(
       key,
-      (o) =>
-        this.client.send(
-          new PutObjectCommand({ Bucket: this.location.bucket, Key: this.fullKey(key), Body: body }),
+      ({ sdk, client }, o) =>
+        client.send(
+          new sdk.PutObjectCommand({ Bucket: this.location.bucket, Key: this.fullKey(key), Body: body }),
           o,
         ),
       signal,
@@ -116,8 +119,8 @@ export class S3Storage implements ObjectStorage {
   async getStream(key: string, signal?: AbortSignal): Promise<Readable> {
     const out = await this.send(
       key,
-      (o) =>
-        this.client.send(new GetObjectCommand({ Bucket: this.location.bucket, Key: this.fullKey(key) }), o),
+      ({ sdk, client }, o) =>
+        client.send(new sdk.GetObjectCommand({ Bucket: this.location.bucket, Key: this.fullKey(key) }), o),
       signal,
     );
     if (!(out.Body instanceof Readable)) throw userError(`Object "${key}" has no body`);
@@ -131,11 +134,12 @@ export class S3Storage implements ObjectStorage {
   }
 
   async exists(key: string): Promise<boolean> {
+    const { sdk, client } = await this.connect();
     try {
-      await this.client.send(new HeadObjectCommand({ Bucket: this.location.bucket, Key: this.fullKey(key) }));
+      await client.send(new sdk.HeadObjectCommand({ Bucket: this.location.bucket, Key: this.fullKey(key) }));
       return true;
     } catch (err) {
-      if (err instanceof S3ServiceException && err.$metadata.httpStatusCode === 404) return false;
+      if (isServiceError(err) && err.$metadata.httpStatusCode === 404) return false;
       throw translate(err, key, this.location.bucket);
     }
   }
@@ -150,9 +154,9 @@ export class S3Storage implements ObjectStorage {
     do {
       const page = await this.send(
         prefix,
-        (o) =>
-          this.client.send(
-            new ListObjectsV2Command({
+        ({ sdk, client }, o) =>
+          client.send(
+            new sdk.ListObjectsV2Command({
               Bucket: this.location.bucket,
               Prefix: full,
               ...(token === undefined ? {} : { ContinuationToken: token }),
@@ -171,8 +175,8 @@ export class S3Storage implements ObjectStorage {
   }
 
   async delete(key: string): Promise<void> {
-    await this.send(key, (o) =>
-      this.client.send(new DeleteObjectCommand({ Bucket: this.location.bucket, Key: this.fullKey(key) }), o),
+    await this.send(key, ({ sdk, client }, o) =>
+      client.send(new sdk.DeleteObjectCommand({ Bucket: this.location.bucket, Key: this.fullKey(key) }), o),
     );
   }
 
@@ -193,13 +197,14 @@ export class S3Storage implements ObjectStorage {
   }
 
   close(): void {
-    this.client.destroy();
+    void this.api?.then(({ client }) => client.destroy());
   }
 
   /** Multipart upload: parts of the threshold size, a few at a time; the SDK aborts the upload on failure. */
   private async upload(key: string, body: Readable, signal?: AbortSignal): Promise<void> {
+    const [{ client }, { Upload }] = await Promise.all([this.connect(), import('@aws-sdk/lib-storage')]);
     const upload = new Upload({
-      client: this.client,
+      client,
       params: { Bucket: this.location.bucket, Key: this.fullKey(key), Body: body },
       partSize: this.multipartBytes,
       queueSize: PART_CONCURRENCY,
@@ -218,11 +223,15 @@ export class S3Storage implements ObjectStorage {
 
   private async send<T>(
     key: string,
-    run: (options: { abortSignal?: AbortSignal }) => Promise<T>,
+    run: (
+      api: { readonly sdk: S3Sdk; readonly client: S3Client },
+      options: { abortSignal?: AbortSignal },
+    ) => Promise<T>,
     signal?: AbortSignal,
   ): Promise<T> {
+    const api = await this.connect();
     try {
-      return await run(signal === undefined ? {} : { abortSignal: signal });
+      return await run(api, signal === undefined ? {} : { abortSignal: signal });
     } catch (err) {
       throw translate(err, key, this.location.bucket);
     }
@@ -236,8 +245,17 @@ export class S3Storage implements ObjectStorage {
 }
 
 /** SDK errors become OsmoErrors that name the object and say what the store answered. */
+interface ServiceError extends Error {
+  readonly $metadata: { readonly httpStatusCode?: number };
+}
+
+/** The SDK's service exceptions, recognised by shape so the SDK need not be loaded to check. */
+function isServiceError(err: unknown): err is ServiceError {
+  return err instanceof Error && typeof (err as Partial<ServiceError>).$metadata === 'object';
+}
+
 function translate(err: unknown, key: string, bucket: string): Error {
-  if (!(err instanceof S3ServiceException)) return err instanceof Error ? err : new Error(String(err));
+  if (!isServiceError(err)) return err instanceof Error ? err : new Error(String(err));
   const status = err.$metadata.httpStatusCode ?? 0;
   if (err.name === 'NoSuchBucket') return userError(`NoSuchBucket: bucket "${bucket}" does not exist`, 404);
   if (status === 404 || err.name === 'NoSuchKey') return userError(`Object "${key}" does not exist`, 404);
