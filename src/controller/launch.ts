@@ -18,18 +18,32 @@ import { withTaskCredentials } from './task-credentials.js';
 
 const GIB = 1024 ** 3;
 
+// What the dispatcher reads of a queued workflow (spec, pool, submit time, ids) never changes, so it is
+// read once while the workflow waits instead of on every beat.
+const queuedCache = new WeakMap<EngineContext, Map<string, Workflow>>();
+
+async function queuedWorkflows(
+  ctx: EngineContext,
+  queued: readonly TaskAttempt[],
+): Promise<Map<string, Workflow>> {
+  const cache = queuedCache.get(ctx) ?? new Map<string, Workflow>();
+  queuedCache.set(ctx, cache);
+  const wanted = new Set(queued.map((a) => a.workflowUuid));
+  for (const uuid of cache.keys()) if (!wanted.has(uuid)) cache.delete(uuid);
+  for (const uuid of wanted) {
+    if (cache.has(uuid)) continue;
+    const wf = await ctx.store.workflows.get(uuid);
+    if (wf) cache.set(uuid, wf);
+  }
+  return new Map(cache);
+}
+
 /** One pass of the dispatcher: attempts in SCHEDULING without a node are the queue. */
 export async function dispatchQueued(ctx: EngineContext): Promise<void> {
   const attempts = await ctx.store.tasks.listRunningAttempts(['SCHEDULING', 'INITIALIZING', 'RUNNING']);
   const queued = attempts.filter((a) => a.status === 'SCHEDULING' && a.nodeName === null);
   if (queued.length === 0) return;
-  const workflows = new Map<string, Workflow>();
-  for (const a of queued) {
-    if (!workflows.has(a.workflowUuid)) {
-      const wf = await ctx.store.workflows.get(a.workflowUuid);
-      if (wf) workflows.set(a.workflowUuid, wf);
-    }
-  }
+  const workflows = await queuedWorkflows(ctx, queued);
   const byGroup = new Map<string, TaskAttempt[]>();
   for (const a of queued) {
     const key = `${a.workflowUuid}/${a.groupName}`;

@@ -5,6 +5,8 @@ import type { Row } from './context.js';
 import type { Labels, Plugins, Workflow } from './types.js';
 
 export function toWorkflow(row: Row<'workflows'>): Workflow {
+  let spec: unknown;
+  let specParsed = false;
   return {
     workflowUuid: row.workflow_uuid,
     workflowName: row.workflow_name,
@@ -32,6 +34,13 @@ export function toWorkflow(row: Row<'workflows'>): Workflow {
     priority: row.priority as Priority,
     specText: row.spec_text,
     templateSpecText: row.template_spec_text,
-    specJson: readJson(row.spec_json),
+    // Lists of alive workflows are read on every engine beat; most readers never look at the spec.
+    get specJson(): unknown {
+      if (!specParsed) {
+        spec = readJson(row.spec_json);
+        specParsed = true;
+      }
+      return spec;
+    },
   };
 }
