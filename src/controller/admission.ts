@@ -13,6 +13,7 @@ import {
 import type { TaskSpec, WorkflowSpec } from '../spec/index.js';
 import type { EngineContext } from './context.js';
 import { poolShapes } from './live-config.js';
+import { runningAttemptOf } from './schedule-snapshot.js';
 
 const GIB = 1024 ** 3;
 
@@ -124,18 +125,7 @@ export async function dryRunVerdict(
   const snapshot: SchedulerSnapshot = {
     pools: poolShapes(doc),
     nodes: ctx.nodes(),
-    running: attempts
-      .filter((a) => a.nodeName !== null)
-      .map((a) => ({
-        key: a.taskDbKey,
-        node: a.nodeName ?? '',
-        cpu: a.cpuCount,
-        memoryBytes: a.memoryGib * GIB,
-        gpu: a.gpuCount,
-        gpuIndices: a.gpuIndices,
-        pool: a.pool ?? '',
-        priority: a.priority,
-      })),
+    running: attempts.filter((a) => a.nodeName !== null).map(runningAttemptOf),
     queue: roots.map((g) => ({
       key: `dry-run/${g.name}`,
       pool,

@@ -17,6 +17,17 @@ const requestOf = (t: TaskAttempt): { cpu: number; memoryBytes: number; gpu: num
   gpu: t.gpuCount,
 });
 
+/** A launched attempt as the scheduler counts it; only RUNNING ones count towards quota. */
+export const runningAttemptOf = (a: TaskAttempt): RunningAttempt => ({
+  key: a.taskDbKey,
+  node: a.nodeName ?? '',
+  ...requestOf(a),
+  gpuIndices: a.gpuIndices,
+  pool: a.pool ?? '',
+  priority: a.priority,
+  running: a.status === 'RUNNING',
+});
+
 /** Exec timeouts of workflows seen in the queue, so running attempts get a deadline without a query. */
 const execLimits = new WeakMap<EngineContext, Map<string, number | null>>();
 
@@ -37,13 +48,7 @@ export function buildSnapshot(
     .map((a) => {
       const limit = limits.get(a.workflowUuid);
       return {
-        key: a.taskDbKey,
-        node: a.nodeName ?? '',
-        ...requestOf(a),
-        gpuIndices: a.gpuIndices,
-        pool: a.pool ?? '',
-        priority: a.priority,
-        running: a.status === 'RUNNING',
+        ...runningAttemptOf(a),
         deadline: a.startTime && limit ? new Date(a.startTime.getTime() + limit * 1000) : null,
         stopping: ctx.scheduling.stopping.has(a.taskDbKey),
       };

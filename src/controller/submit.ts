@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Priority } from '../core/index.js';
 import { OsmoError } from '../core/index.js';
-import type { WorkflowSpec } from '../spec/index.js';
+import type { ParseOptions, WorkflowSpec } from '../spec/index.js';
 import { isTemplated, parseWorkflowSpec, renderWorkflowTemplate } from '../spec/index.js';
 import type { NewGroup, Workflow } from '../store/index.js';
 import type { EngineContext } from './context.js';
@@ -56,12 +56,7 @@ export async function submitWorkflow(ctx: EngineContext, request: SubmitRequest)
   }
   let spec: WorkflowSpec;
   try {
-    spec = parseWorkflowSpec(request.text, {
-      set: request.set,
-      setString: request.setString,
-      envVars: request.envVars,
-      labels: request.labels,
-    });
+    spec = parseWorkflowSpec(request.text, parseOptionsOf(request));
     rememberNodes(ctx);
     assertAdmissible(ctx, spec, request.pool, request.priority);
     await assertTaskCredentials(ctx.credentials, spec, request.user);
@@ -150,16 +145,18 @@ function workflowNameOf(rendered: string): string {
   return nameFromText(rendered.startsWith('workflow:') ? rendered : `workflow:\n${rendered}`) ?? '';
 }
 
+const parseOptionsOf = (request: SubmitRequest): ParseOptions => ({
+  set: request.set,
+  setString: request.setString,
+  envVars: request.envVars,
+  labels: request.labels,
+});
+
 /** Whether the spec would start now, wait or never fit; null when it does not parse (the render shows why). */
 async function dryRunScheduling(ctx: EngineContext, request: SubmitRequest): Promise<string | null> {
   let spec: WorkflowSpec;
   try {
-    spec = parseWorkflowSpec(request.text, {
-      set: request.set,
-      setString: request.setString,
-      envVars: request.envVars,
-      labels: request.labels,
-    });
+    spec = parseWorkflowSpec(request.text, parseOptionsOf(request));
   } catch {
     return null;
   }
