@@ -26,7 +26,9 @@ const podmanMissing = ((): string | false => {
 
 interface QueryJson {
   status: string;
-  groups: { tasks: { name: string; status: string; failure_message: string | null }[] }[];
+  groups: {
+    tasks: { name: string; status: string; exit_code: number | null; failure_message: string | null }[];
+  }[];
 }
 
 let registry: TestRegistry;
@@ -128,6 +130,30 @@ describe('service on the container backend', { skip: podmanMissing }, () => {
     const q = await ended(id);
     assert.match(q.status, /^FAILED_CANCELED/, JSON.stringify(q));
     assert.deepEqual(await docker.listContainers({ all: true, filters: { label } }), []);
+  });
+
+  test('a task over its memory limit is evicted: FAILED_EVICTED with exit code 3004', async () => {
+    const id = await submit(
+      'oom',
+      `workflow:
+  name: oom
+  resources:
+    small:
+      cpu: 1
+      memory: 32Mi
+  tasks:
+    - name: hog
+      image: ${TEST_IMAGE}
+      resource: small
+      command: ['dd', 'if=/dev/zero', 'of=/dev/null', 'bs=100M', 'count=1']
+`,
+    );
+    const q = await ended(id);
+    assert.equal(q.status, 'FAILED_EVICTED', JSON.stringify(q));
+    const task = q.groups[0]?.tasks[0];
+    assert.equal(task?.status, 'FAILED_EVICTED', JSON.stringify(task));
+    assert.equal(task?.exit_code, 3004);
+    assert.match(task?.failure_message ?? '', /OOMKilled: the task exceeded its memory limit of 32Mi/);
   });
 
   test('a missing image fails promptly with FAILED_IMAGE_PULL naming the image', async () => {

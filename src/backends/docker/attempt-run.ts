@@ -22,9 +22,9 @@ import { missingCommand } from './command-probe.js';
 import { FrameDemuxer, ensureImage, errorText, statusOf } from './engine-client.js';
 import { pullAuthFor } from './registry-auth.js';
 import { ensureGroupNetwork, removeGroupNetwork } from './group-network.js';
+import { OomWatcher, oomEnd, type CgroupLayout } from './oom-watch.js';
 
 export const ERR_IMAGE_PULL_EXIT_CODE = 302;
-export const EVICTED_EXIT_CODE = 3004;
 export const BACKEND_ERROR_EXIT_CODE = 3001;
 
 export interface Final {
@@ -41,6 +41,8 @@ export interface AttemptRunOptions {
   /** Keep containers after they end (debugging, `--keep`). */
   readonly keepContainers: boolean;
   readonly isolateNetworks: boolean;
+  /** The host's memory cgroups, when the engine is local: OOM kills are read there too. */
+  readonly cgroups: CgroupLayout | null;
   readonly emit: (report: AttemptReport) => void;
 }
 
@@ -53,6 +55,7 @@ export class AttemptRun {
   private readonly detachment = new AbortController();
   private stopRequest: { status: TaskStatus; message: string } | null = null;
   private container: Docker.Container | null = null;
+  private oom: OomWatcher | null = null;
   private ended = false;
 
   constructor(
@@ -106,6 +109,7 @@ export class AttemptRun {
    */
   detach(): void {
     this.detachment.abort();
+    this.oom?.dispose();
   }
 
   /** Replays a final status recorded before a restart; false when none was recorded. */
@@ -178,6 +182,7 @@ export class AttemptRun {
       return startFailure(`Failed to create the container: ${errorText(err)}`);
     }
     this.container = container;
+    this.oom = OomWatcher.forContainer(this.options.cgroups, container.id, this.launch.resources);
     try {
       await container.start();
     } catch (err) {
@@ -191,18 +196,16 @@ export class AttemptRun {
 
   /** Streams the container's logs until it exits, then decides the end and stores outputs. */
   private async watch(container: Docker.Container): Promise<Final> {
+    this.oom ??= OomWatcher.forContainer(this.options.cgroups, container.id, this.launch.resources);
+    if (this.oom !== null) await this.oom.followPid((await container.inspect()).State.Pid);
     await this.streamLogs(container);
     await container.wait({ abortSignal: this.detachment.signal }).catch(() => undefined);
     if (this.detachment.signal.aborted) throw new Error('detached');
+    const oomKills = (await this.oom?.stop()) ?? 0;
     const state = (await container.inspect()).State;
     if (this.stopRequest) return this.stopped();
-    if (state.OOMKilled) {
-      return {
-        status: 'FAILED_EVICTED',
-        exitCode: EVICTED_EXIT_CODE,
-        message: `The task was evicted: out of memory (limit ${this.launch.resources.memoryBytes} bytes).`,
-      };
-    }
+    const evicted = oomEnd(state.OOMKilled, oomKills, this.launch.resources.memoryBytes);
+    if (evicted !== null) return evicted;
     // The init reports a command killed by signal N as 128+N; upstream's exec wrapper reports 255.
     const code = state.ExitCode > 128 && state.ExitCode <= 128 + 64 ? SIGNALED_EXIT_CODE : state.ExitCode;
     const host = hostTaskPaths(this.options.attemptDir);
@@ -243,6 +246,7 @@ export class AttemptRun {
     // A detached attempt has no end yet: recording one would make a restart replay a false status.
     if (this.ended || this.detachment.signal.aborted) return;
     this.ended = true;
+    this.oom?.dispose();
     const { attemptDir, keepContainers, engine } = this.options;
     await appendFile(attemptFile(attemptDir, 'reports'), `${JSON.stringify(final)}\n`).catch(() => undefined);
     if (this.container !== null && !keepContainers) {

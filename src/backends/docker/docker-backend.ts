@@ -7,6 +7,7 @@ import { attemptFile } from '../../runtime/index.js';
 import { AttemptRun, BACKEND_ERROR_EXIT_CODE, type AttemptRunOptions } from './attempt-run.js';
 import { LABELS, taskHostName, type GpuExposure } from './container-spec.js';
 import { closeEngine, openEngine, pingEngine } from './engine-client.js';
+import { detectCgroupLayout } from './oom-watch.js';
 
 export interface DockerBackendOptions {
   /** The engine endpoint: `unix:///path/docker.sock`, `tcp://host:2375`. */
@@ -44,6 +45,7 @@ const keyOf = (ref: AttemptRef): string => `${ref.workflowId}/${ref.taskName}/${
 export function createDockerBackend(options: DockerBackendOptions): DockerBackend {
   const engine = openEngine(options.host);
   const backendId = options.backendId ?? 'docker';
+  const cgroups = detectCgroupLayout(options.host);
   const listeners = new Set<(report: AttemptReport) => void>();
   const runs = new Map<string, AttemptRun>();
   const onError =
@@ -83,6 +85,7 @@ export function createDockerBackend(options: DockerBackendOptions): DockerBacken
     stopGraceMs: options.stopGraceMs ?? 30_000,
     keepContainers: options.keepContainers ?? false,
     isolateNetworks: options.isolateNetworks ?? false,
+    cgroups,
     emit,
   });
 
