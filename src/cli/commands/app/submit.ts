@@ -2,16 +2,11 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
-import { PRIORITIES, userError } from '../../../core/index.js';
+import { userError } from '../../../core/index.js';
 import type { CliDeps } from '../../cli-deps.js';
-import {
-  appendOption,
-  choiceOption,
-  extendOption,
-  formatTypeOption,
-  type FormatType,
-} from '../../parse/options.js';
+import type { FormatType } from '../../parse/options.js';
 import { resolvePool } from '../shared/default-pool.js';
+import { addSubmitFlags } from '../workflow/submit-flags.js';
 import { printSubmitResponse } from '../workflow/submit-output.js';
 import { submitSpecText } from '../workflow/submit-pipeline.js';
 import { appPath, fetchAppSpec, parseAppRef, type AppInfoResponse } from './app-ref.js';
@@ -42,37 +37,29 @@ interface SubmitFlags {
 }
 
 export function appSubmitCommand(deps: CliDeps): Command {
-  return new Command('submit')
-    .description('Submit a workflow from an app.')
-    .argument('<name>', 'NAME or NAME:VERSION (default: the newest version).')
-    .addOption(formatTypeOption())
-    .addOption(extendOption('--set <kv...>', 'Template variables KEY=VALUE (numbers are cast).'))
-    .addOption(extendOption('--set-string <kv...>', 'Template variables KEY=VALUE kept as strings.'))
-    .addOption(extendOption('--set-env <kv...>', 'Environment variables KEY=VALUE for every task.'))
-    .option('--dry-run', 'Render the spec on the service and print it; submit nothing.')
-    .option('-p, --pool <pool>', 'Target pool (default: the profile default pool).')
-    .option('-l, --local-path <path>', 'Directory that relative localpath file entries resolve against.')
-    .addOption(
-      choiceOption('--priority <priority>', 'Scheduling priority.', PRIORITIES, { caseInsensitive: true }),
-    )
-    .addOption(appendOption('--label <kv>', 'Workflow label KEY=VALUE (repeatable).'))
-    .action((nameAndVersion: string, flags: SubmitFlags) =>
-      runAppSubmit(
-        {
-          nameAndVersion,
-          format: flags.formatType,
-          set: flags.set,
-          setString: flags.setString,
-          setEnv: flags.setEnv,
-          dryRun: flags.dryRun === true,
-          pool: flags.pool,
-          localPath: flags.localPath,
-          priority: flags.priority,
-          labels: flags.label,
-        },
-        deps,
-      ),
-    );
+  return addSubmitFlags(
+    new Command('submit')
+      .description('Submit a workflow from an app.')
+      .argument('<name>', 'NAME or NAME:VERSION (default: the newest version).'),
+    (c) =>
+      c.option('-l, --local-path <path>', 'Directory that relative localpath file entries resolve against.'),
+  ).action((nameAndVersion: string, flags: SubmitFlags) =>
+    runAppSubmit(
+      {
+        nameAndVersion,
+        format: flags.formatType,
+        set: flags.set,
+        setString: flags.setString,
+        setEnv: flags.setEnv,
+        dryRun: flags.dryRun === true,
+        pool: flags.pool,
+        localPath: flags.localPath,
+        priority: flags.priority,
+        labels: flags.label,
+      },
+      deps,
+    ),
+  );
 }
 
 /**

@@ -1,16 +1,10 @@
 // `osmo workflow submit` (cli.md §6.1): file or workflow-ID resubmission, plus `--watch`.
 import { existsSync } from 'node:fs';
 import { Command } from 'commander';
-import { PRIORITIES } from '../../../core/index.js';
 import type { CliDeps } from '../../cli-deps.js';
-import {
-  appendOption,
-  choiceOption,
-  extendOption,
-  formatTypeOption,
-  type FormatType,
-} from '../../parse/options.js';
+import type { FormatType } from '../../parse/options.js';
 import { resolvePool } from '../shared/default-pool.js';
+import { addSubmitFlags } from './submit-flags.js';
 import type { SubmitResponse } from '../shared/wire.js';
 import { printSubmitResponse } from './submit-output.js';
 import { runSubmission, workflowPath, wrapSubmitError } from './submit-pipeline.js';
@@ -45,19 +39,11 @@ interface SubmitFlags {
 }
 
 export function workflowSubmitCommand(deps: CliDeps): Command {
-  return new Command('submit')
-    .description('Submit a workflow spec file, or resubmit an existing workflow by ID.')
-    .argument('<workflow_file>', 'The workflow spec file, or the ID of a workflow to resubmit.')
-    .addOption(formatTypeOption())
-    .addOption(extendOption('--set <kv...>', 'Template variables KEY=VALUE (numbers are cast).'))
-    .addOption(extendOption('--set-string <kv...>', 'Template variables KEY=VALUE kept as strings.'))
-    .addOption(extendOption('--set-env <kv...>', 'Environment variables KEY=VALUE for every task.'))
-    .option('--dry-run', 'Render the spec on the service and print it; submit nothing.')
-    .option('-p, --pool <pool>', 'Target pool (default: the profile default pool).')
-    .addOption(
-      choiceOption('--priority <priority>', 'Scheduling priority.', PRIORITIES, { caseInsensitive: true }),
-    )
-    .addOption(appendOption('--label <kv>', 'Workflow label KEY=VALUE (repeatable).'))
+  return addSubmitFlags(
+    new Command('submit')
+      .description('Submit a workflow spec file, or resubmit an existing workflow by ID.')
+      .argument('<workflow_file>', 'The workflow spec file, or the ID of a workflow to resubmit.'),
+  )
     .option('--watch', 'Follow the workflow until it finishes; exit 0 only when it COMPLETED.')
     .action((fileOrId: string, flags: SubmitFlags) =>
       runSubmit(
