@@ -53,6 +53,8 @@ export async function startTestEngine(extraEnv: NodeJS.ProcessEnv = {}): Promise
   const child: ChildProcess = spawn('podman', ['system', 'service', '--time=0', `unix://${socket}`], {
     env,
     stdio: 'ignore',
+    // conmon writes an `oom` marker file into its working directory when a container is OOM-killed.
+    cwd: dir,
   });
   const host = `unix://${socket}`;
   const engine = openEngine(host);
