@@ -259,8 +259,10 @@ async function readState(path: string, fingerprint: string, resume: boolean, io:
 }
 
 async function writeState(path: string, state: RunState): Promise<void> {
-  await writeFile(`${path}.tmp`, JSON.stringify(state));
-  await rename(`${path}.tmp`, path);
+  // Tasks of one wave finish concurrently: each write gets its own temporary file, the rename is atomic.
+  const tmp = `${path}.${randomUUID()}.tmp`;
+  await writeFile(tmp, JSON.stringify(state));
+  await rename(tmp, path);
 }
 
 /** `NAME=PATH` files of `key=value` lines; returns the credential (if any) matching an image's registry. */

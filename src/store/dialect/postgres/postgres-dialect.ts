@@ -13,7 +13,11 @@ export function postgresStoreDialect(url: string): StoreDialect {
     kind: 'postgres',
     columnTypes: { timestamp: 'timestamptz', json: 'jsonb', bool: 'boolean' },
     createKyselyDialect() {
-      return new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: POOL_SIZE }) });
+      const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE });
+      // An idle connection the server ends (a restart, an admin's terminate) emits 'error' on the pool;
+      // without a listener that would crash the service. The pool drops the client and opens a new one.
+      pool.on('error', () => undefined);
+      return new PostgresDialect({ pool });
     },
     addIdColumn<T extends string, C extends string>(table: CreateTableBuilder<T, C>, name: string) {
       return table.addColumn(name, 'serial', (c) => c.primaryKey());
