@@ -1,27 +1,19 @@
 // Dispatch benchmark: (1) N one-task workflows through the service's scheduler on the process backend
 // (workflows/s, p50/p99 submit-to-RUNNING); (2) the pure scheduler on a synthetic snapshot (decisions/s).
 // Usage: node dist/bench/dispatch.js [N=1000] [nodes=10000] [queued=100000]
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseServiceConfig } from '../src/config/service-config.js';
-import { startService } from '../src/main/service.js';
 import type { Priority } from '../src/core/index.js';
 import type { NodeCapacity, PoolShape, QueuedGroup, RunningAttempt } from '../src/scheduler/index.js';
 import { planSnapshot } from '../src/scheduler/index.js';
+import { percentile, runSubmitLoad } from './submit-load.js';
 
 const total = Number(process.argv[2] ?? 1000);
 const nodeCount = Number(process.argv[3] ?? 10_000);
 const queuedCount = Number(process.argv[4] ?? 100_000);
 const GIB = 1024 ** 3;
-const SPEC =
-  "workflow:\n  name: bench\n  tasks:\n    - name: task\n      image: none\n      command: ['true']\n";
-const percentile = (sorted: readonly number[], p: number): number =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
 async function serviceRun(): Promise<void> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'osmo-bench-dispatch-'));
-  const configFile = join(dataDir, 'pools.yaml');
   // Four declared 8-GPU nodes in one pool: the scheduler places every workflow.
   const nodes = Array.from({ length: 4 }, (_, i) => ({
     name: `n${i}`,
@@ -29,70 +21,21 @@ async function serviceRun(): Promise<void> {
     memoryBytes: 1024 * GIB,
     gpu: 8,
   }));
-  await writeFile(
-    configFile,
-    JSON.stringify({
-      backends: [{ name: 'local', nodes }],
-      pools: { default: { backend: 'local', default_platform: 'gpu', platforms: { gpu: {} } } },
-    }),
-  );
-  const service = await startService(
-    parseServiceConfig({ dataDir, port: 0, devMode: true, logLevel: 'warn', configFile }),
-  );
-  try {
-    const login = (await (
-      await fetch(`${service.url}/api/auth/dev/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username: 'bench' }),
-      })
-    ).json()) as { token: string };
-    const headers = { 'content-type': 'application/json', authorization: `Bearer ${login.token}` };
-    const started = performance.now();
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 16 }, async () => {
-        while (next < total) {
-          next += 1;
-          const r = await fetch(`${service.url}/api/pool/default/workflow`, {
-            method: 'POST',
-            headers,
-            body: JSON.stringify({ file: SPEC }),
-          });
-          if (r.status !== 200) throw new Error(`submit failed: ${r.status} ${await r.text()}`);
-        }
+  const r = await runSubmitLoad(total, 16, async (dataDir) => {
+    const configFile = join(dataDir, 'pools.yaml');
+    await writeFile(
+      configFile,
+      JSON.stringify({
+        backends: [{ name: 'local', nodes }],
+        pools: { default: { backend: 'local', default_platform: 'gpu', platforms: { gpu: {} } } },
       }),
     );
-    type Entry = { status: string; submit_time: string; start_time: string | null };
-    let entries: Entry[] = [];
-    for (;;) {
-      entries = [];
-      for (let offset = 0; offset < total; offset += 1000) {
-        const page = (await (
-          await fetch(`${service.url}/api/workflow?limit=1000&offset=${offset}&order=ASC`, { headers })
-        ).json()) as { workflows: Entry[] };
-        entries.push(...page.workflows);
-      }
-      if (
-        entries.length >= total &&
-        entries.every((e) => e.status === 'COMPLETED' || e.status.startsWith('FAILED'))
-      )
-        break;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    const seconds = (performance.now() - started) / 1000;
-    const toRunning = entries
-      .filter((e) => e.start_time !== null)
-      .map((e) => Date.parse(`${e.start_time}Z`) - Date.parse(`${e.submit_time}Z`))
-      .sort((a, b) => a - b);
-    process.stdout.write(
-      `service: ${total} workflows in ${seconds.toFixed(1)} s = ${(total / seconds).toFixed(1)} workflows/s; ` +
-        `submit-to-RUNNING p50 ${percentile(toRunning, 50).toFixed(0)} ms, p99 ${percentile(toRunning, 99).toFixed(0)} ms\n`,
-    );
-  } finally {
-    await service.close();
-    await rm(dataDir, { recursive: true, force: true });
-  }
+    return { configFile };
+  });
+  process.stdout.write(
+    `service: ${total} workflows in ${r.allSeconds.toFixed(1)} s = ${(total / r.allSeconds).toFixed(1)} workflows/s; ` +
+      `submit-to-RUNNING p50 ${percentile(r.toRunning, 50).toFixed(0)} ms, p99 ${percentile(r.toRunning, 99).toFixed(0)} ms\n`,
+  );
 }
 
 function syntheticRun(): void {
