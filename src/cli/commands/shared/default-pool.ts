@@ -23,7 +23,8 @@ async function probe(client: OsmoClient, path: string): Promise<unknown> {
 export async function resolvePool(client: OsmoClient, explicit: string | undefined): Promise<string> {
   if (explicit !== undefined) return explicit;
   const settings = await probe(client, 'api/profile/settings');
-  // A service without profiles (not yet implemented there) submits to the pool named `default`.
+  // A service that does not answer profile settings (an error other than a failed connection)
+  // gets submissions for the pool named `default`, the embedded service's only pool.
   if (settings === null) return 'default';
   const profile = isRecord(settings) ? settings['profile'] : null;
   const pool = isRecord(profile) ? profile['pool'] : null;
