@@ -1,6 +1,7 @@
 // Starts the real service as its own process and runs the real `osmo` executable against it.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,8 +20,16 @@ export interface ServiceProcess {
   kill(): Promise<void>;
 }
 
+// Every directory a test file made is removed when its process ends, whatever the test did.
+const madeDirs: string[] = [];
+process.once('exit', () => {
+  for (const dir of madeDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 export async function tempDir(prefix: string): Promise<string> {
-  return mkdtemp(join(tmpdir(), `osmo-${prefix}-`));
+  const dir = await mkdtemp(join(tmpdir(), `osmo-${prefix}-`));
+  madeDirs.push(dir);
+  return dir;
 }
 
 export async function removeDir(dir: string): Promise<void> {
