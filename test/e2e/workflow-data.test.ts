@@ -3,48 +3,27 @@ import assert from 'node:assert/strict';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { S3Storage } from '../../src/storage/index.js';
-import { startTestS3Server, type TestS3Server } from '../../src/storage/testing/s3-test-server.js';
+import type { S3Storage } from '../../src/storage/index.js';
 import type { ServiceProcess } from './harness.js';
-import { eventually, loginAs, osmo, removeDir, startServiceProcess, tempDir } from './harness.js';
+import { startS3Service, type S3Service } from './s3-service.js';
+import { eventually, loginAs, osmo, removeDir, tempDir } from './harness.js';
 
-let s3: TestS3Server;
+let env: S3Service;
 let service: ServiceProcess;
 let user: string;
 let work: string;
 
-const bucket = (name: string): S3Storage =>
-  new S3Storage({
-    bucket: name,
-    rootPrefix: '',
-    region: 'us-east-1',
-    endpointUrl: s3.endpointUrl,
-    pathStyle: true,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-  });
+const bucket = (name: string): S3Storage => env.bucket(name);
 
 before(async () => {
-  s3 = await startTestS3Server(['osmo', 'results']);
-  service = await startServiceProcess({
-    env: {
-      OSMO_STORAGE_URL: 's3://osmo/deploy',
-      OSMO_S3_ENDPOINT: s3.endpointUrl,
-      OSMO_S3_PATH_STYLE: 'true',
-      AWS_ACCESS_KEY_ID: 'S3RVER',
-      AWS_SECRET_ACCESS_KEY: 'S3RVER',
-    },
-  });
+  env = await startS3Service(['osmo', 'results']);
+  service = env.service;
   user = await loginAs(service.url, 'dana');
   work = await tempDir('data-e2e');
-  await writeFile(
-    join(user, 'config.yaml'),
-    `auth:\n  data:\n    s3://results:\n      access_key_id: S3RVER\n      access_key: S3RVER\n      override_url: ${s3.endpointUrl}\n      addressing_style: path\n`,
-    { mode: 0o600 },
-  );
+  await env.writeDataCredential(user, 'results');
 });
 after(async () => {
-  await service.stop();
-  await s3.close();
+  await env.stop();
   await removeDir(work);
 });
 
