@@ -1,11 +1,15 @@
 // End to end on real containers: the service on Podman's Docker-compatible API (--backend docker).
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { LABELS, openEngine } from '../../src/backends/docker/index.js';
-import { startTestEngine, TEST_IMAGE, type TestEngine } from '../../src/backends/docker/podman-fixture.js';
+import {
+  podmanMissingReason,
+  startTestEngine,
+  TEST_IMAGE,
+  type TestEngine,
+} from '../../src/backends/docker/podman-fixture.js';
 import {
   REGISTRY_PASSWORD,
   REGISTRY_USER,
@@ -15,14 +19,7 @@ import {
 import type { ServiceProcess } from './harness.js';
 import { REPO_ROOT, eventually, loginAs, osmo, removeDir, startServiceProcess, tempDir } from './harness.js';
 
-const podmanMissing = ((): string | false => {
-  try {
-    execFileSync('podman', ['--version'], { stdio: 'ignore' });
-    return false;
-  } catch {
-    return 'podman is not installed: the container backend needs a Docker-compatible engine (.ci/run installs it)';
-  }
-})();
+const podmanMissing = podmanMissingReason('the container backend needs');
 
 interface QueryJson {
   status: string;

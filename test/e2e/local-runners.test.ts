@@ -1,10 +1,14 @@
 // `osmo standalone run` and `osmo docker-compose run` through bin/osmo on a real Podman engine, no service.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { startTestEngine, TEST_IMAGE, type TestEngine } from '../../src/backends/docker/podman-fixture.js';
+import {
+  podmanMissingReason,
+  startTestEngine,
+  TEST_IMAGE,
+  type TestEngine,
+} from '../../src/backends/docker/podman-fixture.js';
 import {
   REGISTRY_PASSWORD,
   REGISTRY_USER,
@@ -13,14 +17,7 @@ import {
 } from '../../src/backends/docker/registry-fixture.js';
 import { osmo, removeDir, tempDir, type OsmoResult } from './harness.js';
 
-const podmanMissing = ((): string | false => {
-  try {
-    execFileSync('podman', ['--version'], { stdio: 'ignore' });
-    return false;
-  } catch {
-    return 'podman is not installed: the local runners need a Docker-compatible engine (.ci/run installs it)';
-  }
-})();
+const podmanMissing = podmanMissingReason('the local runners need');
 
 // A run that finished its work but whose process never exits fails here instead of hanging the suite.
 const RUN_TIMEOUT_MS = 30_000;

@@ -1,5 +1,5 @@
 // Test fixture: a real Podman API socket (runc, explicit ulimits) and locally built busybox images.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, symlink, copyFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,16 @@ import { openEngine } from './engine-client.js';
 const run = promisify(execFile);
 
 /** The image every container test uses: busybox-static, no other program, no package manager. */
+/** Why tests that need Podman cannot run here, or false when it is installed. */
+export function podmanMissingReason(needs: string): string | false {
+  try {
+    execFileSync('podman', ['--version'], { stdio: 'ignore' });
+    return false;
+  } catch {
+    return `podman is not installed: ${needs} a Docker-compatible engine (.ci/run installs it)`;
+  }
+}
+
 export const TEST_IMAGE = 'localhost/osmo-test-busybox:latest';
 /** The contract suite names this image; here it is the same busybox image under that name. */
 export const CONTRACT_IMAGE = 'docker.io/library/ubuntu:24.04';
