@@ -225,7 +225,12 @@ export function backendContract(name: string, make: () => Promise<Backend>): voi
         ...downstream,
         command: ['sh', '-c', `cat "${input}/result.txt"; ls "${input}"`],
       });
-      assert.equal(consumed.final.status, 'COMPLETED');
+      // The attempt's own words say why, should this ever fail under load.
+      const why = JSON.stringify({
+        final: consumed.final,
+        logs: consumed.logs.map((l) => `${l.ioType} ${l.text}`),
+      });
+      assert.equal(consumed.final.status, 'COMPLETED', why);
       assert.deepEqual(textsOf(consumed.logs, 'STDOUT'), ['payload', 'result.txt']);
       assert.ok(textsOf(consumed.logs, 'DOWNLOAD').some((t) => t.startsWith('Downloaded')));
     });
