@@ -42,6 +42,13 @@ export const ServiceConfigSchema = z.object({
   sessionTtlDays: z.number().int().positive().default(30),
   /** A declared node inventory for the `default` pool, instead of detecting this host. */
   nodes: z.array(NodeSchema).nullable().default(null),
+  /**
+   * Run the process backend without a sandbox where bubblewrap cannot work, outside dev mode: tasks
+   * then see the host as the service does. An admin's explicit choice, never a default.
+   */
+  insecureProcessBackend: z.boolean().default(false),
+  /** The unprivileged uid (and gid) sandboxed tasks run as when the service runs as root. */
+  sandboxUid: z.number().int().min(1).max(4_294_967_294).default(100_000),
   /** The default pool's backend: local processes, or containers on a Docker-Engine-compatible API. */
   backend: z.enum(['process', 'docker']).default('process'),
   /** The engine endpoint of the docker backend (`unix:///run/podman/podman.sock`, `tcp://host:2375`). */
@@ -80,6 +87,7 @@ export function serviceConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Part
   if (s3 !== null) out.s3Storage = s3;
   if (env.OSMO_BACKEND === 'process' || env.OSMO_BACKEND === 'docker') out.backend = env.OSMO_BACKEND;
   if (env.DOCKER_HOST) out.dockerHost = env.DOCKER_HOST;
+  if (env.OSMO_SANDBOX_UID) out.sandboxUid = Number(env.OSMO_SANDBOX_UID);
   return out;
 }
 

@@ -1,4 +1,5 @@
-// Composition root of the task runtime: one detached process per attempt (`node runtime.js <attemptDir>`).
+// Composition root of the task runtime: one detached process per attempt (`node runtime.js <attemptDir>`),
+// given its launch on stdin so that no credential of it is ever on disk.
 import { resolve } from 'node:path';
 import { AttemptProcess } from '../runtime/index.js';
 
@@ -21,8 +22,13 @@ process.on('SIGINT', () => attempt.requestStop());
 // The service may be gone: a closed stdio must not kill the attempt.
 process.on('SIGHUP', () => undefined);
 process.on('SIGPIPE', () => undefined);
+const readStdin = async (): Promise<string> => {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+};
 try {
-  await attempt.run();
+  await attempt.run(readStdin);
   process.exitCode = 0;
 } catch (err) {
   process.stderr.write(`osmo runtime: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

@@ -18,6 +18,8 @@ interface StartFlags {
   logLevel?: string;
   backend?: string;
   dockerHost?: string;
+  insecureProcessBackend?: boolean;
+  sandboxUid?: string;
 }
 
 export function serviceCommand(): Command {
@@ -52,6 +54,14 @@ export function serviceCommand(): Command {
       '--docker-host <url>',
       'Docker-Engine API of the docker backend, e.g. unix:///run/podman/podman.sock (default: $DOCKER_HOST)',
     )
+    .option(
+      '--insecure-process-backend',
+      'outside dev mode, run process-backend tasks without a sandbox where bubblewrap cannot work (tasks then see the host as the service does)',
+    )
+    .option(
+      '--sandbox-uid <uid>',
+      'unprivileged uid and gid that sandboxed tasks run as when the service runs as root (default: 100000, or $OSMO_SANDBOX_UID)',
+    )
     .option('--max-retry-per-task <n>', 'how often a RESCHEDULE exit action may retry a task (default: 0)')
     .addOption(
       new Option('--log-level <level>', 'log level').choices([
@@ -78,6 +88,8 @@ export function serviceCommand(): Command {
         ...(flags.logLevel === undefined ? {} : { logLevel: flags.logLevel }),
         ...(flags.backend === undefined ? {} : { backend: flags.backend }),
         ...(flags.dockerHost === undefined ? {} : { dockerHost: flags.dockerHost }),
+        ...(flags.insecureProcessBackend ? { insecureProcessBackend: true } : {}),
+        ...(flags.sandboxUid === undefined ? {} : { sandboxUid: Number(flags.sandboxUid) }),
         ...(flags.nodesFile === undefined
           ? {}
           : { nodes: parseYaml(await readFile(flags.nodesFile, 'utf8')) as unknown }),

@@ -3,9 +3,13 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { LOG_IO_TYPES, type AttemptLaunch } from '../backends/backend.js';
 import { TASK_STATUSES } from '../core/index.js';
+import type { SandboxIdentity } from './sandbox.js';
 
 export const ATTEMPT_FILES = {
+  /** Docker backend: the launch, kept while the attempt runs so a restarted service can finish it. */
   launch: 'launch.json',
+  /** Process backend: written once before the runtime starts; no secrets (those go over its stdin). */
+  launched: 'launched.json',
   reports: 'reports.jsonl',
   logs: 'logs.jsonl',
   pid: 'pid',
@@ -15,11 +19,15 @@ export const ATTEMPT_FILES = {
 export const attemptFile = (attemptDir: string, file: keyof typeof ATTEMPT_FILES): string =>
   join(attemptDir, ATTEMPT_FILES[file]);
 
-/** launch.json: the attempt plus what the backend decided about running it. */
+/** The attempt plus what the backend decided about running it (the runtime's stdin). */
 export interface LaunchFile {
   readonly launch: AttemptLaunch;
   /** Run the command in a private mount namespace where `/osmo/...` are the real paths. */
   readonly sandboxed: boolean;
+  /** Who the sandboxed command runs as; absent or null: the runtime's own uid. */
+  readonly identity?: SandboxIdentity | null;
+  /** Host paths the sandbox must hide even where they sit under its system directories. */
+  readonly hiddenPaths?: readonly string[];
   /** `[osmo]` lines the runtime logs before anything else (e.g. "runs on the host, not in the image"). */
   readonly notices: readonly string[];
 }

@@ -46,7 +46,8 @@ export class AttemptProcess {
     this.controller.abort();
   }
 
-  async run(): Promise<FinalStatus> {
+  /** `readLaunch` gives the LaunchFile as JSON (from stdin): its credentials are never written to disk. */
+  async run(readLaunch: () => Promise<string>): Promise<FinalStatus> {
     writeFileSync(attemptFile(this.attemptDir, 'pid'), `${process.pid}\n`);
     // A stop that arrived before the pid file existed could not signal us: it left stop.json behind.
     if (existsSync(attemptFile(this.attemptDir, 'stop'))) this.requestStop();
@@ -56,7 +57,7 @@ export class AttemptProcess {
     };
     let launchFile: LaunchFile;
     try {
-      launchFile = JSON.parse(readFileSync(attemptFile(this.attemptDir, 'launch'), 'utf8')) as LaunchFile;
+      launchFile = JSON.parse(await readLaunch()) as LaunchFile;
     } catch (err) {
       const message = `Cannot read the attempt description: ${err instanceof Error ? err.message : String(err)}`;
       this.appendReport('FAILED_BACKEND_ERROR', 3001, message);

@@ -12,8 +12,8 @@ export { AttemptProcess } from './attempt-process.js';
 export { formatLogLine, formatLogTime, taskLogTag } from './log-format.js';
 export type { FormattableLogRecord } from './log-format.js';
 export { LineSplitter, MAX_LINE_BYTES, createSecretMasker } from './line-splitter.js';
-export { probeSandbox, SANDBOX_PROGRAM } from './sandbox.js';
-export type { SandboxSupport } from './sandbox.js';
+export { probeSandbox, sandboxIdentity, SANDBOX_PROGRAM } from './sandbox.js';
+export type { SandboxIdentity, SandboxSupport } from './sandbox.js';
 export { taskPaths, hostTaskPaths, osmoHostDir } from './task-paths.js';
 export { resolveTaskFilePath } from './task-files.js';
 export {

@@ -2,15 +2,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { LineSplitter } from './line-splitter.js';
-import { EXEC_HELPER, SANDBOX_PROGRAM } from './sandbox.js';
+import { EXEC_HELPER, SANDBOX_PROGRAM, type SandboxCommand } from './sandbox.js';
 
 export interface CommandSpec {
   readonly command: string;
   readonly args: readonly string[];
   readonly env: Readonly<Record<string, string>>;
   readonly cwd: string;
-  /** bwrap arguments when the command runs in the sandbox; null runs it directly on the host. */
-  readonly sandboxArgs: readonly string[] | null;
+  /** The bwrap command when the command runs in the sandbox; null runs it directly on the host. */
+  readonly sandbox: SandboxCommand | null;
   /** Between SIGTERM and SIGKILL of the process group when `signal` aborts. */
   readonly stopGraceMs: () => number;
 }
@@ -34,13 +34,24 @@ export function runCommand(
   onLine: OutputLine,
   signal: AbortSignal,
 ): Promise<CommandOutcome> {
-  const sandboxed = spec.sandboxArgs !== null;
-  const [program, argv] = sandboxed
-    ? [
-        SANDBOX_PROGRAM,
-        [...spec.sandboxArgs, '--', process.execPath, '-e', EXEC_HELPER, '--', spec.command, ...spec.args],
-      ]
-    : [spec.command, [...spec.args]];
+  const sandboxed = spec.sandbox !== null;
+  const [program, argv] =
+    spec.sandbox !== null
+      ? [
+          SANDBOX_PROGRAM,
+          [
+            ...spec.sandbox.args,
+            '--',
+            ...spec.sandbox.exec,
+            process.execPath,
+            '-e',
+            EXEC_HELPER,
+            '--',
+            spec.command,
+            ...spec.args,
+          ],
+        ]
+      : [spec.command, [...spec.args]];
   return new Promise((resolve) => {
     let child: ChildProcess;
     try {

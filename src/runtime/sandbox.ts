@@ -1,8 +1,9 @@
-// The private mount namespace (bubblewrap) that makes `/osmo/...` the real in-task paths on a host.
-import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readlink, rm, mkdir } from 'node:fs/promises';
+// The sandbox (bubblewrap) a task's command runs in on the process backend: a stranger's view of the host.
+import { spawn } from 'node:child_process';
+import { lstatSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
+import { chown, lchown, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 
 export const SANDBOX_PROGRAM = 'bwrap';
 const PROBE_TIMEOUT_MS = 10_000;
@@ -13,27 +14,227 @@ export interface SandboxFile {
   readonly taskPath: string;
 }
 
-// Host top-level entries the sandbox replaces with its own.
-const REPLACED = new Set(['osmo', 'tmp', 'proc', 'dev']);
+/**
+ * Who the command runs as when the service is root: an unprivileged uid/gid with no capabilities.
+ * Null runs it as the caller's own (unprivileged) uid inside a user namespace of its own.
+ */
+export interface SandboxIdentity {
+  readonly uid: number;
+  readonly gid: number;
+}
+
+export interface SandboxLayout {
+  /** The attempt's `/osmo` tree on the host, mounted read-write at `/osmo`. */
+  readonly osmoHostDir: string;
+  readonly files: readonly SandboxFile[];
+  readonly identity: SandboxIdentity | null;
+  /** Host paths that must not show through the system directories (the service's data directory). */
+  readonly hidden?: readonly string[];
+}
+
+// The read-only system root a task sees; everything else of the host is absent.
+const SYSTEM_ROOTS = ['/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32', '/etc'];
+// Secrets that live under the system root on ordinary hosts: password hashes, sudo rules, host keys.
+const SECRET_PATHS = [
+  '/etc/shadow',
+  '/etc/shadow-',
+  '/etc/gshadow',
+  '/etc/gshadow-',
+  '/etc/sudoers',
+  '/etc/sudoers.d',
+  '/etc/ssl/private',
+  '/etc/security/opasswd',
+  '/etc/credstore',
+  '/etc/credstore.encrypted',
+];
+const SECRET_NAME = /^ssh_host_.*key$/;
+// Mount points the sandbox makes itself: files cannot be placed below them.
+const SPECIAL = new Set(['/proc', '/dev', '/osmo']);
+const GPU_DEVICE = /^nvidia(\d+|ctl|-uvm|-uvm-tools|-modeset)$/;
+
+type MountNode =
+  | { kind: 'bind'; host: string }
+  | { kind: 'file'; host: string }
+  | { kind: 'symlink'; target: string }
+  | { kind: 'dir'; children: Map<string, MountNode> }
+  | { kind: 'tmpfs'; children: Map<string, MountNode> };
+
+const lstatOrNull = (path: string): Stats | null => {
+  try {
+    return lstatSync(path);
+  } catch {
+    return null;
+  }
+};
+
+const hostNode = (path: string): MountNode | null => {
+  const info = lstatOrNull(path);
+  if (info === null) return null;
+  if (info.isSymbolicLink()) return { kind: 'symlink', target: readlinkSync(path) };
+  return info.isDirectory() || info.isFile() ? { kind: 'bind', host: path } : null;
+};
+
+/** Replaces a bound host directory by its entries, so one of them can be left out or replaced. */
+function explode(path: string, node: MountNode & { kind: 'bind' }): MountNode & { kind: 'dir' } {
+  const children = new Map<string, MountNode>();
+  let names: string[] = [];
+  try {
+    names = readdirSync(node.host);
+  } catch {
+    // An unreadable directory shows up empty, as it would to a stranger.
+  }
+  for (const name of names) {
+    if (SECRET_NAME.test(name)) continue;
+    const child = hostNode(posix.join(path, name));
+    if (child !== null) children.set(name, child);
+  }
+  return { kind: 'dir', children };
+}
+
+class MountTree {
+  private readonly root = new Map<string, MountNode>();
+
+  constructor() {
+    for (const path of SYSTEM_ROOTS) {
+      const node = hostNode(path);
+      if (node !== null) this.root.set(path.slice(1), node);
+    }
+    this.root.set('tmp', { kind: 'tmpfs', children: new Map() });
+  }
+
+  /**
+   * The children map that holds `path`'s last segment, exploding bound directories and following the
+   * sandbox's own symlinks (`/bin` → `usr/bin`) on the way; `create` makes missing directories.
+   */
+  private parentOf(path: string, create: boolean): { children: Map<string, MountNode>; name: string } | null {
+    let segments = path.split('/').filter(Boolean);
+    for (let hops = 0; hops < 32; hops++) {
+      let children = this.root;
+      let restart: string[] | null = null;
+      for (let i = 0; i < segments.length - 1; i++) {
+        const name = segments[i] as string;
+        const here = `/${segments.slice(0, i + 1).join('/')}`;
+        if (SPECIAL.has(here)) throw new Error(`a file cannot be placed under ${here}`);
+        const found = children.get(name);
+        if (found === undefined && !create) return null;
+        let node: MountNode = found ?? { kind: 'dir', children: new Map() };
+        if (node.kind === 'symlink') {
+          const base = node.target.startsWith('/') ? [] : segments.slice(0, i);
+          restart = posix
+            .normalize(posix.join('/', ...base, node.target, ...segments.slice(i + 1)))
+            .split('/')
+            .filter(Boolean);
+          break;
+        }
+        if (node.kind === 'bind' && lstatOrNull(node.host)?.isDirectory() === true) node = explode(here, node);
+        if (node.kind !== 'dir' && node.kind !== 'tmpfs') throw new Error(`${here} is not a directory`);
+        children.set(name, node);
+        children = node.children;
+      }
+      if (restart === null) return { children, name: segments[segments.length - 1] as string };
+      segments = restart;
+    }
+    throw new Error(`too many symbolic links in ${path}`);
+  }
+
+  place(taskPath: string, hostPath: string): void {
+    const at = this.parentOf(taskPath, true);
+    if (at !== null) at.children.set(at.name, { kind: 'file', host: hostPath });
+  }
+
+  expand(path: string): void {
+    const at = this.parentOf(path, false);
+    const node = at?.children.get(at.name);
+    if (at && node?.kind === 'bind' && lstatOrNull(node.host)?.isDirectory() === true)
+      at.children.set(at.name, explode(path, node));
+  }
+
+  hide(path: string): void {
+    if (lstatOrNull(path) === null) return;
+    const at = this.parentOf(path, false);
+    at?.children.delete(at.name);
+  }
+
+  args(): string[] {
+    const out: string[] = [];
+    const emit = (children: Map<string, MountNode>, base: string): void => {
+      for (const [name, node] of [...children].sort(([a], [b]) => (a < b ? -1 : 1))) {
+        const path = `${base}/${name}`;
+        switch (node.kind) {
+          case 'bind':
+          case 'file':
+            out.push('--ro-bind', node.host, path);
+            break;
+          case 'symlink':
+            out.push('--symlink', node.target, path);
+            break;
+          case 'dir':
+            out.push('--dir', path);
+            emit(node.children, path);
+            break;
+          case 'tmpfs':
+            out.push('--tmpfs', path);
+            emit(node.children, path);
+            break;
+        }
+      }
+    };
+    emit(this.root, '');
+    return out;
+  }
+}
+
+export interface SandboxCommand {
+  readonly args: readonly string[];
+  readonly exec: readonly string[];
+}
 
 /**
- * bwrap arguments: a fresh root holding the host's top-level directories, a private /tmp and PID
- * namespace (so every process of the task dies with it, as in a container), and `/osmo` from the attempt.
- * The host itself is never written to: mount points are created inside the fresh root.
+ * bwrap arguments for one command: a read-only system root (`/usr`, `/bin`, `/lib*`, `/etc` without
+ * its secrets), the attempt's own `/osmo`, a private `/tmp`, `/dev` and `/proc` in their own PID
+ * namespace, no capabilities, a user namespace of its own. The host itself is never written: every
+ * mount point is made inside the sandbox's own root.
  */
-export async function sandboxArgs(osmoHostDir: string, files: readonly SandboxFile[]): Promise<string[]> {
-  const args: string[] = [];
-  for (const entry of await readdir('/', { withFileTypes: true })) {
-    if (REPLACED.has(entry.name)) continue;
-    const path = `/${entry.name}`;
-    if (entry.isSymbolicLink()) args.push('--symlink', await readlink(path), path);
-    else if (entry.isDirectory()) args.push('--bind', path, path);
+export function sandboxArgs(layout: SandboxLayout): SandboxCommand {
+  const tree = new MountTree();
+  for (const path of [...SECRET_PATHS, ...(layout.hidden ?? [])]) tree.hide(path);
+  // Listing the directory entry by entry is what leaves its host keys out (SECRET_NAME).
+  tree.expand('/etc/ssh');
+  for (const file of layout.files) tree.place(file.taskPath, file.hostPath);
+  const args = ['--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try'];
+  args.push('--die-with-parent', '--new-session');
+  // As root, bwrap keeps its capabilities only so that setpriv can switch to the task's uid, drop every
+  // capability (bounding set included) and forbid regaining any (no setuid binary works inside).
+  // Otherwise the caller's uid gets a user namespace of its own, with nothing to drop.
+  const exec =
+    layout.identity === null
+      ? []
+      : [
+          'setpriv',
+          `--reuid=${layout.identity.uid}`,
+          `--regid=${layout.identity.gid}`,
+          '--clear-groups',
+          '--inh-caps=-all',
+          '--bounding-set=-all',
+          '--no-new-privs',
+          '--',
+        ];
+  if (layout.identity === null) args.push('--unshare-user', '--disable-userns', '--cap-drop', 'ALL');
+  args.push(...tree.args());
+  args.push('--proc', '/proc', '--dev', '/dev');
+  for (const device of gpuDevices()) args.push('--dev-bind', device, device);
+  args.push('--bind', layout.osmoHostDir, '/osmo', '--chdir', '/');
+  return { args, exec };
+}
+
+function gpuDevices(): string[] {
+  try {
+    return readdirSync('/dev')
+      .filter((name) => GPU_DEVICE.test(name))
+      .map((name) => `/dev/${name}`);
+  } catch {
+    return [];
   }
-  args.push('--dev-bind', '/dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp');
-  args.push('--bind', osmoHostDir, '/osmo');
-  for (const file of files) args.push('--ro-bind', file.hostPath, file.taskPath);
-  args.push('--unshare-pid', '--die-with-parent', '--chdir', '/');
-  return args;
 }
 
 export interface SandboxSupport {
@@ -42,17 +243,50 @@ export interface SandboxSupport {
   readonly reason: string | null;
 }
 
-/** Runs a real sandbox once (`bwrap … -- true`); callers cache the answer. */
-export async function probeSandbox(): Promise<SandboxSupport> {
+/** Who tasks run as: the configured uid when the service may switch to it, else the service's own. */
+export function sandboxIdentity(uid: number, gid: number = uid): SandboxIdentity | null {
+  return process.getuid?.() === 0 ? { uid, gid } : null;
+}
+
+/** Hands the attempt's `/osmo` tree (or one path in it) to the task's uid, never following symlinks. */
+export async function chownForTask(path: string, identity: SandboxIdentity | null): Promise<void> {
+  if (identity === null) return;
+  const visit = async (current: string): Promise<void> => {
+    await lchown(current, identity.uid, identity.gid);
+    const entries = await readdir(current, { withFileTypes: true }).catch(() => []);
+    for (const entry of entries) {
+      const child = join(current, entry.name);
+      if (entry.isDirectory()) await visit(child);
+      else await lchown(child, identity.uid, identity.gid);
+    }
+  };
+  await visit(path);
+}
+
+/** Runs a real sandbox once (`bwrap … -- true`) as the task identity; callers cache the answer. */
+export async function probeSandbox(identity: SandboxIdentity | null): Promise<SandboxSupport> {
   const dir = await mkdtemp(join(tmpdir(), 'osmo-sandbox-probe-'));
   try {
-    await mkdir(join(dir, 'osmo'));
-    const args = [...(await sandboxArgs(join(dir, 'osmo'), [])), '--', 'true'];
+    const osmo = join(dir, 'osmo');
+    await mkdir(osmo);
+    if (identity !== null) await chown(osmo, identity.uid, identity.gid);
+    const command = sandboxArgs({ osmoHostDir: osmo, files: [], identity });
     return await new Promise<SandboxSupport>((resolve) => {
-      execFile(SANDBOX_PROGRAM, args, { timeout: PROBE_TIMEOUT_MS }, (err, _stdout, stderr) => {
-        if (err === null) resolve({ available: true, reason: null });
+      const child = spawn(SANDBOX_PROGRAM, [...command.args, '--', ...command.exec, 'true'], {
+        cwd: '/',
+        stdio: ['ignore', 'ignore', 'pipe'],
+        timeout: PROBE_TIMEOUT_MS,
+      });
+      let stderr = '';
+      child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('error', (err) => resolve({ available: false, reason: err.message }));
+      child.on('close', (code, signal) => {
+        if (code === 0) resolve({ available: true, reason: null });
         else
-          resolve({ available: false, reason: (stderr.trim() || err.message).split('\n')[0] ?? err.message });
+          resolve({
+            available: false,
+            reason: stderr.trim().split('\n')[0] || `${SANDBOX_PROGRAM} exited with ${code ?? signal}`,
+          });
       });
     });
   } finally {

@@ -7,8 +7,8 @@ import type { LaunchFile, StopRequest } from './attempt-files.js';
 import { startCheckpoints } from './checkpoints.js';
 import { TransferError, downloadInputs, uploadOutputs } from './data-transfer.js';
 import { createSecretMasker } from './line-splitter.js';
-import { runCommand, type CommandOutcome } from './run-command.js';
-import { sandboxArgs, type SandboxFile } from './sandbox.js';
+import { runCommand } from './run-command.js';
+import { chownForTask, sandboxArgs, type SandboxFile } from './sandbox.js';
 import { placeTaskFiles } from './task-files.js';
 import { hostTaskPaths, osmoHostDir, taskPaths } from './task-paths.js';
 
@@ -38,6 +38,11 @@ export const FILE_OPERATION_FAILED_EXIT_CODE = 2032;
 export const START_ERROR_EXIT_CODE = 3003;
 export const MISCELLANEOUS_EXIT_CODE = 2040;
 const DEFAULT_STOP_GRACE_MS = 30_000;
+/** What a sandboxed command starts from before its spec's own variables: nothing of the service's. */
+const SANDBOX_ENVIRONMENT: Readonly<Record<string, string>> = {
+  PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+  HOME: '/tmp',
+};
 
 /** Runs the attempt to its end and records the final status through the sink (once, last). */
 export async function superviseAttempt(input: SupervisorInput): Promise<FinalStatus> {
@@ -69,11 +74,16 @@ async function runPhases(input: SupervisorInput, sink: AttemptSink): Promise<Fin
   sink.report('INITIALIZING', null, null);
   for (const notice of launchFile.notices) sink.log('OSMO_CTRL', notice);
   const host = hostTaskPaths(attemptDir);
-  let sandboxed = launchFile.sandboxed;
+  const { sandboxed } = launchFile;
+  const identity = launchFile.identity ?? null;
   let mounts: readonly SandboxFile[] = [];
   try {
     await prepareDirectories(host, launch.inputs.length);
-    mounts = (await placeTaskFiles(launch.files, attemptDir, host.output, sandboxed)).mounts;
+    const placed = await placeTaskFiles(launch.files, attemptDir, host.output, sandboxed);
+    mounts = placed.mounts;
+    for (const file of placed.relocated)
+      sink.log('OSMO_CTRL', `No sandbox: the file ${file.taskPath} is at ${file.hostPath}`);
+    for (const file of mounts) await chownForTask(file.hostPath, identity);
   } catch (err) {
     return failure(FILE_OPERATION_FAILED_EXIT_CODE, `Failed to prepare the task's files: ${errorText(err)}`);
   }
@@ -89,33 +99,33 @@ async function runPhases(input: SupervisorInput, sink: AttemptSink): Promise<Fin
     throw err;
   }
   if (stop.aborted) return stopped();
+  // Everything under /osmo is the task's from here on; what it writes there is read back as a stranger's.
+  await chownForTask(osmoHostDir(attemptDir), identity);
 
   const [command, ...commandArgs] = launch.command;
   if (command === undefined) return startFailure('The task has no command');
-  const env = commandEnvironment(launch, input.hostEnvironment);
-  const run = async (): Promise<CommandOutcome> =>
-    runCommand(
-      {
-        command,
-        args: [...commandArgs, ...launch.args],
-        env,
-        cwd: sandboxed ? attemptDir : dirname(osmoHostDir(attemptDir)),
-        sandboxArgs: sandboxed ? await sandboxArgs(osmoHostDir(attemptDir), mounts) : null,
-        stopGraceMs: () => input.stopRequest()?.graceMs ?? DEFAULT_STOP_GRACE_MS,
-      },
-      (ioType, text) => sink.log(ioType, text),
-      stop,
-    );
-  let checkpoints = startCheckpoints(launch, host, taskPaths(attemptDir, sandboxed), transferLog);
-  let outcome = await run();
-  if (outcome.kind === 'sandbox-failed') {
-    sink.log('OSMO_CTRL', `The sandbox failed (${outcome.message}); running on host paths instead of /osmo`);
-    sandboxed = false;
-    mounts = (await placeTaskFiles(launch.files, attemptDir, host.output, false)).mounts;
-    checkpoints.cancel();
-    checkpoints = startCheckpoints(launch, host, taskPaths(attemptDir, sandboxed), transferLog);
-    outcome = await run();
-  }
+  const env = commandEnvironment(launch, sandboxed ? SANDBOX_ENVIRONMENT : input.hostEnvironment);
+  const checkpoints = startCheckpoints(launch, host, taskPaths(attemptDir, sandboxed), transferLog);
+  // A sandbox that fails now is a start error: falling back to the bare host would hand it the host.
+  const outcome = await runCommand(
+    {
+      command,
+      args: [...commandArgs, ...launch.args],
+      env,
+      cwd: sandboxed ? '/' : dirname(osmoHostDir(attemptDir)),
+      sandbox: sandboxed
+        ? sandboxArgs({
+            osmoHostDir: osmoHostDir(attemptDir),
+            files: mounts,
+            identity,
+            hidden: launchFile.hiddenPaths ?? [],
+          })
+        : null,
+      stopGraceMs: () => input.stopRequest()?.graceMs ?? DEFAULT_STOP_GRACE_MS,
+    },
+    (ioType, text) => sink.log(ioType, text),
+    stop,
+  );
   // The final checkpoint follows the command's end, before outputs, and not after a stop (the pod is gone).
   if (outcome.kind === 'exited') await checkpoints.finish();
   else checkpoints.cancel();
@@ -123,8 +133,9 @@ async function runPhases(input: SupervisorInput, sink: AttemptSink): Promise<Fin
     case 'stopped':
       return stopped();
     case 'start-failed':
-    case 'sandbox-failed':
       return startFailure(`Failed to start the command "${command}": ${outcome.message}`);
+    case 'sandbox-failed':
+      return startFailure(`The sandbox of the command "${command}" failed: ${outcome.message}`);
     case 'exited':
       break;
   }

@@ -25,12 +25,14 @@ export const decodeTaskFile = (file: TaskFile): Buffer =>
 export interface PlacedFiles {
   /** Files the sandbox must mount at their task paths (empty when not sandboxed). */
   readonly mounts: readonly SandboxFile[];
+  /** Without a sandbox: files kept in the attempt's own tree instead of at their path, which is never written. */
+  readonly relocated: readonly SandboxFile[];
 }
 
 /**
- * Writes the files. Files under `/osmo/data/output/` go into the attempt's output directory. Others,
- * when sandboxed, are kept in `<attemptDir>/files/` and mounted read-only at their path; without a
- * sandbox they are written at their host path, as a process on this host would see them.
+ * Writes the files. Files under `/osmo/data/output/` go into the attempt's output directory. Others
+ * are kept in `<attemptDir>/files/` and, when sandboxed, mounted read-only at their path. The host
+ * outside the attempt directory is never written, whatever the path says.
  */
 export async function placeTaskFiles(
   files: readonly TaskFile[],
@@ -39,6 +41,7 @@ export async function placeTaskFiles(
   sandboxed: boolean,
 ): Promise<PlacedFiles> {
   const mounts: SandboxFile[] = [];
+  const relocated: SandboxFile[] = [];
   for (const [index, file] of files.entries()) {
     const taskPath = resolveTaskFilePath(file.path);
     const contents = decodeTaskFile(file);
@@ -48,15 +51,13 @@ export async function placeTaskFiles(
         contents,
         file.mode,
       );
-    } else if (sandboxed) {
+    } else {
       const hostPath = join(attemptDir, 'files', String(index));
       await writeAt(hostPath, contents, file.mode);
-      mounts.push({ hostPath, taskPath });
-    } else {
-      await writeAt(taskPath, contents, file.mode);
+      (sandboxed ? mounts : relocated).push({ hostPath, taskPath });
     }
   }
-  return { mounts };
+  return { mounts, relocated };
 }
 
 async function writeAt(path: string, contents: Buffer, mode = 0o644): Promise<void> {

@@ -1,6 +1,7 @@
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +17,7 @@ const make = (extra: Partial<ProcessBackendOptions> = {}) =>
   createProcessBackend({ workRoot, runtimeEntry, stopGraceMs: 2_000, pollIntervalMs: 100, ...extra });
 
 backendContract('process (sandbox when available)', async () => make());
-backendContract('process (no sandbox)', async () => make({ sandbox: false }));
+backendContract('process (no sandbox)', async () => make({ sandbox: 'off' }));
 
 void describe('process backend', () => {
   const storage = join(workRoot, 'storage');
@@ -41,7 +42,7 @@ void describe('process backend', () => {
 
   void test('recovery reports FAILED_BACKEND_ERROR 3001 when the runtime was killed too', async () => {
     const marker = `600.${process.pid}`;
-    const first = make({ sandbox: false });
+    const first = make({ sandbox: 'off' });
     const launch = makeAttempt(storage, { command: ['sh', '-c', `echo started; sleep ${marker}`] });
     const { running, dispose } = collectAttempt(first, launch);
     await first.launch(launch);
@@ -53,7 +54,7 @@ void describe('process backend', () => {
     process.kill(pid, 'SIGKILL');
     await new Promise((resolve) => setTimeout(resolve, 200));
     for (const orphan of await processesWith(marker)) process.kill(orphan, 'SIGKILL');
-    const second = make({ sandbox: false });
+    const second = make({ sandbox: 'off' });
     const { outcome } = collectAttempt(second, launch);
     await second.recover([launch]);
     const { final, logs } = await outcome;
@@ -91,7 +92,7 @@ void describe('process backend', () => {
 
   void test('sandboxed attempts see /osmo paths; unsandboxed ones see host paths', async () => {
     const sandboxed = make();
-    const plain = make({ sandbox: false });
+    const plain = make({ sandbox: 'off' });
     const launch = makeAttempt(storage);
     const expected = (await sandboxed.isSandboxAvailable())
       ? '/osmo/data/output'
@@ -127,6 +128,71 @@ void describe('process backend', () => {
     assert.equal(failedUpload.final.exitCode, 2012, JSON.stringify(failedUpload.logs));
     assert.ok(textsOf(failedUpload.logs, 'UPLOAD').some((t) => t.includes('s3')));
     await backend.close();
+  });
+
+  void test('a launch recorded on disk whose runtime never started is handed back and launched again', async () => {
+    const backend = make();
+    const launch = makeAttempt(storage, { command: ['sh', '-c', 'echo second-chance'] });
+    const dir = backend.attemptDir(launch);
+    // What a service killed between recording the launch and spawning the runtime leaves behind.
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'launched.json'), JSON.stringify({ workflowId: launch.workflowId }));
+    await writeFile(join(dir, 'runtime.log'), '');
+    const unstarted = await backend.recover([launch]);
+    assert.deepEqual(
+      unstarted.map((r) => r.taskName),
+      [launch.taskName],
+    );
+    const { outcome } = collectAttempt(backend, launch);
+    await backend.launch(launch);
+    const { final, logs } = await outcome;
+    await backend.close();
+    assert.equal(final.status, 'COMPLETED', JSON.stringify(logs));
+    assert.deepEqual(textsOf(logs, 'STDOUT'), ['second-chance']);
+  });
+
+  void test('a runtime that runs but has not written its pid yet is followed, not launched again', async () => {
+    const backend = make();
+    const launch = makeAttempt(storage);
+    const dir = backend.attemptDir(launch);
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'launched.json'), '{}');
+    // A stand-in runtime: a process started for this attempt directory that never reports.
+    const standIn = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 1500)', dir], { stdio: 'ignore' });
+    await new Promise((resolve) => standIn.once('spawn', resolve));
+    const { outcome } = collectAttempt(backend, launch);
+    const unstarted = await backend.recover([launch]);
+    assert.deepEqual(unstarted, []);
+    const { final } = await outcome;
+    await backend.close();
+    assert.equal(final.status, 'FAILED_BACKEND_ERROR');
+    assert.equal(final.exitCode, 3001);
+    assert.equal(standIn.exitCode, 0, 'the attempt ended only once its runtime had gone');
+  });
+
+  void test('reports that cannot be read end the attempt FAILED_BACKEND_ERROR, naming the file, and stop its command', async () => {
+    const errors: unknown[] = [];
+    const backend = make({ onError: (err) => errors.push(err) });
+    const marker = `600.${process.pid}3`;
+    const launch = makeAttempt(storage, { command: ['sh', '-c', `echo started; sleep ${marker}`] });
+    const { outcome, running } = collectAttempt(backend, launch);
+    await backend.launch(launch);
+    await running;
+    const dir = backend.attemptDir(launch);
+    // The runtime keeps appending to the file it opened; the backend, reading the path, finds a directory.
+    await rename(join(dir, 'reports.jsonl'), join(dir, 'reports.moved'));
+    await mkdir(join(dir, 'reports.jsonl'));
+    const { final } = await outcome;
+    assert.equal(final.status, 'FAILED_BACKEND_ERROR');
+    assert.equal(final.exitCode, 3001);
+    assert.match(final.message ?? '', /reports\.jsonl/);
+    assert.ok(errors.length > 0, 'the failure reached onError');
+    const deadline = Date.now() + 10_000;
+    while ((await processesWith(marker)).length > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await backend.close();
+    assert.deepEqual(await processesWith(marker), []);
   });
 
   void test('nodes() describes this host; declared nodes win', async () => {
