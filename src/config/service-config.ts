@@ -47,6 +47,8 @@ export const ServiceConfigSchema = z.object({
    * then see the host as the service does. An admin's explicit choice, never a default.
    */
   insecureProcessBackend: z.boolean().default(false),
+  /** Host directories tasks may read and write through `file://` inputs and outputs; none by default. */
+  fileUrlRoots: z.array(z.string().startsWith('/')).default([]),
   /** The unprivileged uid (and gid) sandboxed tasks run as when the service runs as root. */
   sandboxUid: z.number().int().min(1).max(4_294_967_294).default(100_000),
   /** The default pool's backend: local processes, or containers on a Docker-Engine-compatible API. */
@@ -88,6 +90,7 @@ export function serviceConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Part
   if (env.OSMO_BACKEND === 'process' || env.OSMO_BACKEND === 'docker') out.backend = env.OSMO_BACKEND;
   if (env.DOCKER_HOST) out.dockerHost = env.DOCKER_HOST;
   if (env.OSMO_SANDBOX_UID) out.sandboxUid = Number(env.OSMO_SANDBOX_UID);
+  if (env.OSMO_FILE_URL_ROOTS) out.fileUrlRoots = env.OSMO_FILE_URL_ROOTS.split(':').filter(Boolean);
   return out;
 }
 

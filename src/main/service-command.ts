@@ -20,6 +20,7 @@ interface StartFlags {
   dockerHost?: string;
   insecureProcessBackend?: boolean;
   sandboxUid?: string;
+  allowFileUrls?: string[];
 }
 
 export function serviceCommand(): Command {
@@ -59,6 +60,10 @@ export function serviceCommand(): Command {
       'outside dev mode, run process-backend tasks without a sandbox where bubblewrap cannot work (tasks then see the host as the service does)',
     )
     .option(
+      '--allow-file-urls <dirs...>',
+      'host directories that tasks may read and write through file:// URLs (default: none, or $OSMO_FILE_URL_ROOTS, colon-separated)',
+    )
+    .option(
       '--sandbox-uid <uid>',
       'unprivileged uid and gid that sandboxed tasks run as when the service runs as root (default: 100000, or $OSMO_SANDBOX_UID)',
     )
@@ -90,6 +95,7 @@ export function serviceCommand(): Command {
         ...(flags.dockerHost === undefined ? {} : { dockerHost: flags.dockerHost }),
         ...(flags.insecureProcessBackend ? { insecureProcessBackend: true } : {}),
         ...(flags.sandboxUid === undefined ? {} : { sandboxUid: Number(flags.sandboxUid) }),
+        ...(flags.allowFileUrls ? { fileUrlRoots: flags.allowFileUrls.map((d) => resolve(d)) } : {}),
         ...(flags.nodesFile === undefined
           ? {}
           : { nodes: parseYaml(await readFile(flags.nodesFile, 'utf8')) as unknown }),

@@ -26,6 +26,8 @@ export interface LaunchFile {
   readonly sandboxed: boolean;
   /** Who the sandboxed command runs as; absent or null: the runtime's own uid. */
   readonly identity?: SandboxIdentity | null;
+  /** Host directories `file://` URLs may name (an admin's list); none refuses every `file://` URL. */
+  readonly fileUrlRoots?: readonly string[];
   /** Host paths the sandbox must hide even where they sit under its system directories. */
   readonly hiddenPaths?: readonly string[];
   /** `[osmo]` lines the runtime logs before anything else (e.g. "runs on the host, not in the image"). */

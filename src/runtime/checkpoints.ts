@@ -1,7 +1,8 @@
 // Checkpoints (execution.md §16.4): each path is pushed to its URL on its interval while the command runs, then once more.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AttemptLaunch, CheckpointTarget, TaskPaths } from '../backends/backend.js';
-import { openStorageUrl } from '../storage/index.js';
+import { posix } from 'node:path';
+import { openStorageUrl, type StoredObject } from '../storage/index.js';
 import type { TransferLog } from './data-transfer.js';
 import { launchCredentialResolver } from './launch-credentials.js';
 
@@ -51,13 +52,11 @@ async function pushCheckpoint(
 ): Promise<void> {
   log('UPLOAD', `Checkpointing data from ${checkpoint.path} to ${checkpoint.url}...`);
   try {
-    const target = openStorageUrl(checkpoint.url, launchCredentialResolver(launch));
-    const regex = checkpoint.regex === null ? null : new RegExp(checkpoint.regex);
-    const objects = await target.storage.uploadDirectory(
-      hostPathOf(checkpoint.path, host, shown),
-      target.prefix,
-      regex === null ? {} : { filter: (k) => regex.test(k) },
-    );
+    const source = hostPathOf(checkpoint.path, host, shown);
+    if (source === null) {
+      throw new Error('a checkpoint path must lie in the output directory or the workspace');
+    }
+    const objects = await uploadCheckpoint(launch, checkpoint, source);
     log('UPLOAD', `Checkpointed data from ${checkpoint.path} to ${checkpoint.url} (${objects.length} files)`);
   } catch (err) {
     log(
@@ -67,13 +66,32 @@ async function pushCheckpoint(
   }
 }
 
-/** The host path behind a path the task sees: its `{{output}}` and workspace directories map; others are as written. */
-export function hostPathOf(path: string, host: TaskPaths, shown: TaskPaths): string {
+function uploadCheckpoint(
+  launch: AttemptLaunch,
+  checkpoint: CheckpointTarget,
+  source: string,
+): Promise<readonly StoredObject[]> {
+  const target = openStorageUrl(checkpoint.url, launchCredentialResolver(launch));
+  const regex = checkpoint.regex === null ? null : new RegExp(checkpoint.regex);
+  // The task is still writing the directory: read it as a stranger's, never through a link out of it.
+  return target.storage.uploadDirectory(
+    source,
+    target.prefix,
+    regex === null ? { confined: true } : { filter: (k) => regex.test(k), confined: true },
+  );
+}
+
+/**
+ * The host path behind a path the task sees inside its output or workspace directory; null for any
+ * other path, which names the host's own files rather than the task's.
+ */
+export function hostPathOf(path: string, host: TaskPaths, shown: TaskPaths): string | null {
   for (const [seen, real] of [
     [shown.output, host.output],
     [shown.workspace, host.workspace],
   ] as const) {
-    if (path === seen || path.startsWith(`${seen}/`)) return real + path.slice(seen.length);
+    const normal = posix.normalize(path);
+    if (normal === seen || normal.startsWith(`${seen}/`)) return real + normal.slice(seen.length);
   }
-  return path;
+  return null;
 }

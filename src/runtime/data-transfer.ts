@@ -4,6 +4,7 @@ import type { AttemptLaunch, InputSource, TaskPaths } from '../backends/backend.
 import { assertNever } from '../core/index.js';
 import { openStorage, openStorageUrl, type StoredObject } from '../storage/index.js';
 import { downloadDatasetObjects } from './dataset-transfer.js';
+import { NO_FILE_URLS, isFileUrl, transferFileUrl, type FileUrlAccess } from './file-urls.js';
 import { launchCredentialResolver } from './launch-credentials.js';
 
 export type TransferLog = (ioType: 'DOWNLOAD' | 'UPLOAD', text: string) => void;
@@ -40,6 +41,7 @@ export async function downloadInputs(
   shown: TaskPaths,
   log: TransferLog,
   signal: AbortSignal,
+  files: FileUrlAccess = NO_FILE_URLS,
 ): Promise<void> {
   for (const [index, input] of launch.inputs.entries()) {
     const source = describeInput(input);
@@ -57,6 +59,10 @@ export async function downloadInputs(
           );
           break;
         case 'url': {
+          if (isFileUrl(input.url)) {
+            objects = await transferFileUrl('download', input.url, host.input(index), input.regex, files);
+            break;
+          }
           const target = openStorageUrl(input.url, launchCredentialResolver(launch));
           objects = await target.storage.downloadPrefix(target.prefix, host.input(index), options);
           break;
@@ -88,6 +94,7 @@ export async function uploadOutputs(
   shown: TaskPaths,
   log: TransferLog,
   signal: AbortSignal,
+  files: FileUrlAccess = NO_FILE_URLS,
 ): Promise<void> {
   if ((await readdir(host.output).catch(() => [])).length === 0) return;
   const targets = [
@@ -105,12 +112,18 @@ export async function uploadOutputs(
   for (const target of targets) {
     log('UPLOAD', `Uploading ${shown.output} to ${target.name}`);
     try {
+      if (isFileUrl(target.name)) {
+        const objects = await transferFileUrl('upload', target.name, host.output, target.regex, files);
+        log('UPLOAD', `Uploaded ${shown.output} to ${target.name} (${summary(objects)})`);
+        continue;
+      }
       const { storage, prefix } = target.open();
       const filter = regexFilter(target.regex);
+      // The task wrote this directory: read it as a stranger's, never through a link out of it.
       const objects = await storage.uploadDirectory(
         host.output,
         prefix,
-        filter === undefined ? { signal } : { signal, filter },
+        filter === undefined ? { signal, confined: true } : { signal, filter, confined: true },
       );
       log('UPLOAD', `Uploaded ${shown.output} to ${target.name} (${summary(objects)})`);
     } catch (err) {

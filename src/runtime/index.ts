@@ -26,5 +26,7 @@ export {
 export type { AttemptSink, FinalStatus, SupervisorInput } from './supervisor.js';
 export { DOWNLOAD_FAILED_EXIT_CODE, UPLOAD_FAILED_EXIT_CODE, TransferError } from './data-transfer.js';
 export { downloadInputs, uploadOutputs } from './data-transfer.js';
-export { placeTaskFiles } from './task-files.js';
+export { placeTaskFiles, removeTaskFiles } from './task-files.js';
 export { SIGNALED_EXIT_CODE } from './run-command.js';
+export { resolveFileUrl } from './file-urls.js';
+export type { FileUrlAccess } from './file-urls.js';

@@ -30,6 +30,10 @@ export interface SandboxLayout {
   readonly identity: SandboxIdentity | null;
   /** Host paths that must not show through the system directories (the service's data directory). */
   readonly hidden?: readonly string[];
+  /** A host directory shown at its own path (an admin's `file://` directory, for one copy). */
+  readonly share?: { readonly path: string; readonly writable: boolean };
+  /** The working directory inside (default `/`). */
+  readonly cwd?: string;
 }
 
 // The read-only system root a task sees; everything else of the host is absent.
@@ -169,7 +173,7 @@ class MountTree {
             out.push('--symlink', node.target, path);
             break;
           case 'dir':
-            out.push('--dir', path);
+            out.push('--perms', '0755', '--dir', path);
             emit(node.children, path);
             break;
           case 'tmpfs':
@@ -223,7 +227,14 @@ export function sandboxArgs(layout: SandboxLayout): SandboxCommand {
   args.push(...tree.args());
   args.push('--proc', '/proc', '--dev', '/dev');
   for (const device of gpuDevices()) args.push('--dev-bind', device, device);
-  args.push('--bind', layout.osmoHostDir, '/osmo', '--chdir', '/');
+  args.push('--bind', layout.osmoHostDir, '/osmo');
+  if (layout.share) {
+    // bwrap would make the missing parents 0700 (root's): the task's uid must be able to pass them.
+    const parts = layout.share.path.split('/').filter(Boolean);
+    for (let n = 1; n < parts.length; n++) args.push('--perms', '0755', '--dir', `/${parts.slice(0, n).join('/')}`);
+    args.push(layout.share.writable ? '--bind' : '--ro-bind', layout.share.path, layout.share.path);
+  }
+  args.push('--chdir', layout.cwd ?? '/');
   return { args, exec };
 }
 

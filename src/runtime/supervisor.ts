@@ -9,7 +9,8 @@ import { TransferError, downloadInputs, uploadOutputs } from './data-transfer.js
 import { createSecretMasker } from './line-splitter.js';
 import { runCommand } from './run-command.js';
 import { chownForTask, sandboxArgs, type SandboxFile } from './sandbox.js';
-import { placeTaskFiles } from './task-files.js';
+import { placeTaskFiles, removeTaskFiles } from './task-files.js';
+import type { FileUrlAccess } from './file-urls.js';
 import { hostTaskPaths, osmoHostDir, taskPaths } from './task-paths.js';
 
 export interface AttemptSink {
@@ -76,6 +77,12 @@ async function runPhases(input: SupervisorInput, sink: AttemptSink): Promise<Fin
   const host = hostTaskPaths(attemptDir);
   const { sandboxed } = launchFile;
   const identity = launchFile.identity ?? null;
+  const files: FileUrlAccess = {
+    roots: launchFile.fileUrlRoots ?? [],
+    sandbox: sandboxed
+      ? { osmoHostDir: osmoHostDir(attemptDir), identity, hidden: launchFile.hiddenPaths ?? [] }
+      : null,
+  };
   let mounts: readonly SandboxFile[] = [];
   try {
     await prepareDirectories(host, launch.inputs.length);
@@ -92,7 +99,7 @@ async function runPhases(input: SupervisorInput, sink: AttemptSink): Promise<Fin
 
   const transferLog = (ioType: 'DOWNLOAD' | 'UPLOAD', text: string): void => sink.log(ioType, text);
   try {
-    await downloadInputs(launch, host, taskPaths(attemptDir, sandboxed), transferLog, stop);
+    await downloadInputs(launch, host, taskPaths(attemptDir, sandboxed), transferLog, stop, files);
   } catch (err) {
     if (stop.aborted) return stopped();
     if (err instanceof TransferError) return failure(err.exitCode, err.message);
@@ -126,6 +133,7 @@ async function runPhases(input: SupervisorInput, sink: AttemptSink): Promise<Fin
     (ioType, text) => sink.log(ioType, text),
     stop,
   );
+  await removeTaskFiles(attemptDir);
   // The final checkpoint follows the command's end, before outputs, and not after a stop (the pod is gone).
   if (outcome.kind === 'exited') await checkpoints.finish();
   else checkpoints.cancel();
@@ -140,7 +148,7 @@ async function runPhases(input: SupervisorInput, sink: AttemptSink): Promise<Fin
       break;
   }
   try {
-    await uploadOutputs(launch, host, taskPaths(attemptDir, sandboxed), transferLog, stop);
+    await uploadOutputs(launch, host, taskPaths(attemptDir, sandboxed), transferLog, stop, files);
   } catch (err) {
     if (stop.aborted) return stopped();
     if (err instanceof TransferError) return failure(err.exitCode, err.message);

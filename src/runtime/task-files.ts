@@ -1,5 +1,5 @@
 // Materialises a task's `files` (workflow-spec.md §7.5) where the command will see them.
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
 import type { AttemptLaunch } from '../backends/backend.js';
 import { userError } from '../core/index.js';
@@ -21,6 +21,13 @@ export function resolveTaskFilePath(path: string): string {
 
 export const decodeTaskFile = (file: TaskFile): Buffer =>
   file.base64 ? Buffer.from(file.contents, 'base64') : Buffer.from(file.contents, 'utf8');
+
+/** Where a task's files (credential files among them) wait for its command; removed when it ends. */
+export const taskFilesDir = (attemptDir: string): string => join(attemptDir, 'files');
+
+/** Credential files must not outlive the command that read them. */
+export const removeTaskFiles = (attemptDir: string): Promise<void> =>
+  rm(taskFilesDir(attemptDir), { recursive: true, force: true });
 
 export interface PlacedFiles {
   /** Files the sandbox must mount at their task paths (empty when not sandboxed). */
@@ -52,7 +59,7 @@ export async function placeTaskFiles(
         file.mode,
       );
     } else {
-      const hostPath = join(attemptDir, 'files', String(index));
+      const hostPath = join(taskFilesDir(attemptDir), String(index));
       await writeAt(hostPath, contents, file.mode);
       (sandboxed ? mounts : relocated).push({ hostPath, taskPath });
     }

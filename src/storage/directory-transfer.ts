@@ -1,5 +1,6 @@
 // Directory-sized transfers over any storage's single-object verbs: parallel, filtered, resumable, confined.
-import { lstat, mkdir, readdir, realpath, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, mkdir, open, readdir, readlink, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { userError } from '../core/index.js';
 import type { ObjectStorage, StoredObject, TransferOptions } from './object-storage.js';
@@ -21,15 +22,27 @@ export async function uploadTree(
   prefix: string,
   options: TransferOptions = {},
 ): Promise<readonly StoredObject[]> {
-  const files = (await walkFiles(localDir, options.signal)).filter(
+  const confined = options.confined === true;
+  const files = (await walkFiles(localDir, options.signal, confined)).filter(
     (f) => options.filter === undefined || options.filter(f.relative),
   );
   const base = normalizePrefix(prefix);
+  const root = confined ? await realpath(localDir) : localDir;
   return runPool(files, options, async (file) => {
     const key = joinKey(base, file.relative);
     const source = file.relative === '' ? localDir : join(localDir, ...file.relative.split('/'));
-    await storage.putFile(key, source, options.signal);
-    return { object: { key, sizeBytes: file.sizeBytes }, skipped: false, name: file.relative };
+    if (!confined) {
+      await storage.putFile(key, source, options.signal);
+      return { object: { key, sizeBytes: file.sizeBytes }, skipped: false, name: file.relative };
+    }
+    const handle = await openConfined(root, source);
+    try {
+      // /proc/self/fd/N reopens exactly the checked file (a retry too), never the path again.
+      await storage.putFile(key, `/proc/self/fd/${handle.fd}`, options.signal);
+      return { object: { key, sizeBytes: (await handle.stat()).size }, skipped: false, name: file.relative };
+    } finally {
+      await handle.close();
+    }
   });
 }
 
@@ -87,6 +100,24 @@ export async function confinedPath(root: string, relativeKey: string): Promise<s
   return target;
 }
 
+/**
+ * Opens a regular file for reading only when it really lies under root: the opened file's true path,
+ * after whatever its links resolved to at the moment of opening, must be inside root (checked on the
+ * open descriptor, so nothing swapped in later counts), and no FIFO may block the open.
+ */
+export async function openConfined(root: string, path: string): Promise<FileHandle> {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const real = await readlink(`/proc/self/fd/${handle.fd}`);
+    if (!isInside(root, real)) throw userError(`Refusing ${path}: it leads out of ${root}`);
+    if (!(await handle.stat()).isFile()) throw userError(`Refusing ${path}: not a regular file`);
+    return handle;
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
+}
+
 const isInside = (root: string, path: string): boolean => {
   const rel = relative(root, path);
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
@@ -135,11 +166,15 @@ async function runPool<T extends { readonly rel?: string; readonly relative?: st
   return results.filter((r): r is StoredObject => r !== null);
 }
 
-/** Every regular file under dir (a file itself gives one entry with relative ''), `/`-separated, sorted. */
-export async function walkFiles(dir: string, signal?: AbortSignal): Promise<WalkedFile[]> {
+/**
+ * Every regular file under dir (a file itself gives one entry with relative ''), `/`-separated, sorted.
+ * `confined`: symlinked files count only when they resolve inside dir.
+ */
+export async function walkFiles(dir: string, signal?: AbortSignal, confined = false): Promise<WalkedFile[]> {
   const top = await stat(dir).catch(() => null);
   if (top === null) return [];
   if (top.isFile()) return [{ relative: '', sizeBytes: top.size }];
+  const root = confined ? await realpath(dir) : dir;
   const out: WalkedFile[] = [];
   const visit = async (current: string): Promise<void> => {
     signal?.throwIfAborted();
@@ -154,6 +189,7 @@ export async function walkFiles(dir: string, signal?: AbortSignal): Promise<Walk
       else if (entry.isFile() || entry.isSymbolicLink()) {
         // A dangling symlink is not a file: skip it rather than fail the whole walk.
         const info = await stat(full).catch(() => null);
+        if (confined && entry.isSymbolicLink() && !isInside(root, await realpath(full).catch(() => '/'))) continue;
         if (info?.isFile() === true && !entry.name.includes('.osmo-partial-')) {
           out.push({ relative: relative(dir, full).split(sep).join('/'), sizeBytes: info.size });
         }

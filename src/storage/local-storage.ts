@@ -1,17 +1,32 @@
 // Object storage kept in a local directory: a key is a file path under the root.
 import { createReadStream, createWriteStream } from 'node:fs';
-import { copyFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { userError } from '../core/index.js';
 import type { ObjectStorage, StoredObject, TransferOptions } from './object-storage.js';
-import { downloadTree, uploadTree, walkFiles } from './directory-transfer.js';
+import { confinedPath, downloadTree, openConfined, uploadTree, walkFiles } from './directory-transfer.js';
 import { joinKey, normalizeKey, normalizePrefix } from './storage-key.js';
 
+export interface LocalStorageOptions {
+  /**
+   * The directory is not ours alone (an admin's `file://` root): objects are read and written only
+   * where they really lie under it, never through a symlink out of it.
+   */
+  readonly confined?: boolean;
+}
+
 export class LocalStorage implements ObjectStorage {
-  constructor(readonly root: string) {}
+  private readonly confined: boolean;
+
+  constructor(
+    readonly root: string,
+    options: LocalStorageOptions = {},
+  ) {
+    this.confined = options.confined === true;
+  }
 
   async putFile(key: string, localPath: string, signal?: AbortSignal): Promise<void> {
     signal?.throwIfAborted();
@@ -33,7 +48,13 @@ export class LocalStorage implements ObjectStorage {
     signal?.throwIfAborted();
     const path = await this.existingPath(key);
     await mkdir(dirname(localPath), { recursive: true });
-    await copyFile(path, localPath);
+    if (!this.confined) return copyFile(path, localPath);
+    const handle = await openConfined(await realpath(this.root), path);
+    try {
+      await copyFile(`/proc/self/fd/${handle.fd}`, localPath);
+    } finally {
+      await handle.close();
+    }
   }
 
   async getStream(key: string): Promise<Readable> {
@@ -55,7 +76,7 @@ export class LocalStorage implements ObjectStorage {
     // Only the directory that can hold matches is walked; a partial last segment filters its siblings.
     const slash = wanted.lastIndexOf('/');
     const base = slash < 0 ? '' : wanted.slice(0, slash);
-    const found = await walkFiles(join(this.root, ...base.split('/').filter(Boolean)), signal);
+    const found = await walkFiles(join(this.root, ...base.split('/').filter(Boolean)), signal, this.confined);
     return found
       .map((f) => ({ key: joinKey(base, f.relative), sizeBytes: f.sizeBytes }))
       .filter((o) => o.key.startsWith(wanted))
@@ -94,7 +115,7 @@ export class LocalStorage implements ObjectStorage {
 
   // Write beside the target and rename, so readers never see half an object.
   private async atomicWrite(key: string, write: (tmpPath: string) => Promise<unknown>): Promise<void> {
-    const path = this.pathOf(key);
+    const path = this.confined ? await confinedPath(this.root, normalizeKey(key)) : this.pathOf(key);
     await mkdir(dirname(path), { recursive: true });
     const tmp = `${path}.osmo-partial-${randomUUID()}`;
     try {

@@ -17,6 +17,12 @@ export interface TransferOptions {
   readonly resume?: boolean;
   /** Called after each object is moved (or skipped by resume), for progress. */
   readonly onObject?: (object: StoredObject, skipped: boolean) => void;
+  /**
+   * Upload only: the directory belongs to someone less trusted than this process (a task's output):
+   * each file is opened without following a final symlink and read only if it really lies inside the
+   * directory, whatever the directory's owner swaps in meanwhile.
+   */
+  readonly confined?: boolean;
   /** When given, a failed object is reported here and the transfer goes on; otherwise the first failure throws. */
   readonly onFailure?: (relativeKey: string, error: Error) => void;
 }

@@ -61,6 +61,8 @@ export async function runLocal(options: LocalRunOptions, io: Io): Promise<boolea
     workRoot: join(options.workDir, 'runtime'),
     backendId: 'local',
     keepContainers: options.keep,
+    // Without a service the user runs their own spec on their own machine: any path of theirs.
+    fileUrlRoots: ['/'],
     ...(options.shmSizeBytes === null ? {} : { shmSizeBytes: options.shmSizeBytes }),
   });
   const workflowId = `local-${spec.name}`.replace(/[^A-Za-z0-9._-]/g, '-');
