@@ -55,7 +55,7 @@ export function buildApp(deps: ApiDeps, logger: Logger): FastifyInstance {
   });
   installFormParser(app);
   installErrorHandler(app);
-  installAuthentication(app, deps.key, () => Math.floor(deps.ctx.now().getTime() / 1000));
+  installAuthentication(app, { key: deps.key, store: deps.store, now: () => deps.ctx.now() });
   registerRoutes(app, routes);
   return app;
 }

@@ -166,8 +166,10 @@ export interface Backend {
   /**
    * After a service restart: re-attach to the attempts that still run and replay their reports
    * (logs from seq 0); report the ones that are gone with their recorded end, or FAILED_BACKEND_ERROR.
+   * Answers the attempts this backend never started (the service stopped between placing and
+   * launching them): nothing of them ran and nothing is reported for them, so the caller launches them.
    */
-  recover(attempts: readonly AttemptRef[]): Promise<void>;
+  recover(attempts: readonly AttemptRef[]): Promise<readonly AttemptRef[]>;
   /** Subscribes to reports of every attempt; returns the unsubscribe function. */
   observe(listener: (report: AttemptReport) => void): () => void;
   /**

@@ -114,7 +114,13 @@ export function makeAttempt(storageRoot: string, overrides: Partial<AttemptLaunc
   };
 }
 
-export function backendContract(name: string, make: () => Promise<Backend>): void {
+/** Contract cases a backend variant skips, each with why (as hono's router suites list theirs). */
+export interface ContractSkips {
+  /** Without a sandbox, `files:` outside `/osmo` are kept in the attempt directory, not at their path. */
+  readonly filesAtTheirPath?: string;
+}
+
+export function backendContract(name: string, make: () => Promise<Backend>, skips: ContractSkips = {}): void {
   void describe(`${name} backend contract`, () => {
     let backend: Backend;
     let root: string;
@@ -172,30 +178,38 @@ export function backendContract(name: string, make: () => Promise<Backend>): voi
       );
     });
 
-    void test('environment and files are visible to the command, without a shell', async () => {
-      const filePath = join(tmpdir(), `osmo-contract-file-${randomBytes(4).toString('hex')}`, 'greeting.txt');
-      try {
-        const { final, logs } = await run(
-          makeAttempt(join(root, 'storage'), {
-            command: ['sh', '-c', 'echo "$GREETING"; cat "$1"; cat "$2"', 'script'],
-            args: [filePath, `${filePath}.bin`, '$HOME'],
-            environment: { GREETING: 'hello from env' },
-            files: [
-              { path: filePath, contents: 'hello from file\n', base64: false },
-              {
-                path: `${filePath}.bin`,
-                contents: Buffer.from('binary ok\n').toString('base64'),
-                base64: true,
-              },
-            ],
-          }),
+    void test(
+      'environment and files are visible to the command, without a shell',
+      skips.filesAtTheirPath === undefined ? {} : { skip: skips.filesAtTheirPath },
+      async () => {
+        const filePath = join(
+          tmpdir(),
+          `osmo-contract-file-${randomBytes(4).toString('hex')}`,
+          'greeting.txt',
         );
-        assert.equal(final.status, 'COMPLETED', JSON.stringify(logs));
-        assert.deepEqual(textsOf(logs, 'STDOUT'), ['hello from env', 'hello from file', 'binary ok']);
-      } finally {
-        await rm(join(filePath, '..'), { recursive: true, force: true });
-      }
-    });
+        try {
+          const { final, logs } = await run(
+            makeAttempt(join(root, 'storage'), {
+              command: ['sh', '-c', 'echo "$GREETING"; cat "$1"; cat "$2"', 'script'],
+              args: [filePath, `${filePath}.bin`, '$HOME'],
+              environment: { GREETING: 'hello from env' },
+              files: [
+                { path: filePath, contents: 'hello from file\n', base64: false },
+                {
+                  path: `${filePath}.bin`,
+                  contents: Buffer.from('binary ok\n').toString('base64'),
+                  base64: true,
+                },
+              ],
+            }),
+          );
+          assert.equal(final.status, 'COMPLETED', JSON.stringify(logs));
+          assert.deepEqual(textsOf(logs, 'STDOUT'), ['hello from env', 'hello from file', 'binary ok']);
+        } finally {
+          await rm(join(filePath, '..'), { recursive: true, force: true });
+        }
+      },
+    );
 
     void test('the output directory is stored, even on failure, and a downstream task input sees it', async () => {
       const storageRoot = join(root, 'storage');
@@ -272,6 +286,37 @@ export function backendContract(name: string, make: () => Promise<Backend>): voi
       assert.deepEqual(textsOf(logs, 'STDOUT'), ['token=[MASKED]']);
       assert.deepEqual(textsOf(logs, 'STDERR'), ['[MASKED]']);
       assert.ok(logs.every((l) => !l.text.includes(secret)));
+    });
+
+    void test('recover() hands back an attempt it never started, reports nothing for it, and it launches after', async () => {
+      const launch = makeAttempt(join(root, 'storage'), { command: ['sh', '-c', 'echo once'] });
+      const seen: string[] = [];
+      const stopObserving = backend.observe((r) => {
+        if (sameAttempt(r.ref, launch)) seen.push(r.kind === 'log' ? r.text : r.status);
+      });
+      const unstarted = await backend.recover([launch]);
+      // A report made up for the attempt would arrive within a few polls.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      stopObserving();
+      assert.deepEqual(
+        unstarted.map((r) => r.taskName),
+        [launch.taskName],
+      );
+      assert.deepEqual(seen, []);
+      const { final, logs } = await run(launch);
+      assert.equal(final.status, 'COMPLETED', JSON.stringify(logs));
+      assert.deepEqual(textsOf(logs, 'STDOUT'), ['once']);
+    });
+
+    void test('recover() never hands back an attempt that ran: its recorded end is replayed', async () => {
+      const launch = makeAttempt(join(root, 'storage'), { command: ['sh', '-c', 'exit 5'] });
+      assert.equal((await run(launch)).final.exitCode, 5);
+      const { outcome } = collectAttempt(backend, launch);
+      const unstarted = await backend.recover([launch]);
+      assert.deepEqual(unstarted, []);
+      const { final } = await outcome;
+      assert.equal(final.status, 'FAILED');
+      assert.equal(final.exitCode, 5);
     });
   });
 }

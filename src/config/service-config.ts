@@ -103,3 +103,15 @@ export function parseServiceConfig(raw: unknown): ServiceConfig {
   }
   return result.data;
 }
+
+// What a task runtime inherits: the host basics and the object-storage SDK's ambient credentials.
+const RUNTIME_VARIABLE = /^(PATH|HOME|USER|LOGNAME|LANG|LC_[A-Z]+|TZ|TMPDIR|AWS_[A-Z0-9_]+)$/;
+
+/** The service's environment as a task runtime may see it: none of the service's own settings. */
+export function runtimeEnvironment(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter(
+      (e): e is [string, string] => RUNTIME_VARIABLE.test(e[0]) && e[1] !== undefined,
+    ),
+  );
+}

@@ -10,6 +10,7 @@ import {
   planSnapshot,
   taskNodes,
 } from '../scheduler/index.js';
+import { missingPlatformMessage, unknownPlatformMessage } from '../spec/index.js';
 import type { TaskSpec, WorkflowSpec } from '../spec/index.js';
 import type { EngineContext } from './context.js';
 import { poolShapes } from './live-config.js';
@@ -26,10 +27,12 @@ export function platformOf(doc: ConfigDocument, pool: string, task: TaskSpec): s
   const config = doc.pools[pool];
   const platform = task.resource.platform ?? config?.default_platform ?? null;
   if (platform === null || config === undefined) {
-    throw userError(`Resource ${task.name} does not have a platform!`);
+    throw userError(missingPlatformMessage(task.resourceName, pool));
   }
   if (config.platforms[platform] === undefined) {
-    throw userError(`Platform ${platform} does not exist in pool ${pool}!`);
+    throw userError(
+      unknownPlatformMessage(platform, pool, task.resourceName, Object.keys(config.platforms).sort()),
+    );
   }
   return platform;
 }
@@ -106,19 +109,16 @@ export function rememberNodes(ctx: EngineContext): void {
   ctxNodes.set(ctx.config.current(), ctx.nodes());
 }
 
-/** For `submit --dry-run`: would the spec's first groups start now, wait (and why), or never fit. */
+/**
+ * For `submit --dry-run`, on a spec that passed `assertAdmissible`: would its first groups start now,
+ * wait (and why), or never fit.
+ */
 export async function dryRunVerdict(
   ctx: EngineContext,
   spec: WorkflowSpec,
   pool: string,
   priority: Priority,
 ): Promise<string> {
-  try {
-    rememberNodes(ctx);
-    assertAdmissible(ctx, spec, pool, priority);
-  } catch (err) {
-    return `Would never fit: ${(err as Error).message}`;
-  }
   const doc = ctx.config.current();
   const attempts = await ctx.store.tasks.listRunningAttempts(['SCHEDULING', 'INITIALIZING', 'RUNNING']);
   const roots = spec.groups.filter((g) => g.upstreamGroups.length === 0);

@@ -1,4 +1,5 @@
 // Moves a workflow's groups along the DAG: ready groups join the queue, failures cascade, timeouts fire.
+import type { WorkflowStatus } from '../core/index.js';
 import { isFailed, isGroupFinished, isTaskFinished } from '../core/index.js';
 import { EXIT_CODES, PLATFORM_MESSAGES } from '../spec/index.js';
 import type { Group, Workflow } from '../store/index.js';
@@ -14,11 +15,28 @@ import {
 /** Seconds as the reference prints limits in timeout messages (a single unit, e.g. `30s`). */
 const durationText = (seconds: number): string => `${seconds}s`;
 
-export async function advanceWorkflow(ctx: EngineContext, workflow: Workflow): Promise<void> {
+export interface AdvanceResult {
+  readonly status: WorkflowStatus;
+  /** Something moved: another pass may move more (a failure cascading down the DAG). */
+  readonly changed: boolean;
+  /** A group joined the queue. */
+  readonly enqueued: boolean;
+  /** When the earliest queue or exec timeout of its groups falls due (ms since the epoch), if any. */
+  readonly nextDeadlineMs: number | null;
+}
+
+export async function advanceWorkflow(ctx: EngineContext, workflow: Workflow): Promise<AdvanceResult> {
   const groups = await ctx.store.groups.listByWorkflow(workflow.workflowUuid);
   const byName = new Map(groups.map((g) => [g.name, g]));
   const now = ctx.now();
   let changed = false;
+  let enqueued = false;
+  let nextDeadlineMs: number | null = null;
+  const dueAt = (start: Date, limitSeconds: number): number => {
+    const at = start.getTime() + limitSeconds * 1000;
+    nextDeadlineMs = Math.min(nextDeadlineMs ?? at, at);
+    return at;
+  };
   for (const group of groups) {
     if (group.status === 'WAITING') {
       const upstream = (groupSpecOf(workflow, group.name)?.upstreamGroups ?? []).map((n) => byName.get(n));
@@ -35,13 +53,14 @@ export async function advanceWorkflow(ctx: EngineContext, workflow: Workflow): P
         await setGroupStatus(ctx, group, 'FAILED_UPSTREAM', now, PLATFORM_MESSAGES.UPSTREAM_FAILED);
       } else if (upstream.every((g) => g !== undefined && g.status === 'COMPLETED')) {
         changed = true;
+        enqueued = true;
         await enqueueGroup(ctx, workflow, group);
       }
       continue;
     }
     const queueLimit = workflow.queueTimeoutSeconds;
     if (group.status === 'SCHEDULING' && queueLimit && group.schedulingStartTime) {
-      if (now.getTime() - group.schedulingStartTime.getTime() >= queueLimit * 1000) {
+      if (now.getTime() >= dueAt(group.schedulingStartTime, queueLimit)) {
         changed = true;
         const message = `Task stayed in queue longer than the set limit of ${durationText(queueLimit)}.`;
         await timeoutGroup(ctx, workflow, group, 'FAILED_QUEUE_TIMEOUT', message);
@@ -49,15 +68,16 @@ export async function advanceWorkflow(ctx: EngineContext, workflow: Workflow): P
     }
     const execLimit = workflow.execTimeoutSeconds;
     if (group.status === 'RUNNING' && execLimit && group.startTime) {
-      if (now.getTime() - group.startTime.getTime() >= execLimit * 1000) {
+      if (now.getTime() >= dueAt(group.startTime, execLimit)) {
         changed = true;
         const message = `Task ran longer than the set limit of ${durationText(execLimit)}.`;
         await timeoutGroup(ctx, workflow, group, 'FAILED_EXEC_TIMEOUT', message);
       }
     }
   }
-  // Status reports refresh the workflow themselves; a quiet beat costs one query per workflow.
-  if (changed || groups.length === 0) await refreshWorkflow(ctx, workflow);
+  // Status reports refresh the workflow themselves; a quiet pass costs one query.
+  const status = changed || groups.length === 0 ? await refreshWorkflow(ctx, workflow) : workflow.status;
+  return { status, changed, enqueued, nextDeadlineMs };
 }
 
 /** WAITING → PROCESSING → SCHEDULING: the group now waits only for capacity; its queue clock starts. */

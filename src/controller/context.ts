@@ -5,6 +5,7 @@ import type { NodeCapacity, WaitKind } from '../scheduler/index.js';
 import type { Store } from '../store/index.js';
 import type { LiveConfig } from './live-config.js';
 import type { LogStore } from './log-store.js';
+import type { SpecWork } from './spec-jobs.js';
 import type { CredentialResolver } from './task-credentials.js';
 
 export const DEFAULT_POOL = 'default';
@@ -20,9 +21,15 @@ export interface SchedulingState {
   readonly waits: Map<string, WaitInfo>;
   /** Task db keys of attempts asked to stop for preemption. */
   readonly stopping: Set<string>;
+  /** Uuids of workflows a dispatch pass placed work for, until the engine has looked at them again. */
+  readonly placed: Set<string>;
 }
 
-export const newSchedulingState = (): SchedulingState => ({ waits: new Map(), stopping: new Set() });
+export const newSchedulingState = (): SchedulingState => ({
+  waits: new Map(),
+  stopping: new Set(),
+  placed: new Set(),
+});
 
 export interface EngineContext {
   readonly store: Store;
@@ -39,6 +46,8 @@ export interface EngineContext {
   readonly scheduling: SchedulingState;
   /** Workflow config `max_retry_per_task` (workflow-spec.md §13.1, default 0). */
   readonly maxRetryPerTask: number;
+  /** Spec rendering and validation, off the event loop in the service. */
+  readonly specs: SpecWork;
   /** Resolves a user's credential, decrypted, for `credentials:` projection (absent: none stored). */
   readonly credentials?: CredentialResolver;
 }

@@ -1,21 +1,34 @@
 // The service's control loop: one serial lane for state changes, driven by submissions, reports and a clock tick.
+// A pass looks only at the workflows an event touched or a timeout made due, and dispatches only after
+// something changed, so thousands of waiting workflows cost nothing while nothing happens.
 import type { AttemptRef, AttemptReport } from '../backends/index.js';
 import { isWorkflowFinished } from '../core/index.js';
 import type { Workflow } from '../store/index.js';
 import { advanceWorkflow } from './advance.js';
 import { cancelWorkflow } from './cancel.js';
 import type { EngineContext } from './context.js';
-import { dispatchQueued } from './launch.js';
-import { applyStatusReport, LogWriter } from './reports.js';
+import { dispatchQueued, launchUnstarted } from './launch.js';
+import { applyBackendReport, LogWriter } from './reports.js';
+import { WatchList } from './watch-list.js';
 
-/** Timeouts are checked on this beat even when nothing else happens. */
+/** Timeouts that fall due are found on this beat even when nothing else happens. */
 const TICK_INTERVAL_MS = 1000;
+/** A pass stops after this long and continues on the next one, so reports and cancels get their turn. */
+const PASS_BUDGET_MS = 100;
+/** Every alive workflow is looked at this often, in case an event was missed. */
+const SWEEP_INTERVAL_MS = 60_000;
+/** The queue is planned again this often even when nothing changed: start estimates age, nodes come and go. */
+const DISPATCH_REFRESH_MS = 30_000;
+/** While a long backlog of workflows is being looked at, the queue is still planned this often. */
+const DISPATCH_MAX_DELAY_MS = 1000;
 
 export class Engine {
   private lane: Promise<unknown> = Promise.resolve();
   private logLane: Promise<unknown> = Promise.resolve();
-  /** Workflows alive at the last tick: one missing now has ended, and its logs go to object storage. */
-  private aliveAtLastTick = new Map<string, string>();
+  private readonly watch = new WatchList(SWEEP_INTERVAL_MS);
+  /** Something changed that the dispatcher must see: new queued work, freed capacity, a new config. */
+  private dispatchWanted = true;
+  private lastDispatchMs = -Infinity;
   private tickQueued = false;
   private timer: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void) | null = null;
@@ -54,9 +67,11 @@ export class Engine {
         { attempts: launched.length },
         'recovering attempts that were running before the restart',
       );
-      await this.ctx.backend.recover(launched);
+      const unstarted = await this.ctx.backend.recover(launched);
+      // Placed but never started: launched on the lane like any launch, on the capacity still held for them.
+      if (unstarted.length > 0) void this.serial(() => launchUnstarted(this.ctx, unstarted));
     }
-    this.timer = setInterval(() => this.wake(), TICK_INTERVAL_MS);
+    this.timer = setInterval(() => this.beat(), TICK_INTERVAL_MS);
     this.timer.unref();
     this.wake();
   }
@@ -76,8 +91,20 @@ export class Engine {
     return run;
   }
 
-  /** Asks for one pass over alive workflows and the queue; requests made meanwhile coalesce. */
+  /** Something changed that the queue must see (a submit, a new configuration): a pass and a dispatch. */
   wake(): void {
+    this.dispatchWanted = true;
+    this.beat();
+  }
+
+  /** A workflow changed outside a pass (submitted, restarted): the next pass looks at it. */
+  touch(workflowUuid: string): void {
+    this.watch.touch(workflowUuid);
+    this.wake();
+  }
+
+  /** Asks for one pass; requests made meanwhile coalesce. */
+  private beat(): void {
     if (this.tickQueued) return;
     this.tickQueued = true;
     void this.serial(async () => {
@@ -87,17 +114,54 @@ export class Engine {
   }
 
   private async tick(): Promise<void> {
-    for (const workflow of await this.ctx.store.workflows.listAlive()) {
-      await advanceWorkflow(this.ctx, workflow);
+    const started = performance.now();
+    const nowMs = this.ctx.now().getTime();
+    if (this.watch.sweepDue(nowMs)) {
+      for (const uuid of await this.ctx.store.workflows.listAliveIds()) this.watch.touch(uuid);
     }
+    const due = this.watch.take(nowMs);
+    let looked = 0;
+    while (looked < due.length && performance.now() - started < PASS_BUDGET_MS) {
+      await this.advance(due[looked] ?? '');
+      looked += 1;
+    }
+    for (const uuid of due.slice(looked)) this.watch.touch(uuid);
+    const backlog = this.watch.pending > 0;
+    if (backlog) this.beat();
+    const refresh = nowMs - this.lastDispatchMs >= DISPATCH_REFRESH_MS;
+    const wanted = this.dispatchWanted && (!backlog || nowMs - this.lastDispatchMs >= DISPATCH_MAX_DELAY_MS);
+    if (!wanted && !refresh) return;
+    this.dispatchWanted = false;
+    this.lastDispatchMs = nowMs;
     await dispatchQueued(this.ctx);
-    const alive = new Map(
-      (await this.ctx.store.workflows.listAlive()).map((w) => [w.workflowUuid, w.workflowId]),
-    );
-    for (const [uuid, workflowId] of this.aliveAtLastTick) {
-      if (!alive.has(uuid)) this.archiveLogs(workflowId);
+    // Work placed by the dispatcher (or failed by it, when a credential is gone) is looked at again.
+    for (const uuid of this.ctx.scheduling.placed) this.watch.touch(uuid);
+    if (this.ctx.scheduling.placed.size > 0) this.beat();
+    this.ctx.scheduling.placed.clear();
+  }
+
+  /** One workflow's pass: its groups move along the DAG; its next timeout is remembered. */
+  private async advance(workflowUuid: string): Promise<void> {
+    const workflow = await this.ctx.store.workflows.get(workflowUuid);
+    if (workflow === null || isWorkflowFinished(workflow.status)) {
+      this.ended(workflowUuid);
+      return;
     }
-    this.aliveAtLastTick = alive;
+    const result = await advanceWorkflow(this.ctx, workflow);
+    if (result.changed) this.dispatchWanted = true;
+    if (isWorkflowFinished(result.status)) {
+      this.watch.seen(workflowUuid, workflow.workflowId, null);
+      this.ended(workflowUuid);
+      return;
+    }
+    this.watch.seen(workflowUuid, workflow.workflowId, result.nextDeadlineMs);
+    // A change may enable the next one (a failure cascading down the DAG): look again next pass.
+    if (result.changed) this.watch.touch(workflowUuid);
+  }
+
+  private ended(workflowUuid: string): void {
+    const workflowId = this.watch.ended(workflowUuid);
+    if (workflowId !== null) this.archiveLogs(workflowId);
   }
 
   /** After the last lines in flight have settled, the workflow's log files are copied to object storage. */
@@ -118,9 +182,11 @@ export class Engine {
       return;
     }
     void this.serial(async () => {
-      if (await applyStatusReport(this.ctx, report)) this.wake();
-      // A finished attempt frees capacity for the queue.
-      if (report.status !== 'INITIALIZING' && report.status !== 'RUNNING') this.wake();
+      const queued = await applyBackendReport(this.ctx, report);
+      // Its groups may move on (or time out later, counted from now); a finished attempt frees capacity.
+      this.watch.touch(report.ref.workflowUuid);
+      if (queued || (report.status !== 'INITIALIZING' && report.status !== 'RUNNING')) this.wake();
+      else this.beat();
     });
   }
 
@@ -128,7 +194,7 @@ export class Engine {
     return this.serial(async () => {
       const current = (await this.ctx.store.workflows.get(workflow.workflowUuid)) ?? workflow;
       await cancelWorkflow(this.ctx, current, user, message, force);
-      this.wake();
+      this.touch(current.workflowUuid);
     });
   }
 

@@ -1,10 +1,11 @@
 // Places queued attempts on free capacity and hands each to the backend with its tokens substituted.
-import type { AttemptLaunch, InputSource, TaskPaths } from '../backends/index.js';
+import type { AttemptLaunch, AttemptRef, InputSource, TaskPaths } from '../backends/index.js';
 import { CONTAINER_TASK_PATHS } from '../backends/index.js';
 import { planSnapshot } from '../scheduler/index.js';
 import type { InputSpec, TaskSpec, WorkflowSpec } from '../spec/index.js';
-import { substituteTaskTokens } from '../spec/index.js';
-import type { Group, TaskAttempt, Workflow } from '../store/index.js';
+import { isTaskFinished, type TaskStatus } from '../core/index.js';
+import { EXIT_CODES, substituteTaskTokens } from '../spec/index.js';
+import type { Group, Task, TaskAttempt, Workflow } from '../store/index.js';
 import type { EngineContext } from './context.js';
 import { outputPrefix } from './context.js';
 import { checkpointTargets, launchDataCredentials } from './data-launch.js';
@@ -77,39 +78,88 @@ export async function dispatchQueued(ctx: EngineContext): Promise<void> {
           `Successfully assigned to node ${place.node}`,
         ),
       });
-      const ref = refOf(workflow, group, task);
-      const paths = ctx.backend.taskPaths ? await ctx.backend.taskPaths(ref) : CONTAINER_TASK_PATHS;
-      const launch = buildLaunch(ctx, workflow, group, task, place.gpuIndices, paths);
-      let withCredentials: AttemptLaunch;
-      try {
-        const spec = workflow.specJson as WorkflowSpec;
-        withCredentials = await withDatasetInputs(
-          ctx,
-          await withTaskCredentials(ctx.credentials, spec, workflow.submittedBy, launch),
-        );
-        withCredentials = await withRegistryAuth(
-          ctx.credentials,
-          spec,
-          workflow.submittedBy,
-          withCredentials,
-        );
-      } catch (err) {
-        // A credential deleted since submission fails the attempt with the reason, instead of retrying forever.
-        const message = err instanceof Error ? err.message : String(err);
-        await applyStatusReport(ctx, {
-          kind: 'status',
-          ref,
-          status: 'FAILED',
-          exitCode: null,
-          message,
-          at: ctx.now(),
-        });
-        continue;
-      }
-      await ctx.backend.launch(withCredentials);
+      await launchPlaced(ctx, workflow, group, task, place.gpuIndices);
     }
   }
 }
+
+/**
+ * Launches attempts that were placed before the service stopped but that the backend never started
+ * (its recover() answered them): on the node and GPUs they were given, which the store still holds
+ * for them, through the same path as any launch.
+ */
+export async function launchUnstarted(ctx: EngineContext, refs: readonly AttemptRef[]): Promise<void> {
+  for (const ref of refs) {
+    const workflow = await ctx.store.workflows.get(ref.workflowUuid);
+    if (!workflow) continue;
+    const task = (await ctx.store.tasks.listByWorkflow(workflow.workflowUuid, { allRetries: true })).find(
+      (t) => t.name === ref.taskName && t.retryId === ref.retryId,
+    );
+    const group = (await ctx.store.groups.listByWorkflow(workflow.workflowUuid)).find(
+      (g) => g.name === ref.groupName,
+    );
+    if (!task || !group || isTaskFinished(task.status) || task.nodeName === null) continue;
+    ctx.log.info(
+      { workflowId: workflow.workflowId, task: task.name, retryId: task.retryId, node: task.nodeName },
+      'launching an attempt that was placed but not started when the service stopped',
+    );
+    await launchPlaced(ctx, workflow, group, task, task.gpuIndices);
+  }
+}
+
+/**
+ * Hands one placed attempt to the backend. Whatever fails on the way ends the attempt with the
+ * reason (a credential deleted since submission: FAILED; the backend refusing it: FAILED_BACKEND_ERROR),
+ * instead of leaving it placed and never started, and never stops the pass over the other attempts.
+ */
+async function launchPlaced(
+  ctx: EngineContext,
+  workflow: Workflow,
+  group: Group,
+  task: Task,
+  gpuIndices: readonly number[],
+): Promise<void> {
+  const ref = refOf(workflow, group, task);
+  const end = (status: TaskStatus, exitCode: number | null, message: string) =>
+    applyStatusReport(ctx, { kind: 'status', ref, status, exitCode, message, at: ctx.now() });
+  let launch: AttemptLaunch;
+  try {
+    const paths = ctx.backend.taskPaths ? await ctx.backend.taskPaths(ref) : CONTAINER_TASK_PATHS;
+    launch = buildLaunch(ctx, workflow, group, task, gpuIndices, paths);
+  } catch (err) {
+    ctx.log.error({ err, workflowId: workflow.workflowId, task: task.name }, 'preparing a launch failed');
+    await end(
+      'FAILED_SERVER_ERROR',
+      EXIT_CODES.SERVER_ERROR,
+      `The service could not prepare the task: ${errorText(err)}`,
+    );
+    return;
+  }
+  try {
+    const spec = workflow.specJson as WorkflowSpec;
+    launch = await withDatasetInputs(
+      ctx,
+      await withTaskCredentials(ctx.credentials, spec, workflow.submittedBy, launch),
+    );
+    launch = await withRegistryAuth(ctx.credentials, spec, workflow.submittedBy, launch);
+  } catch (err) {
+    // A credential deleted since submission fails the attempt with the reason, instead of retrying forever.
+    await end('FAILED', null, errorText(err));
+    return;
+  }
+  try {
+    await ctx.backend.launch(launch);
+  } catch (err) {
+    ctx.log.error({ err, workflowId: workflow.workflowId, task: task.name }, 'the backend refused a launch');
+    await end(
+      'FAILED_BACKEND_ERROR',
+      EXIT_CODES.BACKEND_ERROR,
+      `The ${ctx.backend.kind} backend could not start the task: ${errorText(err)}`,
+    );
+  }
+}
+
+const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 export function buildLaunch(
   ctx: EngineContext,

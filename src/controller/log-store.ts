@@ -2,12 +2,23 @@
 import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
 import { appendFile, mkdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { userError } from '../core/index.js';
+import { NAME_PATTERN } from '../spec/index.js';
 import type { ObjectStorage } from '../storage/index.js';
+import { confinedPath } from './confined-path.js';
 
 export const WORKFLOW_LOG_FILE = 'workflow_logs.txt';
 export const taskLogFile = (task: string, retryId: number): string => `task_logs_${task}_${retryId}.txt`;
+
+/** The file name of a task's log, or of the workflow's when `task` is null; refuses names no task can have. */
+function logFileName(task: string | null, retryId: number): string {
+  if (task === null) return WORKFLOW_LOG_FILE;
+  if (!NAME_PATTERN.test(task) || !Number.isSafeInteger(retryId) || retryId < 0) {
+    throw userError(`Invalid task name or retry id: "${task}" retry ${retryId}`);
+  }
+  return taskLogFile(task, retryId);
+}
 
 const FOLLOW_POLL_MS = 300;
 
@@ -59,8 +70,13 @@ export class LogStore {
       .join('');
   }
 
+  // Every log path goes through here: workflow ids and file names are checked before a path exists.
   private dir(workflowId: string): string {
-    return join(this.root, workflowId);
+    return confinedPath(this.root, [workflowId]);
+  }
+
+  private file(workflowId: string, name: string): string {
+    return confinedPath(this.root, [workflowId, name]);
   }
 
   /** Appends formatted lines (each ending in a newline) to the workflow file and the attempt's file. */
@@ -69,9 +85,10 @@ export class LogStore {
     const text = lines.join('');
     const previous = this.tails.get(workflowId) ?? Promise.resolve();
     const next = previous.then(async () => {
+      const taskFile = this.file(workflowId, logFileName(task, retryId));
       await mkdir(this.dir(workflowId), { recursive: true });
-      await appendFile(join(this.dir(workflowId), taskLogFile(task, retryId)), text);
-      await appendFile(join(this.dir(workflowId), WORKFLOW_LOG_FILE), text);
+      await appendFile(taskFile, text);
+      await appendFile(this.file(workflowId, WORKFLOW_LOG_FILE), text);
     });
     this.tails.set(
       workflowId,
@@ -83,7 +100,7 @@ export class LogStore {
   /** How many lines an attempt already has: a recovering backend replays from the start, these are skipped. */
   async attemptLineCount(workflowId: string, task: string, retryId: number): Promise<number> {
     try {
-      const text = await readFile(join(this.dir(workflowId), taskLogFile(task, retryId)), 'utf8');
+      const text = await readFile(this.file(workflowId, logFileName(task, retryId)), 'utf8');
       return text.length === 0 ? 0 : text.split('\n').length - 1;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
@@ -93,12 +110,9 @@ export class LogStore {
 
   /** Streams a log: the last N lines (or all), then follows new lines while the source is live. */
   async *read(workflowId: string, options: ReadLogOptions): AsyncGenerator<string> {
-    const file = join(
-      this.dir(workflowId),
-      options.task === null ? WORKFLOW_LOG_FILE : taskLogFile(options.task, options.retryId),
-    );
+    const name = logFileName(options.task, options.retryId);
+    const file = this.file(workflowId, name);
     if (this.archiveStorage !== null && !(await isPresent(file))) {
-      const name = options.task === null ? WORKFLOW_LOG_FILE : taskLogFile(options.task, options.retryId);
       yield* this.readArchived(workflowId, name, options.lastLines);
       return;
     }

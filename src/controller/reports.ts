@@ -26,6 +26,31 @@ async function findAttempt(
   return task ? { workflow, task } : null;
 }
 
+/**
+ * Applies a status report from a backend. Should recording an attempt's end fail, the attempt still
+ * ends, FAILED_SERVER_ERROR with the reason: the backend reports an end once, so without this the
+ * task would stay RUNNING for good.
+ */
+export async function applyBackendReport(ctx: EngineContext, report: AttemptStatusReport): Promise<boolean> {
+  try {
+    return await applyStatusReport(ctx, report);
+  } catch (err) {
+    const { workflowId, taskName, retryId } = report.ref;
+    ctx.log.error(
+      { err, workflowId, task: taskName, retryId, status: report.status },
+      'applying a status report failed',
+    );
+    if (!isTaskFinished(report.status) || report.status === 'FAILED_SERVER_ERROR') return false;
+    const reason = err instanceof Error ? err.message : String(err);
+    return applyStatusReport(ctx, {
+      ...report,
+      status: 'FAILED_SERVER_ERROR',
+      exitCode: EXIT_CODES.SERVER_ERROR,
+      message: `The service could not record the task's end (${report.status}): ${reason}`,
+    });
+  }
+}
+
 export async function applyStatusReport(ctx: EngineContext, report: AttemptStatusReport): Promise<boolean> {
   const found = await findAttempt(ctx, report);
   if (!found) return false;

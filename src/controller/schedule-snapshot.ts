@@ -131,7 +131,9 @@ export async function applySchedulingDecisions(
   }
   for (const placement of plan.launch) {
     const uuid = byGroup.get(placement.groupKey)?.[0]?.workflowUuid;
-    if (uuid !== undefined && !seen.has(uuid)) ctx.scheduling.waits.delete(uuid);
+    if (uuid === undefined) continue;
+    ctx.scheduling.placed.add(uuid);
+    if (!seen.has(uuid)) ctx.scheduling.waits.delete(uuid);
   }
 }
 

@@ -96,7 +96,25 @@ export async function finishGroupTasks(
       retryId: task.retryId,
       text: eventLine(at, task.name, task.retryId, status, message),
     });
-    if (wasLaunched) await ctx.backend.stop(refOf(workflow, group, task), status, message);
+    if (wasLaunched) await stopAttempt(ctx, refOf(workflow, group, task), status, message);
+  }
+}
+
+/**
+ * Asks the backend to stop an attempt whose end is written already. A backend that fails to is
+ * logged with the attempt, and never keeps the group's other attempts from being finished and stopped.
+ */
+export async function stopAttempt(
+  ctx: EngineContext,
+  ref: AttemptRef,
+  status: TaskStatus,
+  message: string,
+): Promise<void> {
+  try {
+    await ctx.backend.stop(ref, status, message);
+  } catch (err) {
+    const { workflowId, taskName, retryId } = ref;
+    ctx.log.error({ err, workflowId, task: taskName, retryId }, 'stopping an attempt failed');
   }
 }
 

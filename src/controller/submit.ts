@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Priority } from '../core/index.js';
 import { OsmoError } from '../core/index.js';
 import type { ParseOptions, WorkflowSpec } from '../spec/index.js';
-import { isTemplated, parseWorkflowSpec, renderWorkflowTemplate } from '../spec/index.js';
+import { isTemplated } from '../spec/index.js';
 import type { NewGroup, Workflow } from '../store/index.js';
 import type { EngineContext } from './context.js';
 import { assertAdmissible, assertPoolIn, dryRunVerdict, rememberNodes } from './admission.js';
@@ -34,7 +34,7 @@ export type SubmitOutcome =
       readonly kind: 'dry-run';
       readonly name: string;
       readonly spec: string;
-      readonly scheduling: string | null;
+      readonly scheduling: string;
     }
   | { readonly kind: 'validated'; readonly name: string }
   | { readonly kind: 'submitted'; readonly workflow: Workflow };
@@ -45,23 +45,13 @@ export function assertPoolExists(ctx: EngineContext, pool: string): void {
 
 export async function submitWorkflow(ctx: EngineContext, request: SubmitRequest): Promise<SubmitOutcome> {
   assertPoolExists(ctx, request.pool);
-  if (request.dryRun) {
-    const rendered = renderWorkflowTemplate(request.text, { set: request.set, setString: request.setString });
-    return {
-      kind: 'dry-run',
-      name: workflowNameOf(rendered),
-      spec: rendered,
-      scheduling: await dryRunScheduling(ctx, request),
-    };
-  }
+  if (request.dryRun) return dryRunSubmission(ctx, request);
   let spec: WorkflowSpec;
   try {
-    spec = parseWorkflowSpec(request.text, parseOptionsOf(request));
-    rememberNodes(ctx);
-    assertAdmissible(ctx, spec, request.pool, request.priority);
-    await assertTaskCredentials(ctx.credentials, spec, request.user);
+    spec = await ctx.specs.parse(request.text, parseOptionsOf(request));
+    await assertSubmittable(ctx, spec, request);
   } catch (err) {
-    if (err instanceof OsmoError) await recordFailedSubmission(ctx, request, err);
+    if (isSpecFailure(err)) await recordFailedSubmission(ctx, request, err);
     throw err;
   }
   if (request.validationOnly) return { kind: 'validated', name: spec.name };
@@ -141,10 +131,6 @@ function nameFromText(text: string): string | null {
   return match?.[1] && match[1].length <= 64 ? match[1] : null;
 }
 
-function workflowNameOf(rendered: string): string {
-  return nameFromText(rendered.startsWith('workflow:') ? rendered : `workflow:\n${rendered}`) ?? '';
-}
-
 const parseOptionsOf = (request: SubmitRequest): ParseOptions => ({
   set: request.set,
   setString: request.setString,
@@ -152,13 +138,32 @@ const parseOptionsOf = (request: SubmitRequest): ParseOptions => ({
   labels: request.labels,
 });
 
-/** Whether the spec would start now, wait or never fit; null when it does not parse (the render shows why). */
-async function dryRunScheduling(ctx: EngineContext, request: SubmitRequest): Promise<string | null> {
-  let spec: WorkflowSpec;
-  try {
-    spec = parseWorkflowSpec(request.text, parseOptionsOf(request));
-  } catch {
-    return null;
-  }
-  return dryRunVerdict(ctx, spec, request.pool, request.priority);
+/** Every check a submit runs on a parsed spec, in its order: pool admission, then credentials. */
+async function assertSubmittable(
+  ctx: EngineContext,
+  spec: WorkflowSpec,
+  request: SubmitRequest,
+): Promise<void> {
+  rememberNodes(ctx);
+  assertAdmissible(ctx, spec, request.pool, request.priority);
+  await assertTaskCredentials(ctx.credentials, spec, request.user);
 }
+
+/**
+ * A dry run answers with the rendered text, after every check a submit runs (the first failure is
+ * the same error a submit gets), and records nothing. Also whether the spec would start now or wait.
+ */
+async function dryRunSubmission(ctx: EngineContext, request: SubmitRequest): Promise<SubmitOutcome> {
+  const { rendered, spec } = await ctx.specs.dryRun(request.text, parseOptionsOf(request));
+  await assertSubmittable(ctx, spec, request);
+  return {
+    kind: 'dry-run',
+    name: spec.name,
+    spec: rendered,
+    scheduling: await dryRunVerdict(ctx, spec, request.pool, request.priority),
+  };
+}
+
+/** A spec the service refused, as opposed to a service too busy (429) or failing (500) to look at it. */
+const isSpecFailure = (err: unknown): err is OsmoError =>
+  err instanceof OsmoError && err.code !== 'SERVER' && err.httpStatus !== 429;

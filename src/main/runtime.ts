@@ -28,8 +28,7 @@ const readStdin = async (): Promise<string> => {
   return Buffer.concat(chunks).toString('utf8');
 };
 try {
-  await attempt.run(readStdin);
-  process.exitCode = 0;
+  process.exitCode = (await attempt.run(readStdin)) === null ? 1 : 0;
 } catch (err) {
   process.stderr.write(`osmo runtime: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exitCode = 1;

@@ -3,7 +3,7 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../api/app.js';
 import type { ApiDeps } from '../api/deps.js';
@@ -12,13 +12,14 @@ import { exportSigningKey, generateSigningKey, importSigningKey } from '../api/a
 import { createProcessBackend } from '../backends/process/index.js';
 import { createDockerBackend } from '../backends/docker/index.js';
 import type { Backend } from '../backends/index.js';
-import type { ServiceConfig } from '../config/service-config.js';
-import type { StorageLocation } from '../backends/index.js';
+import { runtimeEnvironment, type ServiceConfig } from '../config/service-config.js';
+import type { AttemptRef, StorageLocation } from '../backends/index.js';
 import { newSchedulingState } from '../controller/context.js';
 import { inventoryOf, LiveConfig } from '../controller/live-config.js';
 import { readConfigFile, watchConfigFile } from './config-file.js';
 import type { EngineContext } from '../controller/context.js';
 import { Engine } from '../controller/engine.js';
+import { SpecPool } from '../controller/spec-pool.js';
 import { LogStore } from '../controller/log-store.js';
 import type { NodeCapacity } from '../scheduler/index.js';
 import { openStore } from '../store/index.js';
@@ -69,6 +70,57 @@ function storageLocation(config: ServiceConfig): StorageLocation {
   };
 }
 
+/**
+ * The process backend, refused outside dev mode when its tasks could not be sandboxed, unless the
+ * admin explicitly accepts tasks that see the host.
+ */
+async function sandboxedProcessBackend(
+  config: ServiceConfig,
+  workRoot: string,
+  onError: BackendErrorHandler,
+): Promise<Backend> {
+  const lenient = config.devMode || config.insecureProcessBackend;
+  const backend = createProcessBackend({
+    workRoot,
+    onError,
+    runtimeEntry: runtimeEntry(),
+    sandbox: lenient ? 'when-available' : 'required',
+    sandboxUid: config.sandboxUid,
+    hiddenPaths: [config.dataDir],
+    runtimeEnvironment: runtimeEnvironment(),
+    fileUrlRoots: config.fileUrlRoots,
+    ...(config.nodes ? { nodes: config.nodes } : {}),
+  });
+  const support = await backend.sandboxSupport();
+  if (!support.available && !lenient) {
+    throw new Error(
+      `The process backend cannot sandbox tasks here (${support.reason ?? 'unknown'}); install bubblewrap (run as root, or allow unprivileged user namespaces), or start with --insecure-process-backend to let tasks see the host`,
+    );
+  }
+  return backend;
+}
+
+type BackendErrorHandler = (err: unknown, ref: AttemptRef | null) => void;
+
+/** A backend's failures are logged with the attempt they hit; the attempt itself ends with a status. */
+const logBackendError =
+  (log: Logger): BackendErrorHandler =>
+  (err, ref) =>
+    log.error(
+      { err, ...(ref ? { workflowId: ref.workflowId, task: ref.taskName, retryId: ref.retryId } : {}) },
+      'backend error',
+    );
+
+/**
+ * The last resort for a promise nobody handled: each source turns its own failures into an attempt's
+ * status, so one landing here is a bug to log and fix, not a reason to take every user's service down.
+ */
+function logUnhandledRejections(log: Logger): () => void {
+  const onRejection = (reason: unknown): void => log.error({ err: reason }, 'unhandled promise rejection');
+  process.on('unhandledRejection', onRejection);
+  return () => process.off('unhandledRejection', onRejection);
+}
+
 export async function startService(config: ServiceConfig): Promise<RunningService> {
   const log = pino({ level: config.logLevel, base: { service: 'osmo' } });
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
@@ -84,12 +136,13 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
   await mkdir(workRoot, { recursive: true });
   const backend: Backend =
     config.backend === 'docker'
-      ? createDockerBackend({ host: config.dockerHost, workRoot })
-      : createProcessBackend({
+      ? createDockerBackend({
+          host: config.dockerHost,
           workRoot,
-          runtimeEntry: runtimeEntry(),
-          ...(config.nodes ? { nodes: config.nodes } : {}),
-        });
+          fileUrlRoots: config.fileUrlRoots,
+          onError: logBackendError(log),
+        })
+      : await sandboxedProcessBackend(config, workRoot, logBackendError(log));
   // An unreachable engine must not take the service down: its pool just offers no node until restart.
   const inventory = await backend.nodes().catch((err: unknown) => {
     log.error({ err: err instanceof Error ? err.message : String(err) }, 'backend has no nodes');
@@ -113,6 +166,7 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
   const stopWatching = config.configFile ? watchConfigFile(config.configFile, liveConfig, log) : () => {};
   log.info({ pools: Object.keys(liveConfig.current().pools), nodes }, 'pool inventory');
   const storage = storageLocation(config);
+  const specs = new SpecPool(log);
   const ctx: EngineContext = {
     store,
     backend,
@@ -125,10 +179,12 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
     scheduling: newSchedulingState(),
     maxRetryPerTask: config.maxRetryPerTask,
     credentials: identity.vault,
+    specs,
   };
   const engine = new Engine(ctx);
   liveConfig.onChange(() => engine.wake());
   await engine.start();
+  const stopLoggingRejections = logUnhandledRejections(log);
   const port = config.port;
   const provisionalBase = config.baseUrl ?? `http://${config.host}:${port}`;
   const deps: { -readonly [K in keyof ApiDeps]: ApiDeps[K] } = {
@@ -158,7 +214,9 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
       stopWatching();
       await app.close();
       await engine.stop();
+      await specs.close();
       await store.close();
+      stopLoggingRejections();
     },
   };
 }

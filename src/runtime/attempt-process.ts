@@ -46,8 +46,21 @@ export class AttemptProcess {
     this.controller.abort();
   }
 
-  /** `readLaunch` gives the LaunchFile as JSON (from stdin): its credentials are never written to disk. */
-  async run(readLaunch: () => Promise<string>): Promise<FinalStatus> {
+  /**
+   * `readLaunch` gives the LaunchFile as JSON (from stdin): its credentials are never written to disk.
+   * It is read before the pid file is written, so a service that died while handing it over leaves an
+   * attempt without pid or reports, which recovery launches again; this run then records nothing.
+   */
+  async run(readLaunch: () => Promise<string>): Promise<FinalStatus | null> {
+    let launchFile: LaunchFile;
+    try {
+      launchFile = JSON.parse(await readLaunch()) as LaunchFile;
+    } catch (err) {
+      process.stderr.write(
+        `osmo runtime: no complete launch on stdin: ${err instanceof Error ? err.message : String(err)}\n`,
+      );
+      return null;
+    }
     writeFileSync(attemptFile(this.attemptDir, 'pid'), `${process.pid}\n`);
     // A stop that arrived before the pid file existed could not signal us: it left stop.json behind.
     if (existsSync(attemptFile(this.attemptDir, 'stop'))) this.requestStop();
@@ -55,14 +68,6 @@ export class AttemptProcess {
       report: (status, exitCode, message) => this.appendReport(status, exitCode, message),
       log: (ioType, text) => this.appendLog(ioType, text),
     };
-    let launchFile: LaunchFile;
-    try {
-      launchFile = JSON.parse(await readLaunch()) as LaunchFile;
-    } catch (err) {
-      const message = `Cannot read the attempt description: ${err instanceof Error ? err.message : String(err)}`;
-      this.appendReport('FAILED_BACKEND_ERROR', 3001, message);
-      return { status: 'FAILED_BACKEND_ERROR', exitCode: 3001, message };
-    }
     try {
       return await superviseAttempt({
         attemptDir: this.attemptDir,

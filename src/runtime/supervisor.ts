@@ -83,7 +83,7 @@ async function runPhases(input: SupervisorInput, sink: AttemptSink): Promise<Fin
       ? { osmoHostDir: osmoHostDir(attemptDir), identity, hidden: launchFile.hiddenPaths ?? [] }
       : null,
   };
-  let mounts: readonly SandboxFile[] = [];
+  let mounts: readonly SandboxFile[];
   try {
     await prepareDirectories(host, launch.inputs.length);
     const placed = await placeTaskFiles(launch.files, attemptDir, host.output, sandboxed);

@@ -22,7 +22,8 @@ export function exampleFiles(dir = EXAMPLES_DIR): string[] {
 const VALUES = { set: [], setString: ['storage_url=s3://bucket/prefix'] };
 // Upstream rejects this one: default-values nested under workflow leaves its variables undefined (§17).
 const REJECTED: Readonly<Record<string, RegExp>> = {
-  'skills/osmo-user/evals/files/jinja_workflow.yaml': /UndefinedError'>: 'epochs' is undefined/,
+  'skills/osmo-user/evals/files/jinja_workflow.yaml':
+    /^Jinja substitution failure: line \d+: 'epochs' is undefined$/,
 };
 
 /** What the CLI does between the dry-run render and the submit: inline `localpath` files (helpers not copied). */

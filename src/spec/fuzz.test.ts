@@ -110,9 +110,13 @@ function mutateText(text: string, random: () => number): string {
   return chars.join('');
 }
 
-// A message names a field path, a line, or a quoted / named item of the spec.
+// A message names a line, a quoted item, a field path (schema errors put each on its own line), or a
+// named task, group, resource or platform. Generic words ("Workflow spec not found.") do not count.
 const NAMES_SOMETHING =
-  /line \d+|workflow\b|"[^"]*"|'[^']*'|\b(?:[Tt]ask|Group|Resource|Container|Name|Platform|Data|Environment|Requesting|Workflow)\b/;
+  /line \d+|"[^"]+"|'[^']+'|^workflow(?:\.[^\n]*)?$|\b(?:Task|Group|Resource|Platform|Container|Name|Data|Environment variable|Requesting undefined resource) \S+/m;
+/** Implementation internals (Python classes, the template engine's token names) never reach a user. */
+const INTERNALS =
+  /<class '|jinja2\.|Parser Error|\b(?:Open|Close)(?:Expression|Statement)\b|Cannot read properties/;
 
 void test(`fuzz: ${ITERATIONS} seeded mutations only raise OsmoError naming a field or line`, () => {
   const random = rng(20260505);
@@ -121,7 +125,7 @@ void test(`fuzz: ${ITERATIONS} seeded mutations only raise OsmoError naming a fi
     .filter((s) => !isTemplated(s) && !s.includes('localpath'))
     .map((s) => parse(s) as unknown);
   const started = Date.now();
-  const outcomes = { ok: 0, rejected: 0 };
+  const outcomes = { ok: 0, rejected: 0, templateSyntax: 0 };
   for (let i = 0; i < ITERATIONS; i++) {
     const useText = random() < 0.4;
     const text = useText
@@ -133,9 +137,22 @@ void test(`fuzz: ${ITERATIONS} seeded mutations only raise OsmoError naming a fi
     } catch (err) {
       assert.ok(err instanceof OsmoError, `iteration ${i}: ${String(err)}\n${text.slice(0, 500)}`);
       assert.match(err.message, NAMES_SOMETHING, `iteration ${i}: message names nothing`);
+      assert.doesNotMatch(err.message, INTERNALS, `iteration ${i}: message shows internals`);
+      if (err.message.startsWith('Jinja substitution failure: syntax error')) {
+        assert.match(
+          err.message,
+          /^Jinja substitution failure: syntax error on line \d+: /,
+          `iteration ${i}`,
+        );
+        outcomes.templateSyntax++;
+      }
       outcomes.rejected++;
     }
   }
   assert.ok(outcomes.rejected > ITERATIONS / 2, `most mutations are rejected (${outcomes.rejected})`);
+  assert.ok(
+    outcomes.templateSyntax > 50,
+    `template syntax errors are exercised (${outcomes.templateSyntax})`,
+  );
   assert.ok(Date.now() - started < 60_000, 'finishes in seconds');
 });

@@ -2,6 +2,7 @@
 
 export {
   parseWorkflowSpec,
+  dryRunWorkflowSpec,
   renderWorkflowTemplate,
   DEFAULT_MAX_TASKS,
   DEFAULT_TIMEOUT_SECONDS,
@@ -9,8 +10,10 @@ export {
 export type { ParseOptions } from './parse-workflow-spec.js';
 export { renderWorkflowText } from './render-template.js';
 export { checkAppSpec } from './app-spec.js';
+export { MAX_NESTING_DEPTH, MAX_RENDERED_SPEC_CHARS } from './spec-limits.js';
 export type { TemplateValues } from './render-template.js';
 export type { PoolContext } from './resources.js';
+export { missingPlatformMessage, unknownPlatformMessage } from './resources.js';
 export { isTemplated, parseTemplateValues, parseEnvVars, typeSetValue } from './template-values.js';
 export type { TemplateValue } from './template-values.js';
 export { PyFloat, pyFloatRepr } from './py-float.js';
@@ -18,6 +21,7 @@ export { splitSections, TOP_LEVEL_KEYS } from './sections.js';
 export { shieldTemplate, SPECIAL_TOKEN_PATTERN } from './token-shield.js';
 export { renderJinja, JINJA_LIMITS } from './jinja-sandbox.js';
 export { loadYaml, dumpYaml } from './yaml-dialect.js';
+export { credentialReferences, redactSecrets } from './secret-redaction.js';
 export { parseQuantityBytes, bytesToGib } from './quantity.js';
 export { parseDurationSeconds, formatDurationSeconds } from './duration.js';
 export {

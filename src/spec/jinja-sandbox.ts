@@ -1,7 +1,9 @@
 // Sandboxed, strict Jinja rendering over @huggingface/jinja (workflow-spec.md §3.1): only data in, only text out.
 
 import { Environment, Interpreter, parse, tokenize } from '@huggingface/jinja';
+import type { OsmoError } from '../core/errors.js';
 import { usageError } from '../core/errors.js';
+import { lineAt, locateName, locateSyntaxError } from './jinja-location.js';
 import { PyFloat, pyFloatRepr } from './py-float.js';
 import type { TemplateValue } from './template-values.js';
 
@@ -30,16 +32,10 @@ export const JINJA_LIMITS = {
   maxOutputChars: 16 * 1024 * 1024,
 } as const;
 
-class JinjaFailure extends Error {
-  constructor(
-    readonly pythonClass: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+/** A failure the sandbox raises itself (undefined names, unsafe attributes, limits), as opposed to the engine's. */
+class JinjaFailure extends Error {}
 
-const undefinedError = (detail: string): JinjaFailure => new JinjaFailure('UndefinedError', detail);
+const undefinedError = (detail: string): JinjaFailure => new JinjaFailure(detail);
 
 // The engine keeps its value classes private; take their constructors from values it builds itself.
 function probeRuntimeClasses(): Readonly<
@@ -115,15 +111,13 @@ function isDeclared(env: Environment | undefined, name: string): boolean {
 function sandboxRange(start: unknown, stop?: unknown, step: unknown = 1): number[] {
   const [from, to] = stop === undefined ? [0, start] : [start, stop];
   for (const n of [from, to, step]) {
-    if (!Number.isInteger(n))
-      throw new JinjaFailure('TypeError', "'float' object cannot be interpreted as an integer");
+    if (!Number.isInteger(n)) throw new JinjaFailure("'float' object cannot be interpreted as an integer");
   }
   const [a, b, s] = [from as number, to as number, step as number];
-  if (s === 0) throw new JinjaFailure('ValueError', 'range() arg 3 must not be zero');
+  if (s === 0) throw new JinjaFailure('range() arg 3 must not be zero');
   const count = Math.max(0, Math.ceil((b - a) / s));
   if (count > JINJA_LIMITS.maxRangeItems) {
     throw new JinjaFailure(
-      'OverflowError',
       `Range too big. The sandbox blocks ranges larger than MAX_RANGE (${JINJA_LIMITS.maxRangeItems}).`,
     );
   }
@@ -164,10 +158,7 @@ function strictInterpreter(env: Environment, deadline: number): Interpreter {
   self['evaluate'] = (node, scope) => {
     // Loops are checked on every entry: an empty inner loop body never reaches evaluate().
     if ((++steps % 1024 === 0 || node.type === 'For') && Date.now() > deadline) {
-      throw new JinjaFailure(
-        'TimeoutError',
-        `Process exceeded time limit of ${JINJA_LIMITS.maxSeconds} seconds`,
-      );
+      throw new JinjaFailure(`Process exceeded time limit of ${JINJA_LIMITS.maxSeconds} seconds`);
     }
     return evaluate(node, scope);
   };
@@ -184,7 +175,7 @@ function strictInterpreter(env: Environment, deadline: number): Interpreter {
     if (result.type === 'UndefinedValue' && !lenient.has(node)) {
       const property = node.property?.type === 'Identifier' ? String(node.property.value) : 'item';
       if (property.startsWith('_')) {
-        throw new JinjaFailure('SecurityError', `access to attribute '${property}' is unsafe.`);
+        throw new JinjaFailure(`access to attribute '${property}' is unsafe.`);
       }
       throw undefinedError(`object has no attribute '${property}'`);
     }
@@ -207,7 +198,6 @@ function strictInterpreter(env: Environment, deadline: number): Interpreter {
       out += pyStr(value);
       if (out.length > JINJA_LIMITS.maxOutputChars) {
         throw new JinjaFailure(
-          'MemoryError',
           `Sandboxed process exceeded memory limit of ${JINJA_LIMITS.maxOutputChars} bytes`,
         );
       }
@@ -217,24 +207,85 @@ function strictInterpreter(env: Environment, deadline: number): Interpreter {
   return interpreter;
 }
 
-function failureClass(err: unknown): string {
-  if (err instanceof JinjaFailure) return err.pythonClass;
-  if (
-    err instanceof SyntaxError ||
-    (err instanceof Error && /^(Parser|Syntax) Error|Unexpected|Expected/.test(err.message))
-  ) {
-    return 'TemplateSyntaxError';
-  }
-  return 'TemplateError';
+// The engine names token types in its messages; users wrote the symbols.
+const TOKEN_WORDS: Readonly<Record<string, string>> = {
+  OpenStatement: "'{%'",
+  CloseStatement: "'%}'",
+  OpenExpression: "'{{'",
+  CloseExpression: "'}}'",
+  OpenParen: "'('",
+  CloseParen: "')'",
+  OpenCurlyBracket: "'{'",
+  CloseCurlyBracket: "'}'",
+  OpenSquareBracket: "'['",
+  CloseSquareBracket: "']'",
+  Comma: "','",
+  Dot: "'.'",
+  Colon: "':'",
+  Pipe: "'|'",
+  Equals: "'='",
+  CallOperator: "'('",
+  Identifier: 'a name',
+  NumericLiteral: 'a number',
+  StringLiteral: 'a string',
+  Text: 'text',
+  Comment: 'a comment',
+  UnaryOperator: 'an operator',
+  AdditiveBinaryOperator: 'an operator',
+  MultiplicativeBinaryOperator: 'an operator',
+  ExponentiationBinaryOperator: 'an operator',
+  ComparisonBinaryOperator: 'an operator',
+};
+
+/** `Parser Error: Expected X. Colon !== CloseExpression.` → `Expected X, found ':'`. */
+function syntaxDetail(message: string): string {
+  const mismatch = /^Parser Error: (.+?)\. (\w+) !== \w+\.?$/.exec(message);
+  const text = mismatch === null ? message : `${mismatch[1] ?? ''}, found ${mismatch[2] ?? ''}`;
+  return text.replace(/\b[A-Z][A-Za-z]+\b/g, (word) => TOKEN_WORDS[word] ?? word);
+}
+
+/** The line of the user's file an offset into the template is on; the template starts on `firstLine`. */
+const fileLine = (template: string, offset: number, firstLine: number): number =>
+  firstLine - 1 + lineAt(template, offset);
+
+// Upstream's phrase is kept because tools match on it; the Python exception class is not.
+const failure = (detail: string): OsmoError => usageError(`Jinja substitution failure: ${detail}`);
+
+function syntaxFailure(template: string, err: unknown, firstLine: number): OsmoError {
+  const raw = err instanceof Error ? err.message : String(err);
+  const site = locateSyntaxError(template);
+  // A TypeError here is the parser running off the end of the tokens.
+  const fallback = err instanceof TypeError ? 'unexpected end of template' : raw;
+  const where = site === null ? '' : ` on line ${fileLine(template, site.offset, firstLine)}`;
+  return failure(`syntax error${where}: ${syntaxDetail(site?.detail ?? fallback)}`);
+}
+
+function runtimeFailure(template: string, err: unknown, firstLine: number): OsmoError {
+  const detail = err instanceof Error ? err.message : String(err);
+  // Undefined names and missing or unsafe attributes are quoted: the first tag using the name is the place.
+  const name = err instanceof JinjaFailure ? /'([A-Za-z_]\w*)'/.exec(detail)?.[1] : undefined;
+  const site = name === undefined ? null : locateName(template, name);
+  const where = site === null ? '' : `line ${fileLine(template, site.offset, firstLine)}: `;
+  return failure(`${where}${detail}`);
 }
 
 /**
  * Renders a template with only the given data in scope (no host objects, no functions but `range`).
- * Undefined names fail like Jinja's StrictUndefined. Throws OsmoError(USAGE) `Jinja substitution failure: …`.
+ * Undefined names fail like Jinja's StrictUndefined. Throws OsmoError(USAGE)
+ * `Jinja substitution failure: [syntax error on ]line N: …`, counting lines from `firstLine`.
  */
-export function renderJinja(template: string, variables: Readonly<Record<string, TemplateValue>>): string {
+export function renderJinja(
+  template: string,
+  variables: Readonly<Record<string, TemplateValue>>,
+  firstLine = 1,
+): string {
+  let program: ReturnType<typeof parse>;
   try {
-    const program = parse(tokenize(template, { lstrip_blocks: false, trim_blocks: false }));
+    program = parse(tokenize(template, { lstrip_blocks: false, trim_blocks: false }));
+  } catch (err) {
+    throw syntaxFailure(template, err, firstLine);
+  }
+  try {
     const interpreter = strictInterpreter(
       buildGlobals(variables),
       Date.now() + JINJA_LIMITS.maxSeconds * 1000,
@@ -242,14 +293,6 @@ export function renderJinja(template: string, variables: Readonly<Record<string,
     const result = interpreter.run(program) as RuntimeValue;
     return String(result.value);
   } catch (err) {
-    const detail = err instanceof Error ? err.message : String(err);
-    const pythonClass = failureClass(err);
-    const module =
-      (pythonClass.endsWith('Error') && pythonClass.startsWith('Template')) ||
-      pythonClass === 'UndefinedError' ||
-      pythonClass === 'SecurityError'
-        ? 'jinja2.exceptions.'
-        : '';
-    throw usageError(`Jinja substitution failure: <class '${module}${pythonClass}'>: ${detail}`);
+    throw runtimeFailure(template, err, firstLine);
   }
 }

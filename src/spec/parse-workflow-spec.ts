@@ -16,6 +16,8 @@ import { parseWorkflowDocument } from './schema/workflow-schema.js';
 import { parseEnvVars } from './template-values.js';
 import { assignLeads, linkGroups, toGroups } from './topology.js';
 import type { GroupSpec, ResourceSpec, WorkflowSpec } from './types.js';
+import { withLocalFilesStandIn } from './local-files.js';
+import { checkNestingDepth, checkRenderedSize, checkTaskCount } from './spec-limits.js';
 import { dumpYaml, loadYaml } from './yaml-dialect.js';
 
 /** 60 days: upstream's workflow-config default and cap for both timeouts (§12.2). */
@@ -47,8 +49,34 @@ export interface ParseOptions extends TemplateValues {
  * SUBMISSION (malformed `--set`/`--set-env` items).
  */
 export function parseWorkflowSpec(text: string, options: ParseOptions): WorkflowSpec {
+  return validateWorkflowDocument(loadWorkflowDocument(text, options), options);
+}
+
+/**
+ * For a dry run: the rendered text as `--dry-run` prints it, and the spec every submit check runs on.
+ * `localpath` file entries are read from the submitter's disk after the render (cli.md §3 step 4),
+ * so for the checks they stand in as empty contents.
+ */
+export function dryRunWorkflowSpec(
+  text: string,
+  options: ParseOptions,
+): { readonly rendered: string; readonly spec: WorkflowSpec } {
+  const document = loadWorkflowDocument(text, options);
+  const rendered = dumpRendered(document);
+  return { rendered, spec: validateWorkflowDocument(withLocalFilesStandIn(document), options) };
+}
+
+/** Render and YAML, with the cheap limits (size, nesting, task count) before each expensive stage. */
+function loadWorkflowDocument(text: string, options: ParseOptions): unknown {
   const rendered = renderWorkflowText(text, options);
+  checkRenderedSize(rendered);
+  checkNestingDepth(rendered);
   const document = loadYaml(rendered, 'Workflow spec is not properly formatted: ');
+  checkTaskCount(document, options.maxTasks ?? DEFAULT_MAX_TASKS);
+  return document;
+}
+
+function validateWorkflowDocument(document: unknown, options: ParseOptions): WorkflowSpec {
   const labels = resolveLabels(
     isRecord(document) && isRecord(document['workflow']) ? document['workflow']['labels'] : undefined,
     options.labels ?? [],
@@ -121,6 +149,8 @@ function dumpRendered(document: unknown): string {
  * only the `workflow` key, keys sorted, block style (§3.7). Throws OsmoError(USAGE/SUBMISSION).
  */
 export function renderWorkflowTemplate(text: string, values: TemplateValues): string {
-  const document = loadYaml(renderWorkflowText(text, values), 'Workflow spec is not properly formatted: ');
-  return dumpRendered(document);
+  const rendered = renderWorkflowText(text, values);
+  checkRenderedSize(rendered);
+  checkNestingDepth(rendered);
+  return dumpRendered(loadYaml(rendered, 'Workflow spec is not properly formatted: '));
 }

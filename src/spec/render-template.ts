@@ -2,7 +2,7 @@
 
 import { usageError } from '../core/errors.js';
 import { renderJinja } from './jinja-sandbox.js';
-import { splitSections } from './sections.js';
+import { sectionStartLine, splitSections } from './sections.js';
 import { parseTemplateValues } from './template-values.js';
 import type { TemplateValue } from './template-values.js';
 import { shieldTemplate } from './token-shield.js';
@@ -40,5 +40,9 @@ export function renderWorkflowText(text: string, values: TemplateValues): string
     ...parseTemplateValues(values.set, values.setString),
   };
   const shielded = shieldTemplate(sections.workflow ?? '');
-  return renderJinja(shielded.template, { ...variables, ...shielded.literals });
+  return renderJinja(
+    shielded.template,
+    { ...variables, ...shielded.literals },
+    sectionStartLine(text, 'workflow'),
+  );
 }

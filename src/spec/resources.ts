@@ -13,6 +13,21 @@ export interface PoolContext {
   readonly topologyKeys?: readonly string[];
 }
 
+/** Upstream's message, then the field to change and the values it may take. */
+export function unknownPlatformMessage(
+  platform: string,
+  pool: string,
+  profile: string,
+  available: readonly string[],
+): string {
+  const choices = available.length === 0 ? 'the pool has no platforms' : `one of: ${available.join(', ')}`;
+  return `Platform ${platform} does not exist in pool ${pool}! Set "resources.${profile}.platform" to ${choices}.`;
+}
+
+/** Upstream's message, then the field to set. */
+export const missingPlatformMessage = (profile: string, pool: string): string =>
+  `Resource ${profile} does not have a platform! Set "resources.${profile}.platform": pool ${pool} has no usable default platform.`;
+
 /** Converts quantities and fills platforms from the pool; throws OsmoError(RESOURCE). */
 export function resolveProfile(
   name: string,
@@ -23,11 +38,11 @@ export function resolveProfile(
   if (pool !== undefined) {
     if (platform === null) {
       if (pool.defaultPlatform === null || !pool.platforms.includes(pool.defaultPlatform)) {
-        throw resourceError(`Resource ${name} does not have a platform!`);
+        throw resourceError(missingPlatformMessage(name, pool.name));
       }
       platform = pool.defaultPlatform;
     } else if (!pool.platforms.includes(platform)) {
-      throw resourceError(`Platform ${platform} does not exist in pool ${pool.name}!`);
+      throw resourceError(unknownPlatformMessage(platform, pool.name, name, pool.platforms));
     }
     const keys = pool.topologyKeys;
     for (const t of profile.topology) {
@@ -59,7 +74,9 @@ export function profileForTask(
       `Task ${taskName} has no specified resource. Specify a default resource in the resources section.`,
     );
   }
-  throw resourceError(`Requesting undefined resource ${resourceName}.`);
+  throw resourceError(
+    `Requesting undefined resource ${resourceName}. Task ${taskName} names it in its "resource" field; define it under "resources".`,
+  );
 }
 
 /** `N%` (0–100) of storage, or a quantity checked like memory with field name `cache` (§7.1). */

@@ -335,7 +335,10 @@ void describe('values', () => {
       /Unknown top-level key "foo" found in the workflow spec\.$/,
     );
     assert.throws(() => splitSections('workflow:\nworkflow:\n'), /Duplicate top-level key "workflow"/);
-    assert.throws(() => splitSections('version: 2\n'), /Workflow spec not found\.$/);
+    assert.throws(
+      () => splitSections('version: 2\n'),
+      /Workflow spec not found\. The spec needs a top-level "workflow:" key/,
+    );
     const s = splitSections('# c\ndefault-values:\n  a: 1\nworkflow:\n  name: x\n');
     assert.equal(s.workflow, 'workflow:\n  name: x\n');
     assert.equal(s['default-values'], 'default-values:\n  a: 1');

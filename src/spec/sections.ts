@@ -36,6 +36,16 @@ export function splitSections(text: string): SpecSections {
     buffer = [line];
   }
   flush();
-  if (sections.workflow === undefined) throw usageError('Workflow spec not found.');
+  if (sections.workflow === undefined) {
+    throw usageError(
+      'Workflow spec not found. The spec needs a top-level "workflow:" key at the start of a line (column 0).',
+    );
+  }
   return sections;
+}
+
+/** The 1-based line on which a present section starts, to count template lines as the user's file does. */
+export function sectionStartLine(text: string, key: TopLevelKey): number {
+  const index = text.split(/\r?\n/).findIndex((line) => SECTION_START.exec(line)?.[1] === key);
+  return index < 0 ? 1 : index + 1;
 }

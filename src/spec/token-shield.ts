@@ -15,13 +15,14 @@ export interface ShieldedTemplate {
 export function shieldTemplate(text: string): ShieldedTemplate {
   const literals: Record<string, string> = {};
   let next = 0;
-  const hide = (literal: string): string => {
+  const hide = (literal: string, replaced: string): string => {
     const name = `osmo_shield_${next++}_x`;
     literals[name] = literal;
-    return `{{ ${name} }}`;
+    // The placeholder spans as many lines as the text it replaces, so template errors name the user's line.
+    return `{{ ${name}${'\n'.repeat(replaced.split('\n').length - 1)} }}`;
   };
-  const withoutRaw = text.replace(RAW_BLOCK_PATTERN, (_all, body: string) => hide(body));
+  const withoutRaw = text.replace(RAW_BLOCK_PATTERN, (all: string, body: string) => hide(body, all));
   // Raw placeholders are brace-and-space, so the token pattern never matches them.
-  const template = withoutRaw.replace(SPECIAL_TOKEN_PATTERN, (token) => hide(token));
+  const template = withoutRaw.replace(SPECIAL_TOKEN_PATTERN, (token) => hide(token, token));
   return { template, literals };
 }

@@ -28,6 +28,11 @@ export interface AccountRepository {
     at: Date,
   ): Promise<void>;
   getTokenRoles(userName: string, tokenName: string): Promise<UserRole[]>;
+  /**
+   * The roles a caller holds now, sorted: the user's own, cut down to the token's for a personal token.
+   * One indexed query, made on every request.
+   */
+  effectiveRoles(userName: string, personalTokenName: string | null): Promise<string[]>;
   /** Drops a role from every token of the user (the user lost that role). */
   removeRoleFromTokens(userName: string, role: string): Promise<void>;
 }
@@ -116,6 +121,23 @@ export function createAccountRepository(ctx: StoreContext): AccountRepository {
         assignedBy: r.assigned_by,
         assignedAt: readTime(r.assigned_at),
       }));
+    },
+    async effectiveRoles(userName, personalTokenName) {
+      let query = ctx.db
+        .selectFrom('user_roles')
+        .select('user_roles.role_name')
+        .where('user_roles.user_id', '=', userName);
+      if (personalTokenName !== null) {
+        query = query.where('user_roles.role_name', 'in', (qb) =>
+          qb
+            .selectFrom('access_token_roles')
+            .select('access_token_roles.role_name')
+            .where('access_token_roles.user_name', '=', userName)
+            .where('access_token_roles.token_name', '=', personalTokenName),
+        );
+      }
+      const rows = await query.orderBy('user_roles.role_name').execute();
+      return rows.map((r) => r.role_name);
     },
     async removeRoleFromTokens(userName, role) {
       await ctx.db

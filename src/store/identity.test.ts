@@ -82,4 +82,26 @@ withTestStores((store) => {
     assert.equal(await store().tokens.deleteByName('dave@x', 'ci'), true);
     assert.deepEqual(await store().tokens.listByUser('dave@x'), []);
   });
+
+  void test("a grant lives only with its user; a personal token's roles are cut down to the user's", async () => {
+    await store().users.upsert('erin@x', null);
+    await store().users.addRoles('erin@x', ['osmo-user', 'osmo-admin'], 'root', day(1));
+    await store().tokens.create({
+      userName: 'erin@x',
+      tokenName: 'ci',
+      tokenHash: 'd4'.repeat(32),
+      expiresAt: null,
+      kind: 'personal',
+    });
+    await store().accounts.setTokenRoles('erin@x', 'ci', ['osmo-admin', 'osmo-ctrl'], 'root', day(1));
+    assert.equal((await store().tokens.findGrant('erin@x', 'ci'))?.kind, 'personal');
+    assert.equal(await store().tokens.findGrant('erin@x', 'other'), null);
+    assert.deepEqual(await store().accounts.effectiveRoles('erin@x', null), ['osmo-admin', 'osmo-user']);
+    assert.deepEqual(await store().accounts.effectiveRoles('erin@x', 'ci'), ['osmo-admin']);
+    await store().users.removeRoles('erin@x', ['osmo-admin']);
+    assert.deepEqual(await store().accounts.effectiveRoles('erin@x', 'ci'), []);
+    await store().accounts.deleteUser('erin@x');
+    assert.equal(await store().tokens.findGrant('erin@x', 'ci'), null);
+    assert.deepEqual(await store().accounts.effectiveRoles('erin@x', null), []);
+  });
 });

@@ -75,6 +75,8 @@ export interface WorkflowRepository {
   list(filters: WorkflowListFilters): Promise<Page<Workflow>>;
   /** Workflows not yet finished, oldest first: what the engine resumes at restart. */
   listAlive(): Promise<Workflow[]>;
+  /** Uuids of the alive workflows, oldest first: a cheap read where the rows are fetched one by one. */
+  listAliveIds(): Promise<string[]>;
   /**
    * Moves to `to` only if the current status is in `allowedFrom`; sets start_time on RUNNING and
    * end_time on a finished status when still null. Returns whether the row changed.
@@ -207,6 +209,8 @@ export interface UserRepository {
 export interface TokenRepository {
   create(token: NewAccessToken): Promise<AccessToken>;
   findByHash(tokenHash: string): Promise<AccessToken | null>;
+  /** The token by its primary key, only while its user still exists (checked on every request). */
+  findGrant(userName: string, tokenName: string): Promise<AccessToken | null>;
   listByUser(userName: string, kind?: TokenKind): Promise<AccessToken[]>;
   deleteByName(userName: string, tokenName: string): Promise<boolean>;
   deleteByHash(tokenHash: string): Promise<boolean>;

@@ -23,12 +23,21 @@ import {
   setCancelledBy,
   setWorkflowStatus,
 } from './workflow-writes.js';
-import { distinctUsers, getWorkflow, listAliveWorkflows, listWorkflows } from './workflow-queries.js';
+import {
+  distinctUsers,
+  getWorkflow,
+  listAliveWorkflowIds,
+  listAliveWorkflows,
+  listWorkflows,
+} from './workflow-queries.js';
 
 /** Opens (creating when needed) the database and brings its schema to the latest migration. */
 export async function openStore(config: StoreConfig): Promise<Store> {
   const dialect = storeDialectFor(config);
-  const db = new Kysely<Database>({ dialect: dialect.createKyselyDialect() });
+  const db = new Kysely<Database>({
+    dialect: dialect.createKyselyDialect(),
+    plugins: [...(dialect.plugins ?? [])],
+  });
   try {
     await migrateToLatest(db as unknown as Kysely<unknown>, dialect);
   } catch (err) {
@@ -56,6 +65,7 @@ function buildStore(db: Kysely<Database>, dialect: StoreDialect, close: () => Pr
       get: (idOrUuid) => getWorkflow(ctx, idOrUuid),
       list: (filters) => listWorkflows(ctx, filters),
       listAlive: () => listAliveWorkflows(ctx),
+      listAliveIds: () => listAliveWorkflowIds(ctx),
       setStatus: (uuid, to, allowedFrom, fields) => setWorkflowStatus(ctx, uuid, to, allowedFrom, fields),
       setCancelledBy: (uuid, user) => setCancelledBy(ctx, uuid, user),
       distinctUsers: () => distinctUsers(ctx),

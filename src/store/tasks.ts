@@ -3,12 +3,13 @@ import type { TaskStatus } from '../core/index.js';
 import { databaseError } from '../core/index.js';
 import { newUuidHex, readBool, readJson, writeBool, writeJson } from './codec.js';
 import type { StoreContext } from './context.js';
-import type { TaskRepository } from './repositories.js';
+import type { TaskAttempt, TaskRepository } from './repositories.js';
 import { taskFieldValues } from './task-fields.js';
 import { listTasksForApi, selectAttempts, summarizeTasks, toTaskAttempt } from './task-list.js';
 import { toTask } from './task-mapper.js';
 
 const LAUNCHED_STATUSES: readonly TaskStatus[] = ['SCHEDULING', 'INITIALIZING', 'RUNNING'];
+const ATTEMPT_PAGE_ROWS = 500;
 
 export function createTaskRepository(ctx: StoreContext): TaskRepository {
   const get: TaskRepository['get'] = async (taskDbKey) => {
@@ -102,13 +103,29 @@ export function createTaskRepository(ctx: StoreContext): TaskRepository {
     },
     async listRunningAttempts(statuses = LAUNCHED_STATUSES) {
       if (statuses.length === 0) return [];
-      const rows = await selectAttempts(ctx)
-        .where('t.status', 'in', statuses)
-        .orderBy('t.workflow_id')
-        .orderBy('t.name')
-        .orderBy('t.retry_id')
-        .execute();
-      return rows.map(toTaskAttempt);
+      // In pages, so a queue of thousands is never one long synchronous read on SQLite.
+      const attempts: TaskAttempt[] = [];
+      for (;;) {
+        const last = attempts[attempts.length - 1];
+        const rows = await selectAttempts(ctx)
+          .where('t.status', 'in', statuses)
+          .$if(last !== undefined, (q) =>
+            q.where((eb) =>
+              eb(
+                eb.refTuple('t.workflow_id', 't.name', 't.retry_id'),
+                '>',
+                eb.tuple(last?.workflowId ?? '', last?.name ?? '', last?.retryId ?? 0),
+              ),
+            ),
+          )
+          .orderBy('t.workflow_id')
+          .orderBy('t.name')
+          .orderBy('t.retry_id')
+          .limit(ATTEMPT_PAGE_ROWS)
+          .execute();
+        for (const row of rows) attempts.push(toTaskAttempt(row));
+        if (rows.length < ATTEMPT_PAGE_ROWS) return attempts;
+      }
     },
     listForApi: (filters) => listTasksForApi(ctx, filters),
     summarize: (filters, options = {}) => summarizeTasks(ctx, filters, options.byWorkflow === true),

@@ -44,6 +44,16 @@ export function createTokenRepository(ctx: StoreContext): TokenRepository {
         .executeTakeFirst();
       return row ? toToken(row) : null;
     },
+    async findGrant(userName, tokenName) {
+      const row = await ctx.db
+        .selectFrom('access_token')
+        .innerJoin('users', 'users.id', 'access_token.user_name')
+        .selectAll('access_token')
+        .where('access_token.user_name', '=', userName)
+        .where('access_token.token_name', '=', tokenName)
+        .executeTakeFirst();
+      return row ? toToken(row) : null;
+    },
     async listByUser(userName, kind) {
       let query = ctx.db.selectFrom('access_token').selectAll().where('user_name', '=', userName);
       if (kind !== undefined) query = query.where('kind', '=', kind);

@@ -41,6 +41,17 @@ export async function listAliveWorkflows(ctx: StoreContext): Promise<Workflow[]>
   return rows.map(toWorkflow);
 }
 
+export async function listAliveWorkflowIds(ctx: StoreContext): Promise<string[]> {
+  const rows = await ctx.db
+    .selectFrom('workflows')
+    .select('workflow_uuid')
+    .where('status', 'in', ALIVE_WORKFLOW_STATUSES)
+    .orderBy('submit_time')
+    .orderBy('workflow_uuid')
+    .execute();
+  return rows.map((r) => r.workflow_uuid);
+}
+
 export async function distinctUsers(ctx: StoreContext): Promise<string[]> {
   const rows = await ctx.db
     .selectFrom('workflows')

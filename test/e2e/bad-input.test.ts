@@ -86,3 +86,38 @@ test('requests without a valid token are refused', async () => {
   const spoofed = await fetch(`${service.url}/api/workflow`, { headers: { 'x-osmo-user': 'carol' } });
   assert.equal(spoofed.status, 401);
 });
+
+test('an unknown resource is a 404 naming it, not a server error', async () => {
+  const r = await osmo(user, ['resource', 'info', 'no-such-node']);
+  assert.equal(r.code, 2, r.stdout + r.stderr);
+  assert.match(r.stdout, /Resource no-such-node does not exist!/);
+  assert.doesNotMatch(r.stdout, /Status Code: 500/);
+  await assertServiceUp();
+});
+
+test('a template syntax error names its line and no Python class', async () => {
+  const r = await submit(
+    'jinja.yaml',
+    'default-values:\n  n: 1\nworkflow:\n  name: j\n  tasks:\n    - name: a\n      image: ubuntu\n      command: [echo, "{{ n n }}"]\n',
+  );
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.match(r.stdout, /Jinja substitution failure: syntax error on line 8: /);
+  assert.doesNotMatch(r.stdout, /<class|jinja2/);
+  await assertServiceUp();
+});
+
+test('a spec without a workflow key and an unknown platform say what to change', async () => {
+  const missing = await submit('none.yaml', 'version: 2\n  workflow:\n    name: x\n');
+  assert.equal(missing.code, 1, missing.stdout + missing.stderr);
+  assert.match(missing.stdout, /Workflow spec not found\. The spec needs a top-level "workflow:" key/);
+  const platform = await submit(
+    'platform.yaml',
+    'workflow:\n  name: p\n  resources:\n    default:\n      platform: nope\n  tasks:\n    - name: a\n      image: ubuntu\n      command: ["true"]\n',
+  );
+  assert.notEqual(platform.code, 0, platform.stdout + platform.stderr);
+  assert.match(
+    platform.stdout,
+    /Platform nope does not exist in pool default! Set "resources\.default\.platform" to /,
+  );
+  await assertServiceUp();
+});

@@ -1,8 +1,9 @@
 // A service killed with SIGKILL and started again on the same store loses nothing and leaves nothing RUNNING.
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { openStore, makeTestStore, STORE_KINDS, type Store } from '../../src/store/index.js';
 import { eventually, loginAs, osmo, removeDir, startServiceProcess, tempDir } from './harness.js';
 
 const dirs: string[] = [];
@@ -56,3 +57,90 @@ test('after a SIGKILL, a running task is re-attached and finishes', async () => 
   assert.match(logs.stdout, /\[steady\] finished/);
   await service.stop();
 });
+
+interface QueriedWorkflow {
+  readonly status: string;
+  readonly groups: readonly { readonly tasks: readonly { readonly status: string }[] }[];
+}
+
+const GiB = 1024 ** 3;
+// One CPU: while the first workflow runs, the second one's task waits in the queue.
+const ONE_CPU_NODE = JSON.stringify([
+  { name: 'solo', cpu: 1, memoryBytes: 16 * GiB, storageBytes: 100 * GiB },
+]);
+
+for (const kind of STORE_KINDS) {
+  test(`[${kind}] an attempt placed but not yet started at a SIGKILL is launched after the restart, not failed`, async () => {
+    const dataDir = await tempDir('unstarted');
+    const specs = await tempDir('unstarted-specs');
+    dirs.push(dataDir, specs);
+    const postgres = kind === 'postgres' ? await makeTestStore('postgres') : null;
+    const env = {
+      OSMO_NODES: ONE_CPU_NODE,
+      ...(postgres?.config.kind === 'postgres' ? { OSMO_POSTGRES_URL: postgres.config.url } : {}),
+    };
+    try {
+      let service = await startServiceProcess({ dataDir, env });
+      const user = await loginAs(service.url, 'erin');
+      dirs.push(user);
+      const submit = async (name: string, script: string): Promise<string> => {
+        const file = join(specs, `${name}.yaml`);
+        await writeFile(
+          file,
+          `workflow:\n  name: ${name}\n  tasks:\n    - name: only\n      image: ubuntu\n      command: ['sh', '-c', '${script}']\n`,
+        );
+        const out = await osmo(user, ['workflow', 'submit', file]);
+        const id = /Workflow ID\s+-\s+(\S+)/.exec(out.stdout)?.[1] ?? '';
+        assert.ok(id, out.stdout + out.stderr);
+        return id;
+      };
+      const query = async (id: string): Promise<QueriedWorkflow> =>
+        JSON.parse(
+          (await osmo(user, ['workflow', 'query', id, '--format-type', 'json'])).stdout,
+        ) as QueriedWorkflow;
+      const first = await submit('holder', 'echo holding; sleep 4');
+      await eventually(async () => ((await query(first)).status === 'RUNNING' ? true : null));
+      const second = await submit('queued', 'echo ran-once');
+      await eventually(async () =>
+        (await query(second)).groups[0]?.tasks[0]?.status === 'SCHEDULING' ? true : null,
+      );
+      await service.kill();
+
+      // The dispatcher's first write for the queued task, as a service killed right after it leaves
+      // the store: the attempt has its node, and nothing was launched for it.
+      const store: Store =
+        postgres?.store ?? (await openStore({ kind: 'sqlite', file: join(dataDir, 'osmo.db') }));
+      try {
+        const [queued, ...others] = (await store.tasks.listRunningAttempts(['SCHEDULING'])).filter(
+          (a) => a.nodeName === null,
+        );
+        assert.ok(queued !== undefined && others.length === 0);
+        await store.tasks.update(queued.taskDbKey, { nodeName: 'solo', gpuIndices: [] });
+      } finally {
+        if (postgres === null) await store.close();
+      }
+      // The holder ends while the service is down, so the node is free again when it comes back.
+      const holderReports = join(dataDir, 'work', 'attempts', first, 'only-0', 'reports.jsonl');
+      await eventually(async () =>
+        (await readFile(holderReports, 'utf8').catch(() => '')).includes('"COMPLETED"') ? true : null,
+      );
+
+      service = await startServiceProcess({ dataDir, env });
+      const relogged = await loginAs(service.url, 'erin');
+      dirs.push(relogged);
+      const ended = async (id: string) =>
+        eventually(async () => {
+          const r = await osmo(relogged, ['workflow', 'query', id, '--format-type', 'json']);
+          const s = (JSON.parse(r.stdout) as QueriedWorkflow).status;
+          return s === 'RUNNING' || s === 'PENDING' ? null : s;
+        }, 30_000);
+      assert.equal(await ended(first), 'COMPLETED');
+      assert.equal(await ended(second), 'COMPLETED');
+      const logs = await osmo(relogged, ['workflow', 'logs', second]);
+      assert.equal(logs.stdout.match(/\[only\] ran-once/g)?.length, 1, logs.stdout);
+      await service.stop();
+    } finally {
+      await postgres?.dispose();
+    }
+  });
+}

@@ -27,6 +27,8 @@ export interface AccessClaims {
   readonly unique_name: string;
   readonly roles: readonly string[];
   readonly osmo_token_name?: string;
+  /** The login session the token was issued for; with `osmo_token_name`, what is checked on every request. */
+  readonly osmo_session?: string;
 }
 
 export function generateSigningKey(): SigningKey {
@@ -48,7 +50,7 @@ const b64url = (data: Buffer | string): string => Buffer.from(data).toString('ba
 
 export function signAccessToken(
   key: SigningKey,
-  subject: { user: string; roles: readonly string[]; tokenName?: string },
+  subject: { user: string; roles: readonly string[]; tokenName?: string; session?: string },
   nowSeconds: number,
   ttlSeconds: number,
 ): string {
@@ -61,6 +63,7 @@ export function signAccessToken(
     unique_name: subject.user,
     roles: subject.roles,
     ...(subject.tokenName === undefined ? {} : { osmo_token_name: subject.tokenName }),
+    ...(subject.session === undefined ? {} : { osmo_session: subject.session }),
   };
   const header = b64url(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid: key.kid }));
   const body = b64url(JSON.stringify(claims));
@@ -123,6 +126,8 @@ function isAccessClaims(v: unknown): v is AccessClaims {
     typeof v.iat === 'number' &&
     typeof v.unique_name === 'string' &&
     Array.isArray(v.roles) &&
-    v.roles.every((r) => typeof r === 'string')
+    v.roles.every((r) => typeof r === 'string') &&
+    (v.osmo_token_name === undefined || typeof v.osmo_token_name === 'string') &&
+    (v.osmo_session === undefined || typeof v.osmo_session === 'string')
   );
 }

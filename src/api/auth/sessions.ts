@@ -1,7 +1,7 @@
 // Login sessions and personal tokens: opaque secrets (stored only as hashes) exchanged for short-lived access tokens.
 import { createHash, randomBytes } from 'node:crypto';
 import { userError } from '../../core/index.js';
-import type { Store } from '../../store/index.js';
+import type { AccessToken, Store } from '../../store/index.js';
 import { ADMIN_ROLE, USER_ROLE } from './caller.js';
 import type { SigningKey } from './jwt.js';
 import { signAccessToken } from './jwt.js';
@@ -25,27 +25,24 @@ export interface SessionDeps {
   readonly adminUsers: readonly string[];
 }
 
-async function rolesOf(deps: SessionDeps, user: string): Promise<string[]> {
-  return (await deps.store.users.getRoles(user)).map((r) => r.roleName).sort();
-}
+/** The stored grant an access token is issued for: a login session or a personal token. */
+type Grant = Pick<AccessToken, 'userName' | 'tokenName' | 'kind'>;
 
-/** A personal token carries its own roles, cut down to those the user still holds. */
-async function tokenRoles(deps: SessionDeps, user: string, tokenName: string): Promise<string[]> {
-  const held = new Set(await rolesOf(deps, user));
-  const granted = await deps.store.accounts.getTokenRoles(user, tokenName);
-  return granted.map((r) => r.roleName).filter((r) => held.has(r));
-}
-
-export async function issueAccess(
-  deps: SessionDeps,
-  user: string,
-  tokenName?: string,
-): Promise<IssuedAccess> {
+/**
+ * Signs a short-lived access token naming its grant. The roles in it are informational (clients show
+ * them); every request takes the caller's roles from the store (see authenticate.ts).
+ */
+export async function issueAccess(deps: SessionDeps, grant: Grant): Promise<IssuedAccess> {
   const now = Math.floor(deps.now().getTime() / 1000);
-  const roles = tokenName === undefined ? await rolesOf(deps, user) : await tokenRoles(deps, user, tokenName);
+  const personal = grant.kind === 'personal' ? grant.tokenName : null;
+  const roles = await deps.store.accounts.effectiveRoles(grant.userName, personal);
   const token = signAccessToken(
     deps.key,
-    { user, roles, ...(tokenName === undefined ? {} : { tokenName }) },
+    {
+      user: grant.userName,
+      roles,
+      ...(personal === null ? { session: grant.tokenName } : { tokenName: personal }),
+    },
     now,
     deps.accessTokenTtlSeconds,
   );
@@ -59,7 +56,7 @@ export async function openSession(
 ): Promise<IssuedAccess & { refresh_token: string }> {
   const at = deps.now();
   const secret = newSecret();
-  await deps.store.tokens.create({
+  const session = await deps.store.tokens.create({
     userName: user,
     tokenName: `session-${randomBytes(6).toString('hex')}`,
     tokenHash: hashSecret(secret),
@@ -67,7 +64,7 @@ export async function openSession(
     kind: 'session',
     createdAt: at,
   });
-  return { ...(await issueAccess(deps, user)), refresh_token: secret };
+  return { ...(await issueAccess(deps, session)), refresh_token: secret };
 }
 
 /** Dev mode only: creates the user when new and gives it its roles, then opens a session. */
@@ -96,7 +93,7 @@ export async function refreshAccess(deps: SessionDeps, secret: string): Promise<
     throw userError('Access Token has expired');
   }
   await deps.store.tokens.touch(stored.tokenHash, deps.now());
-  return issueAccess(deps, stored.userName, stored.kind === 'personal' ? stored.tokenName : undefined);
+  return issueAccess(deps, stored);
 }
 
 /** Revokes a login session; personal tokens are deleted only with `osmo token delete`. */

@@ -1,7 +1,6 @@
 // App create, new version, delete and rename (service-api.md §3.10); specs are checked before they are stored.
 import { z } from 'zod';
 import { userError } from '../../core/index.js';
-import { checkAppSpec } from '../../spec/index.js';
 import { wireTime } from '../contract/query-values.js';
 import { flag } from '../contract/query-values.js';
 import type { ApiDeps } from '../deps.js';
@@ -32,7 +31,7 @@ export function appWriteRoutes(deps: ApiDeps): RouteList {
       body: JsonString('app spec', MAX_SPEC_BYTES),
       handler: async ({ params, query, body, caller }) => {
         checkAppName(params.name);
-        checkAppSpec(body);
+        await deps.ctx.specs.checkApp(body);
         const made = await deps.store.apps.create({
           name: params.name,
           owner: caller?.user ?? '',
@@ -54,7 +53,7 @@ export function appWriteRoutes(deps: ApiDeps): RouteList {
       handler: async ({ params, body, caller }) => {
         const app = await existingApp(deps.store, params.name);
         assertOwner(app, caller, 'update');
-        checkAppSpec(body);
+        await deps.ctx.specs.checkApp(body);
         const version = await deps.store.apps.addVersion(app.uuid, caller?.user ?? '', body, deps.ctx.now());
         return {
           uuid: app.uuid,

@@ -43,7 +43,7 @@ export function configHistoryRoutes(deps: ApiDeps): RouteList {
       method: 'GET',
       url: '/api/configs/history',
       summary: 'Revisions of configurations',
-      access: 'user',
+      access: 'admin',
       query: HistoryQuery,
       handler: async ({ query }) => {
         if (query.at_timestamp && (query.created_before || query.created_after)) {
@@ -134,7 +134,7 @@ export function configHistoryRoutes(deps: ApiDeps): RouteList {
       method: 'GET',
       url: '/api/configs/diff',
       summary: 'The data of two revisions',
-      access: 'user',
+      access: 'admin',
       query: z.object({
         config_type: z.string(),
         first_revision: z.coerce.number().int().positive(),

@@ -19,6 +19,11 @@ const WithConfigs = Envelope.extend({ configs: z.unknown() });
 const WithDict = Envelope.extend({ configs_dict: z.unknown() });
 const Name = z.object({ name: z.string() });
 
+/**
+ * Every route here, reads included, is admin-only: upstream's `osmo-user` role has no `config:Read`,
+ * and pool configs describe pools the caller's roles may not allow. Ordinary users read what they
+ * need through `/api/pool`, `/api/resources` and `/api/profile`, which filter by pool access.
+ */
 export function configRoutes(deps: ApiDeps): RouteList {
   const live = deps.ctx.config;
   const write = async (
@@ -63,7 +68,7 @@ export function configRoutes(deps: ApiDeps): RouteList {
       method: 'GET',
       url: '/api/configs/pool',
       summary: 'Every pool',
-      access: 'user',
+      access: 'admin',
       handler: async () => ({ pools: pools() }),
     }),
     defineRoute({
@@ -81,7 +86,7 @@ export function configRoutes(deps: ApiDeps): RouteList {
       method: 'GET',
       url: '/api/configs/pool/:name',
       summary: 'One pool',
-      access: 'user',
+      access: 'admin',
       params: Name,
       handler: async ({ params }) => pool(params.name),
     }),
@@ -139,14 +144,14 @@ export function configRoutes(deps: ApiDeps): RouteList {
       method: 'GET',
       url: '/api/configs/backend',
       summary: 'Every backend',
-      access: 'user',
+      access: 'admin',
       handler: async () => ({ backends: backends().sort((a, b) => a.name.localeCompare(b.name)) }),
     }),
     defineRoute({
       method: 'GET',
       url: '/api/configs/backend/:name',
       summary: 'One backend',
-      access: 'user',
+      access: 'admin',
       params: Name,
       handler: async ({ params }) => {
         const found = backends().find((b) => b.name === params.name);
@@ -179,7 +184,7 @@ export function configRoutes(deps: ApiDeps): RouteList {
           method: 'GET',
           url: `/api/configs/${kind}`,
           summary: `The ${kind} configuration`,
-          access: 'user',
+          access: 'admin',
           handler: async () => typeData(live.current(), type),
         }),
         defineRoute({

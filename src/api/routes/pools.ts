@@ -1,6 +1,6 @@
 // Pools, pool quota and resources (service-api.md §3.5, §3.6).
 import { z } from 'zod';
-import { serverError } from '../../core/index.js';
+import { userError } from '../../core/index.js';
 import { poolShapes } from '../../controller/live-config.js';
 import { allowedPools } from '../../identity/index.js';
 import type { RunningAttempt } from '../../scheduler/index.js';
@@ -127,7 +127,8 @@ export function poolRoutes(deps: ApiDeps): RouteList {
       handler: async ({ params, caller }) => {
         const pools = visible(caller);
         const found = await resources((pool) => pools.has(pool), params.name);
-        if (found.length === 0) throw serverError(`Resource ${params.name} does not exist!`);
+        // Upstream answers 500 here; an unknown name is the caller's mistake, so 404.
+        if (found.length === 0) throw userError(`Resource ${params.name} does not exist!`, 404);
         return { resources: found };
       },
     }),

@@ -2,6 +2,8 @@
 import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { userError } from '../../core/index.js';
+import { credentialReferences, redactSecrets } from '../../spec/index.js';
+import type { Workflow } from '../../store/index.js';
 import { flag } from '../contract/query-values.js';
 import type { ApiDeps } from '../deps.js';
 import type { RouteList } from '../route-table.js';
@@ -41,12 +43,8 @@ export function workflowLogRoutes(deps: ApiDeps): RouteList {
             throw userError(`Invalid regex: ${query.query}`);
           }
         }
-        let retryId = query.retry_id ?? 0;
-        if (query.task_name !== undefined && query.retry_id === undefined) {
-          const latest = await deps.store.tasks.getLatest(w.workflowUuid, query.task_name);
-          if (!latest) throw userError(`Task ${query.task_name} is not found in workflow ${w.workflowId}.`);
-          retryId = latest.retryId;
-        }
+        const retryId =
+          query.task_name === undefined ? 0 : await existingRetry(deps, w, query.task_name, query.retry_id);
         const abort = new AbortController();
         request.raw.on('close', () => abort.abort());
         const lastLines =
@@ -91,7 +89,7 @@ export function workflowLogRoutes(deps: ApiDeps): RouteList {
     defineRoute({
       method: 'GET',
       url: '/api/workflow/:name/spec',
-      summary: 'The stored spec: rendered, or the original template with use_template',
+      summary: 'The stored spec, secrets masked: rendered, or the original template with use_template',
       access: 'user',
       produces: 'text/plain',
       params: z.object({ name: z.string() }),
@@ -99,7 +97,9 @@ export function workflowLogRoutes(deps: ApiDeps): RouteList {
       handler: async ({ params, query, caller, reply }) => {
         const w = await visibleWorkflow(deps, caller, params.name);
         const text = query.use_template ? (w.templateSpecText ?? w.specText) : w.specText;
-        return reply.header('content-type', 'text/plain; charset=utf-8').send(text);
+        // Both views are masked; the credential names the rendered spec uses stay readable.
+        const masked = redactSecrets(text, credentialReferences(w.specText));
+        return reply.header('content-type', 'text/plain; charset=utf-8').send(masked);
       },
     }),
   ];
@@ -114,4 +114,28 @@ async function* filterLines(chunks: AsyncIterable<string>, pattern: RegExp): Asy
     if (kept.length > 0) yield kept.map((l) => `${l}\n`).join('');
   }
   if (partial && pattern.test(partial)) yield partial;
+}
+
+/**
+ * The retry to read: the one asked for, else the latest. Only names and retries the store knows reach
+ * the log store, so a request parameter never becomes a path of its own.
+ */
+async function existingRetry(
+  deps: ApiDeps,
+  workflow: Workflow,
+  taskName: string,
+  retryId: number | undefined,
+): Promise<number> {
+  const latest = await deps.store.tasks.getLatest(workflow.workflowUuid, taskName);
+  if (latest === null) {
+    throw userError(`Task ${taskName} is not found in workflow ${workflow.workflowId}.`, 404);
+  }
+  // Retries are numbered 0, 1, 2, ... with no gaps, so the latest bounds every one that exists.
+  if (retryId !== undefined && retryId > latest.retryId) {
+    throw userError(
+      `Task ${taskName} of workflow ${workflow.workflowId} has no retry ${retryId} (latest: ${latest.retryId}).`,
+      404,
+    );
+  }
+  return retryId ?? latest.retryId;
 }

@@ -100,7 +100,7 @@ export function workflowSubmitRoutes(deps: ApiDeps): RouteList {
           parent: null,
           app,
         });
-        if (outcome.kind === 'submitted') deps.engine.wake();
+        if (outcome.kind === 'submitted') deps.engine.touch(outcome.workflow.workflowUuid);
         return response(outcome);
       },
     }),
@@ -119,7 +119,7 @@ export function workflowSubmitRoutes(deps: ApiDeps): RouteList {
           );
         }
         const workflow = await restartWorkflow(deps.ctx, source, params.pool_name, caller?.user ?? '');
-        deps.engine.wake();
+        deps.engine.touch(workflow.workflowUuid);
         return response({ kind: 'submitted', workflow });
       },
     }),

@@ -1,5 +1,6 @@
 // Drives one attempt on a container engine: pull, files and inputs on the host, container, logs, outputs, end.
-import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type Docker from 'dockerode';
 import type { AttemptLaunch, AttemptRef, AttemptReport, LogIoType } from '../backend.js';
 import { CONTAINER_TASK_PATHS } from '../backend.js';
@@ -15,7 +16,9 @@ import {
   downloadInputs,
   hostTaskPaths,
   placeTaskFiles,
+  removeTaskFiles,
   uploadOutputs,
+  type FileUrlAccess,
 } from '../../runtime/index.js';
 import { containerCreateBody, type ContainerSettings } from './container-spec.js';
 import { missingCommand } from './command-probe.js';
@@ -26,6 +29,11 @@ import { OomWatcher, oomEnd, type CgroupLayout } from './oom-watch.js';
 
 export const ERR_IMAGE_PULL_EXIT_CODE = 302;
 export const BACKEND_ERROR_EXIT_CODE = 3001;
+/**
+ * In the attempt directory once the engine has created the container: recovery tells "never created"
+ * (launch it) from "created, then lost" (a backend error) by this file.
+ */
+export const CONTAINER_ID_FILE = 'container-id';
 
 export interface Final {
   readonly status: TaskStatus;
@@ -41,9 +49,13 @@ export interface AttemptRunOptions {
   /** Keep containers after they end (debugging, `--keep`). */
   readonly keepContainers: boolean;
   readonly isolateNetworks: boolean;
+  /** Host directories `file://` URLs may name; none refuses them. */
+  readonly fileUrlRoots?: readonly string[];
   /** The host's memory cgroups, when the engine is local: OOM kills are read there too. */
   readonly cgroups: CgroupLayout | null;
   readonly emit: (report: AttemptReport) => void;
+  /** Told of failures that do not decide the attempt's end (clean-up after it). */
+  readonly onError: (err: unknown) => void;
 }
 
 /** One attempt; `run()` for a new launch, `follow()` to re-attach to a container after a restart. */
@@ -67,6 +79,11 @@ export class AttemptRun {
 
   get ref(): AttemptRef {
     return this.launch;
+  }
+
+  /** Whether the end was decided (and recorded) already. */
+  get hasEnded(): boolean {
+    return this.ended;
   }
 
   /** Runs the attempt to its end; never throws: every failure becomes a final status. */
@@ -112,23 +129,13 @@ export class AttemptRun {
     this.oom?.dispose();
   }
 
-  /** Replays a final status recorded before a restart; false when none was recorded. */
-  async replayRecordedEnd(): Promise<boolean> {
-    const text = await readFile(attemptFile(this.options.attemptDir, 'reports'), 'utf8').catch(() => '');
-    const last = text.trim().split('\n').pop();
-    if (last === undefined || last === '') return false;
-    const final = JSON.parse(last) as Final;
-    this.ended = true;
-    this.report(final.status, final.exitCode, final.message);
-    return true;
-  }
-
   private async phases(): Promise<Final> {
     const { engine, attemptDir } = this.options;
     const { launch } = this;
     this.report('INITIALIZING', null, null);
     await mkdir(attemptDir, { recursive: true });
-    await writeFile(attemptFile(attemptDir, 'launch'), JSON.stringify(launch));
+    // Holds the launch's credentials while the attempt runs (a restarted service finishes it from here).
+    await writeFile(attemptFile(attemptDir, 'launch'), JSON.stringify(launch), { mode: 0o600 });
     try {
       this.log('OSMO_CTRL', `Pulling image ${launch.image}`);
       await ensureImage(engine, launch.image, pullAuthFor(launch.image, launch.registryAuth));
@@ -156,7 +163,14 @@ export class AttemptRun {
     this.report('RUNNING', null, null);
     const transferLog = (ioType: 'DOWNLOAD' | 'UPLOAD', text: string): void => this.log(ioType, text);
     try {
-      await downloadInputs(launch, host, CONTAINER_TASK_PATHS, transferLog, this.abort.signal);
+      await downloadInputs(
+        launch,
+        host,
+        CONTAINER_TASK_PATHS,
+        transferLog,
+        this.abort.signal,
+        this.fileUrls(),
+      );
     } catch (err) {
       if (this.stopRequest) return this.stopped();
       if (err instanceof TransferError)
@@ -182,6 +196,7 @@ export class AttemptRun {
       return startFailure(`Failed to create the container: ${errorText(err)}`);
     }
     this.container = container;
+    await writeFile(join(attemptDir, CONTAINER_ID_FILE), container.id);
     this.oom = OomWatcher.forContainer(this.options.cgroups, container.id, this.launch.resources);
     try {
       await container.start();
@@ -211,7 +226,14 @@ export class AttemptRun {
     const host = hostTaskPaths(this.options.attemptDir);
     const transferLog = (ioType: 'DOWNLOAD' | 'UPLOAD', text: string): void => this.log(ioType, text);
     try {
-      await uploadOutputs(this.launch, host, CONTAINER_TASK_PATHS, transferLog, this.abort.signal);
+      await uploadOutputs(
+        this.launch,
+        host,
+        CONTAINER_TASK_PATHS,
+        transferLog,
+        this.abort.signal,
+        this.fileUrls(),
+      );
     } catch (err) {
       if (this.stopRequest) return this.stopped();
       if (err instanceof TransferError)
@@ -247,13 +269,24 @@ export class AttemptRun {
     if (this.ended || this.detachment.signal.aborted) return;
     this.ended = true;
     this.oom?.dispose();
-    const { attemptDir, keepContainers, engine } = this.options;
-    await appendFile(attemptFile(attemptDir, 'reports'), `${JSON.stringify(final)}\n`).catch(() => undefined);
+    const { attemptDir, keepContainers, engine, onError } = this.options;
+    // Masked as reported: a restarted service replays this line without the launch's secrets at hand.
+    const recorded: Final = { ...final, message: final.message === null ? null : this.mask(final.message) };
+    // Each clean-up step may fail on its own; the attempt's end is reported whatever they do.
+    await appendFile(attemptFile(attemptDir, 'reports'), `${JSON.stringify(recorded)}\n`).catch(onError);
+    // Decrypted credentials do not outlive the attempt on disk.
+    await rm(attemptFile(attemptDir, 'launch'), { force: true }).catch(onError);
+    await removeTaskFiles(attemptDir).catch(onError);
     if (this.container !== null && !keepContainers) {
       await this.container.remove({ force: true }).catch(() => undefined);
-      await removeGroupNetwork(engine, this.launch.groupUuid);
+      await removeGroupNetwork(engine, this.launch.groupUuid).catch(onError);
     }
     this.report(final.status, final.exitCode, final.message);
+  }
+
+  // The copy runs in this process: the directories an admin allowed, confined, and nothing else.
+  private fileUrls(): FileUrlAccess {
+    return { roots: this.options.fileUrlRoots ?? [], sandbox: null };
   }
 
   private pendingStop(): { status: TaskStatus; message: string } | null {
@@ -288,6 +321,29 @@ export class AttemptRun {
       ioType,
       text: this.mask(text),
     });
+  }
+}
+
+/** The final status recorded before a restart (masked already), or null when none was recorded. */
+export async function readRecordedEnd(attemptDir: string): Promise<Final | null> {
+  let text: string;
+  try {
+    text = await readFile(attemptFile(attemptDir, 'reports'), 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+  const last = text.trim().split('\n').pop();
+  // A line cut by a crash while it was written records nothing: the container tells the end then.
+  return last === undefined || last === '' ? null : parseFinal(last);
+}
+
+function parseFinal(line: string): Final | null {
+  try {
+    const value = JSON.parse(line) as Partial<Final> | null;
+    return typeof value?.status === 'string' ? (value as Final) : null;
+  } catch {
+    return null; // torn by a crash mid-append
   }
 }
 

@@ -1,11 +1,13 @@
 // The container backend against a real Podman: the shared contract, then what only containers do.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { backendContract, collectAttempt, makeAttempt, textsOf } from '../contract.js';
+import { attemptLabels, containerName } from './container-spec.js';
 import { createDockerBackend, type DockerBackend } from './docker-backend.js';
+import { closeEngine, openEngine } from './engine-client.js';
 import { startTestEngine, TEST_IMAGE, type TestEngine } from './podman-fixture.js';
 
 let engine: TestEngine;
@@ -104,6 +106,46 @@ void describe('docker backend', () => {
     } finally {
       await second.close();
     }
+  });
+
+  void test('a container created but never started at a crash is removed and its attempt handed back', async () => {
+    const launch = makeAttempt(storage, { image: TEST_IMAGE, command: ['sh', '-c', 'echo fresh-start'] });
+    // What a service killed between creating the container and starting it leaves behind.
+    const client = openEngine(engine.host);
+    const created = await client.createContainer({
+      name: containerName(launch),
+      Image: TEST_IMAGE,
+      Cmd: ['sh', '-c', 'echo never'],
+      Labels: attemptLabels(launch, 'docker'),
+    });
+    closeEngine(client);
+    const dir = backend.attemptDir(launch);
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'launch.json'), JSON.stringify(launch));
+    await writeFile(join(dir, 'container-id'), created.id);
+    const unstarted = await backend.recover([launch]);
+    assert.deepEqual(
+      unstarted.map((r) => r.taskName),
+      [launch.taskName],
+    );
+    const { outcome } = collectAttempt(backend, launch, 60_000);
+    await backend.launch(launch);
+    const { final, logs } = await outcome;
+    assert.equal(final.status, 'COMPLETED', final.message ?? '');
+    assert.deepEqual(textsOf(logs, 'STDOUT'), ['fresh-start']);
+  });
+
+  void test('a container that was created and is gone ends its attempt FAILED_BACKEND_ERROR', async () => {
+    const launch = makeAttempt(storage, { image: TEST_IMAGE });
+    const dir = backend.attemptDir(launch);
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'launch.json'), JSON.stringify(launch));
+    await writeFile(join(dir, 'container-id'), 'removed-behind-our-back');
+    const { outcome } = collectAttempt(backend, launch);
+    assert.deepEqual(await backend.recover([launch]), []);
+    const { final } = await outcome;
+    assert.equal(final.status, 'FAILED_BACKEND_ERROR');
+    assert.equal(final.exitCode, 3001);
   });
 
   void test('{{host:task}} reaches the sibling container of the same group', async () => {

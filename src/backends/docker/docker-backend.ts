@@ -1,12 +1,18 @@
 // The container backend: each attempt is a container on a Docker-Engine-compatible API (execution.md §23, column b).
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AttemptLaunch, AttemptRef, AttemptReport, Backend, NodeInventory } from '../backend.js';
 import { serverError } from '../../core/index.js';
 import { attemptFile } from '../../runtime/index.js';
-import { AttemptRun, BACKEND_ERROR_EXIT_CODE, type AttemptRunOptions } from './attempt-run.js';
+import {
+  AttemptRun,
+  BACKEND_ERROR_EXIT_CODE,
+  CONTAINER_ID_FILE,
+  readRecordedEnd,
+  type AttemptRunOptions,
+} from './attempt-run.js';
 import { LABELS, taskHostName, type GpuExposure } from './container-spec.js';
-import { closeEngine, openEngine, pingEngine } from './engine-client.js';
+import { closeEngine, errorText, openEngine, pingEngine } from './engine-client.js';
 import { detectCgroupLayout } from './oom-watch.js';
 
 export interface DockerBackendOptions {
@@ -29,7 +35,13 @@ export interface DockerBackendOptions {
   readonly keepContainers?: boolean;
   /** Group networks without a route out: containers reach only each other. */
   readonly isolateNetworks?: boolean;
-  readonly onError?: (err: unknown) => void;
+  /** Host directories `file://` inputs and outputs may name; none by default. */
+  readonly fileUrlRoots?: readonly string[];
+  /**
+   * Told of failures of an attempt's engine calls or of a listener, with the attempt they concern
+   * (the attempt itself ends with a status saying so); by default a process warning.
+   */
+  readonly onError?: (err: unknown, ref: AttemptRef | null) => void;
 }
 
 export interface DockerBackend extends Backend {
@@ -48,20 +60,17 @@ export function createDockerBackend(options: DockerBackendOptions): DockerBacken
   const cgroups = detectCgroupLayout(options.host);
   const listeners = new Set<(report: AttemptReport) => void>();
   const runs = new Map<string, AttemptRun>();
+  // An error of one attempt is that attempt's failure, never the host process's: no default rethrows.
   const onError =
     options.onError ??
-    ((err: unknown) => {
-      queueMicrotask(() => {
-        throw err;
-      });
-    });
+    ((err: unknown) => process.emitWarning(err instanceof Error ? err : new Error(String(err))));
 
   const emit = (report: AttemptReport): void => {
     for (const listener of listeners) {
       try {
         listener(report);
       } catch (err) {
-        onError(err);
+        onError(err, report.ref);
       }
     }
   };
@@ -85,16 +94,24 @@ export function createDockerBackend(options: DockerBackendOptions): DockerBacken
     stopGraceMs: options.stopGraceMs ?? 30_000,
     keepContainers: options.keepContainers ?? false,
     isolateNetworks: options.isolateNetworks ?? false,
+    fileUrlRoots: options.fileUrlRoots ?? [],
     cgroups,
     emit,
+    onError: (err: unknown) => onError(err, ref),
   });
 
   const track = (run: AttemptRun, work: Promise<void>): void => {
     const key = keyOf(run.ref);
     runs.set(key, run);
-    void work.catch(onError).finally(() => {
-      if (runs.get(key) === run) runs.delete(key);
-    });
+    // A run turns its own failures into a final status; one that escapes still ends the attempt.
+    void work
+      .catch((err: unknown) => {
+        onError(err, run.ref);
+        lost(run.ref, `The container backend failed: ${errorText(err)}`);
+      })
+      .finally(() => {
+        if (runs.get(key) === run) runs.delete(key);
+      });
   };
 
   const containersOf = async (ref: AttemptRef | null) => {
@@ -117,6 +134,44 @@ export function createDockerBackend(options: DockerBackendOptions): DockerBacken
       message,
       at: new Date(),
     });
+
+  /**
+   * Re-attaches one attempt, replays its recorded end, or reports it lost; true when its container
+   * never ran (never created, or created and never started): it is then cleared away to be launched again.
+   */
+  const recoverOne = async (ref: AttemptRef): Promise<boolean> => {
+    const recorded = await readRecordedEnd(attemptDir(ref));
+    if (recorded !== null) {
+      emit({ kind: 'status', ref, ...recorded, at: new Date() });
+      return false;
+    }
+    const launch = await readLaunch(ref);
+    const run = launch === null ? null : new AttemptRun(launch, runOptions(ref));
+    const [found] = await containersOf(ref);
+    const created = await readFile(join(attemptDir(ref), CONTAINER_ID_FILE), 'utf8').then(
+      () => true,
+      (err: unknown) => {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+        throw err;
+      },
+    );
+    if (found === undefined ? !created : found.State === 'created') {
+      if (found !== undefined) await engine.getContainer(found.Id).remove({ force: true });
+      // A fresh attempt directory, as a new launch gets: nothing of the interrupted one ran.
+      await rm(attemptDir(ref), { recursive: true, force: true });
+      return true;
+    }
+    if (found === undefined) {
+      lost(ref, 'The task container is gone (the engine or the service stopped while the task ran).');
+    } else if (run === null) {
+      // Nothing could follow it any more: it must not run on unobserved.
+      await engine.getContainer(found.Id).remove({ force: true });
+      lost(ref, 'The attempt description is gone, so its container cannot be followed.');
+    } else {
+      track(run, run.follow(engine.getContainer(found.Id)));
+    }
+    return false;
+  };
 
   const readLaunch = async (ref: AttemptRef): Promise<AttemptLaunch | null> => {
     try {
@@ -166,45 +221,54 @@ export function createDockerBackend(options: DockerBackendOptions): DockerBacken
     },
 
     async stop(ref, status, message) {
-      const run = runs.get(keyOf(ref));
-      if (run !== undefined) return run.stop(status, message);
-      const [found] = await containersOf(ref);
-      const launch = await readLaunch(ref);
-      if (found !== undefined && launch !== null) {
-        const adopted = new AttemptRun(launch, runOptions(ref));
-        track(adopted, adopted.follow(engine.getContainer(found.Id)));
-        await adopted.stop(status, message);
-        return;
+      try {
+        const run = runs.get(keyOf(ref));
+        if (run !== undefined) return await run.stop(status, message);
+        const [found] = await containersOf(ref);
+        const launch = await readLaunch(ref);
+        if (found !== undefined && launch !== null) {
+          const adopted = new AttemptRun(launch, runOptions(ref));
+          track(adopted, adopted.follow(engine.getContainer(found.Id)));
+          await adopted.stop(status, message);
+          return;
+        }
+      } catch (err) {
+        // The engine did not take the stop: the attempt still ends as asked, and the failure is told.
+        onError(err, ref);
       }
       emit({ kind: 'status', ref, status, exitCode: null, message, at: new Date() });
     },
 
     async recover(attempts) {
       const known = new Set(attempts.map(keyOf));
+      const unstarted: AttemptRef[] = [];
       for (const ref of attempts) {
-        if (runs.has(keyOf(ref))) continue;
-        const launch = await readLaunch(ref);
-        if (launch === null) {
-          lost(ref, 'The attempt was never started on this engine (the service stopped while launching it).');
-          continue;
+        // One this backend still follows reports on by itself; one that has just ended is replayed.
+        if (runs.get(keyOf(ref))?.hasEnded === false) continue;
+        try {
+          if (await recoverOne(ref)) unstarted.push(ref);
+        } catch (err) {
+          // One attempt the engine cannot answer for must not keep the others, or the service, from starting.
+          onError(err, ref);
+          lost(ref, `The service could not recover the task after a restart (${errorText(err)}).`);
         }
-        const run = new AttemptRun(launch, runOptions(ref));
-        if (await run.replayRecordedEnd()) continue;
-        const [found] = await containersOf(ref);
-        if (found === undefined) {
-          lost(ref, 'The task container is gone (the engine or the service stopped while the task ran).');
-          continue;
-        }
-        track(run, run.follow(engine.getContainer(found.Id)));
       }
       // Containers of this backend that no attempt claims are left-overs of a crash: clean them up.
-      for (const c of await containersOf(null)) {
+      const leftOvers = await containersOf(null).catch((err: unknown) => {
+        onError(err, null);
+        return [];
+      });
+      for (const c of leftOvers) {
         const l = c.Labels;
         const key = `${l[LABELS.workflowId] ?? ''}/${l[LABELS.taskName] ?? ''}/${l[LABELS.retryId] ?? ''}`;
         if (!known.has(key) && !runs.has(key)) {
-          await engine.getContainer(c.Id).remove({ force: true }).catch(onError);
+          await engine
+            .getContainer(c.Id)
+            .remove({ force: true })
+            .catch((err: unknown) => onError(err, null));
         }
       }
+      return unstarted;
     },
 
     observe(listener) {

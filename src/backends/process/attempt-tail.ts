@@ -4,6 +4,7 @@ import { appendFile, open } from 'node:fs/promises';
 import type { AttemptRef, AttemptReport } from '../backend.js';
 import { isTaskFinished } from '../../core/index.js';
 import {
+  ATTEMPT_FILES,
   LogLineSchema,
   ReportRecordSchema,
   attemptFile,
@@ -13,15 +14,30 @@ import {
 } from '../../runtime/index.js';
 
 export const BACKEND_ERROR_EXIT_CODE = 3001;
+/** How long reading an attempt may keep failing before the attempt is ended: a retry or two, no more. */
+const FOLLOW_FAILURE_GRACE_MS = 2_000;
 
 export interface AttemptTailOptions {
   readonly attemptDir: string;
   readonly ref: AttemptRef;
   readonly emit: (report: AttemptReport) => void;
   /** Whether the attempt's runtime process still runs; once it does not, a missing end is a backend error. */
-  readonly isRuntimeAlive: () => boolean;
+  readonly isRuntimeAlive: () => Promise<boolean>;
   readonly pollIntervalMs: number;
+  /** Told of the first failure of a run of failed reads (later ones in the run would only repeat it). */
   readonly onError: (err: unknown) => void;
+  /** The attempt's files could not be read for a while: the tail has stopped, the attempt must end. */
+  readonly onUnfollowable: (message: string) => void;
+}
+
+/**
+ * Names the attempt file that failed, which Node's read errors do not, and only its name: the message
+ * reaches the task's user, who has no business with the service's host paths.
+ */
+export function unreadable(name: string, err: unknown): Error {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  const reason = code ?? (err instanceof Error ? err.message : String(err));
+  return new Error(`cannot read the attempt's ${name} (${reason})`, { cause: err });
 }
 
 /** Reads a JSONL file from an offset, keeping an unfinished last line for the next read. */
@@ -29,9 +45,20 @@ class JsonlCursor {
   private offset = 0;
   private partial = '';
 
-  constructor(private readonly path: string) {}
+  constructor(
+    private readonly path: string,
+    private readonly name: string,
+  ) {}
 
   async readNewLines(): Promise<string[]> {
+    try {
+      return await this.read();
+    } catch (err) {
+      throw unreadable(this.name, err);
+    }
+  }
+
+  private async read(): Promise<string[]> {
     let handle;
     try {
       handle = await open(this.path, 'r');
@@ -67,13 +94,15 @@ export class AttemptTail {
   private running: Promise<void> | null = null;
   private again = false;
   private finished = false;
+  /** When the current run of failed reads began; null while reads succeed. */
+  private failingSince: number | null = null;
   private resolveDone: () => void = () => undefined;
   /** Settles once the final status was emitted or the tail was closed. */
   readonly done: Promise<void> = new Promise((resolve) => (this.resolveDone = resolve));
 
   constructor(private readonly options: AttemptTailOptions) {
-    this.reports = new JsonlCursor(attemptFile(options.attemptDir, 'reports'));
-    this.logs = new JsonlCursor(attemptFile(options.attemptDir, 'logs'));
+    this.reports = new JsonlCursor(attemptFile(options.attemptDir, 'reports'), ATTEMPT_FILES.reports);
+    this.logs = new JsonlCursor(attemptFile(options.attemptDir, 'logs'), ATTEMPT_FILES.logs);
   }
 
   start(): void {
@@ -103,7 +132,12 @@ export class AttemptTail {
       return;
     }
     this.running = this.pump()
-      .catch((err: unknown) => this.options.onError(err))
+      .then(
+        () => {
+          this.failingSince = null;
+        },
+        (err: unknown) => this.failed(err),
+      )
       .finally(() => {
         this.running = null;
         if (this.again) {
@@ -113,8 +147,22 @@ export class AttemptTail {
       });
   }
 
+  /** A failed read is retried on the next poll; reads that keep failing end the attempt with the reason. */
+  private failed(err: unknown): void {
+    const now = Date.now();
+    if (this.failingSince === null) {
+      this.failingSince = now;
+      this.options.onError(err);
+      return;
+    }
+    if (this.finished || now - this.failingSince < FOLLOW_FAILURE_GRACE_MS) return;
+    this.close();
+    const reason = err instanceof Error ? err.message : String(err);
+    this.options.onUnfollowable(`The service could not follow the task (${reason}), so it was stopped.`);
+  }
+
   private async pump(): Promise<void> {
-    const alive = this.options.isRuntimeAlive();
+    const alive = await this.options.isRuntimeAlive();
     // Reports first, then logs: every log line written before a report we saw is in this read.
     const reports = await this.readReports();
     const logs = await this.readLogs();
@@ -155,7 +203,7 @@ export class AttemptTail {
       kind: 'log',
       ref,
       seq: line.seq,
-      time: new Date(line.time),
+      time: timeOf(line.time),
       ioType: line.ioType,
       text: line.text,
     });
@@ -169,7 +217,7 @@ export class AttemptTail {
       status: record.status,
       exitCode: record.exitCode,
       message: record.message,
-      at: new Date(record.at),
+      at: timeOf(record.at),
     });
   }
 
@@ -177,4 +225,10 @@ export class AttemptTail {
     this.watcher?.close();
     this.watcher = null;
   }
+}
+
+/** A record's time, or now when it is not one: a bad time stamp must not cost the record itself. */
+function timeOf(text: string): Date {
+  const time = new Date(text);
+  return Number.isNaN(time.getTime()) ? new Date() : time;
 }

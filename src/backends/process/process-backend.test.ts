@@ -17,7 +17,10 @@ const make = (extra: Partial<ProcessBackendOptions> = {}) =>
   createProcessBackend({ workRoot, runtimeEntry, stopGraceMs: 2_000, pollIntervalMs: 100, ...extra });
 
 backendContract('process (sandbox when available)', async () => make());
-backendContract('process (no sandbox)', async () => make({ sandbox: 'off' }));
+backendContract('process (no sandbox)', async () => make({ sandbox: 'off' }), {
+  filesAtTheirPath:
+    'without a sandbox the host path is never written: the file stays in the attempt directory',
+});
 
 void describe('process backend', () => {
   const storage = join(workRoot, 'storage');
@@ -193,6 +196,25 @@ void describe('process backend', () => {
     }
     await backend.close();
     assert.deepEqual(await processesWith(marker), []);
+  });
+
+  void test('a report whose time is not one is still reported, stamped with the time it was read', async () => {
+    const backend = make();
+    const launch = makeAttempt(storage);
+    const dir = backend.attemptDir(launch);
+    await mkdir(dir, { recursive: true });
+    // A recorded end (as after a restart) whose time stamp no store column would take.
+    await writeFile(
+      join(dir, 'reports.jsonl'),
+      `${JSON.stringify({ status: 'COMPLETED', exitCode: 0, message: null, at: 'not-a-time' })}\n`,
+    );
+    const { outcome } = collectAttempt(backend, launch);
+    const before = Date.now();
+    assert.deepEqual(await backend.recover([launch]), []);
+    const { final } = await outcome;
+    await backend.close();
+    assert.equal(final.status, 'COMPLETED');
+    assert.ok(final.at.getTime() >= before, String(final.at));
   });
 
   void test('nodes() describes this host; declared nodes win', async () => {

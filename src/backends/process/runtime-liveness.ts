@@ -1,6 +1,6 @@
 // Tells whether an attempt's runtime process still runs, guarding against a recycled pid.
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { attemptFile } from '../../runtime/index.js';
 
 /** The runtime's pid from `<attemptDir>/pid`, or null before the runtime wrote it. */
@@ -28,4 +28,19 @@ export function isRuntimeProcess(pid: number, attemptDir: string): boolean {
   } catch {
     return true; // no /proc on this system: the signal check above is all there is
   }
+}
+
+/**
+ * The pid of a live runtime started for `attemptDir`, found by its command line; null when none runs
+ * or where there is no /proc. Covers the moment between the spawn and the runtime's pid file.
+ */
+export async function findRuntimeProcess(attemptDir: string): Promise<number | null> {
+  const entries = await readdir('/proc').catch(() => []);
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    // A process that ends while we look has no command line left to read.
+    const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
+    if (cmdline.split('\0').includes(attemptDir)) return Number(entry);
+  }
+  return null;
 }

@@ -1,5 +1,5 @@
 // What differs between the databases the store runs on; each database is a folder implementing this.
-import type { CreateTableBuilder, Dialect, Expression, RawBuilder, SqlBool } from 'kysely';
+import type { CreateTableBuilder, Dialect, Expression, KyselyPlugin, RawBuilder, SqlBool } from 'kysely';
 import type { StoreKind } from '../repositories.js';
 
 /** Column type names for the portable logical types used by the migrations. */
@@ -13,6 +13,8 @@ export interface StoreDialect {
   readonly kind: StoreKind;
   readonly columnTypes: ColumnTypes;
   createKyselyDialect(): Dialect;
+  /** Plugins every query of this database goes through. */
+  readonly plugins?: readonly KyselyPlugin[];
   /** Adds an auto-incrementing integer primary key column named `name`. */
   addIdColumn<T extends string, C extends string>(
     table: CreateTableBuilder<T, C>,

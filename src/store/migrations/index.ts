@@ -8,6 +8,7 @@ import { identitySchema } from './002-identity.js';
 import { configSchema } from './003-config.js';
 import { datasetSchema } from './004-datasets.js';
 import { appVersionsSchema } from './005-apps.js';
+import { dispatchIndex } from './006-dispatch-index.js';
 
 type MigrationStep = (db: Kysely<unknown>, dialect: StoreDialect) => Promise<void>;
 
@@ -18,6 +19,7 @@ const STEPS: ReadonlyArray<readonly [string, MigrationStep]> = [
   ['003-config', configSchema],
   ['004-datasets', datasetSchema],
   ['005-apps', appVersionsSchema],
+  ['006-dispatch-index', dispatchIndex],
 ];
 
 export async function migrateToLatest(db: Kysely<unknown>, dialect: StoreDialect): Promise<void> {

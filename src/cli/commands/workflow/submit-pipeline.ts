@@ -83,11 +83,17 @@ export async function submitSpecText(
   let finalSpec = original;
   const rendered = templated || req.dryRun;
   if (rendered) {
-    const answer = (await client.postJson(
-      path,
-      { ...common, dry_run: true },
-      body(original, null),
-    )) as SubmitResponse;
+    let answer: SubmitResponse;
+    try {
+      answer = (await client.postJson(
+        path,
+        { ...common, dry_run: true },
+        body(original, null),
+      )) as SubmitResponse;
+    } catch (err) {
+      // The render runs every submit check, so a submit can fail here as well as at the final request.
+      throw req.wrapErrors && !req.dryRun ? wrapSubmitError(err) : err;
+    }
     if (req.dryRun)
       return { kind: 'rendered', spec: answer.spec ?? '', scheduling: answer.scheduling ?? null };
     finalSpec = answer.spec ?? original;

@@ -1,8 +1,11 @@
-// The embedded SQLite store: one file, WAL journal, busy timeout, JSON as text, GLOB for matching.
+// The embedded SQLite store: one file, WAL journal, busy timeout, JSON as text, GLOB for matching,
+// cached statements, and a share of the event loop for everything else while queries run.
 import Sqlite from 'better-sqlite3';
 import { SqliteDialect, sql } from 'kysely';
 import type { CreateTableBuilder, Expression, RawBuilder, SqlBool } from 'kysely';
 import type { StoreDialect } from '../store-dialect.js';
+import { EventLoopSharePlugin } from './event-loop-share.js';
+import { withStatementCache } from './statement-cache.js';
 
 const BUSY_TIMEOUT_MS = 5000;
 
@@ -20,8 +23,9 @@ export function sqliteStoreDialect(file: string): StoreDialect {
       database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       database.pragma('foreign_keys = ON');
       database.pragma('synchronous = NORMAL');
-      return new SqliteDialect({ database });
+      return new SqliteDialect({ database: withStatementCache(database) });
     },
+    plugins: [new EventLoopSharePlugin()],
     addIdColumn<T extends string, C extends string>(table: CreateTableBuilder<T, C>, name: string) {
       return table.addColumn(name, 'integer', (c) => c.primaryKey().autoIncrement());
     },
