@@ -29,6 +29,11 @@ export interface RouteDef<P = unknown, Q = unknown, B = unknown> {
   readonly body?: z.ZodType<B>;
   /** Plain-text (streamed) responses are documented as such. */
   readonly produces?: 'application/json' | 'text/plain';
+  /**
+   * A cheap check before the body is read, to shed load: what it throws answers the request without
+   * the service reading or parsing the body.
+   */
+  readonly admit?: (request: FastifyRequest) => void;
   readonly handler: (input: RouteInput<P, Q, B>) => Promise<unknown>;
 }
 
@@ -55,6 +60,7 @@ export function registerRoutes(app: FastifyInstance, routes: readonly AnyRoute[]
       method: route.method,
       url: route.url,
       config: { access: route.access },
+      ...(route.admit ? { onRequest: async (request: FastifyRequest) => route.admit?.(request) } : {}),
       handler: async (request, reply) => {
         const params = parseInput(route.params, request.params);
         const query = parseInput(route.query, request.query);

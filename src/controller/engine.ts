@@ -19,8 +19,12 @@ const PASS_BUDGET_MS = 100;
 const SWEEP_INTERVAL_MS = 60_000;
 /** The queue is planned again this often even when nothing changed: start estimates age, nodes come and go. */
 const DISPATCH_REFRESH_MS = 30_000;
-/** While a long backlog of workflows is being looked at, the queue is still planned this often. */
+/**
+ * While a long backlog of workflows is being looked at, the queue is still planned this often, or
+ * less often when planning it is slow, so planning never takes more than a fifth of the lane.
+ */
 const DISPATCH_MAX_DELAY_MS = 1000;
+const DISPATCH_SHARE = 0.2;
 
 export class Engine {
   private lane: Promise<unknown> = Promise.resolve();
@@ -29,6 +33,7 @@ export class Engine {
   /** Something changed that the dispatcher must see: new queued work, freed capacity, a new config. */
   private dispatchWanted = true;
   private lastDispatchMs = -Infinity;
+  private lastDispatchCostMs = 0;
   private tickQueued = false;
   private timer: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void) | null = null;
@@ -122,18 +127,31 @@ export class Engine {
     const due = this.watch.take(nowMs);
     let looked = 0;
     while (looked < due.length && performance.now() - started < PASS_BUDGET_MS) {
-      await this.advance(due[looked] ?? '');
+      const uuid = due[looked] ?? '';
       looked += 1;
+      // One broken workflow must not hold up the others; the next sweep tries it again.
+      await this.advance(uuid).catch((err: unknown) =>
+        this.ctx.log.error({ err, workflowUuid: uuid }, 'workflow pass failed'),
+      );
     }
     for (const uuid of due.slice(looked)) this.watch.touch(uuid);
     const backlog = this.watch.pending > 0;
     if (backlog) this.beat();
     const refresh = nowMs - this.lastDispatchMs >= DISPATCH_REFRESH_MS;
-    const wanted = this.dispatchWanted && (!backlog || nowMs - this.lastDispatchMs >= DISPATCH_MAX_DELAY_MS);
+    const backlogDelayMs = Math.max(DISPATCH_MAX_DELAY_MS, this.lastDispatchCostMs / DISPATCH_SHARE);
+    const wanted = this.dispatchWanted && (!backlog || nowMs - this.lastDispatchMs >= backlogDelayMs);
     if (!wanted && !refresh) return;
     this.dispatchWanted = false;
     this.lastDispatchMs = nowMs;
-    await dispatchQueued(this.ctx);
+    const dispatchStarted = performance.now();
+    try {
+      await dispatchQueued(this.ctx);
+    } catch (err) {
+      this.dispatchWanted = true;
+      throw err;
+    } finally {
+      this.lastDispatchCostMs = performance.now() - dispatchStarted;
+    }
     // Work placed by the dispatcher (or failed by it, when a credential is gone) is looked at again.
     for (const uuid of this.ctx.scheduling.placed) this.watch.touch(uuid);
     if (this.ctx.scheduling.placed.size > 0) this.beat();

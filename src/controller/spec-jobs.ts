@@ -14,6 +14,8 @@ export interface SpecWork {
   parse(text: string, options: ParseOptions): Promise<WorkflowSpec>;
   dryRun(text: string, options: ParseOptions): Promise<DryRunResult>;
   checkApp(text: string): Promise<void>;
+  /** Throws the answer a job of about `chars` characters would get now if there is no room for it. */
+  assertRoom(chars: number): void;
 }
 
 export type SpecJob =

@@ -98,21 +98,26 @@ export class SpecPool implements SpecWork {
     await Promise.all(workers);
   }
 
-  private run(job: SpecJob): Promise<unknown> {
-    if (this.closed) return Promise.reject(shuttingDown());
-    const chars = jobChars(job);
+  assertRoom(chars: number): void {
+    if (this.closed) throw shuttingDown();
     const full =
       this.queue.length >= this.maxQueuedJobs ||
       (this.queue.length > 0 && this.queuedChars + chars > this.maxQueuedChars);
-    if (full) {
-      this.log.warn({ queued: this.queue.length, chars: this.queuedChars }, 'spec queue full');
-      return Promise.reject(
-        new OsmoError(
-          'USER',
-          `The service is busy checking ${this.queue.length} other workflow specs; try again in a few seconds.`,
-          429,
-        ),
-      );
+    if (!full) return;
+    this.log.debug({ queued: this.queue.length, chars: this.queuedChars }, 'spec queue full');
+    throw new OsmoError(
+      'USER',
+      `The service is busy checking ${this.queue.length} other workflow specs; try again in a few seconds.`,
+      429,
+    );
+  }
+
+  private run(job: SpecJob): Promise<unknown> {
+    const chars = jobChars(job);
+    try {
+      this.assertRoom(chars);
+    } catch (err) {
+      return Promise.reject(err as Error);
     }
     return new Promise((resolve, reject) => {
       this.queue.push({ job, chars, resolve, reject });

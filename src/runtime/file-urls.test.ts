@@ -23,7 +23,10 @@ before(async () => {
 after(() => rm(dir, { recursive: true, force: true }));
 
 test('without allowed directories every file:// URL is refused, naming the flag', async () => {
-  await assert.rejects(resolveFileUrl(`file://${allowed}/data`, []), /allows no file:\/\/ URLs.*--allow-file-urls/);
+  await assert.rejects(
+    resolveFileUrl(`file://${allowed}/data`, []),
+    /allows no file:\/\/ URLs.*--allow-file-urls/,
+  );
 });
 
 test('a file:// URL outside the allowed directories, or with "..", is refused', async () => {
@@ -60,21 +63,28 @@ test('an upload cannot write through a symlink out of the allowed directory', as
   );
 });
 
-test('in the sandbox the copy runs as the task uid: what it may not read is not copied', { skip: !asRoot }, async () => {
-  const osmo = join(dir, 'attempt', 'root', 'osmo');
-  const input = (n: number): string => join(osmo, 'data', 'input', String(n));
-  for (const path of [osmo, join(osmo, 'data'), join(osmo, 'data', 'input'), input(0), input(1)]) {
-    await mkdir(path, { recursive: true });
-    await chown(path, 100_000, 100_000);
-  }
-  const access = { roots: [allowed], sandbox: { osmoHostDir: osmo, identity: { uid: 100_000, gid: 100_000 } } };
-  await assert.rejects(
-    transferFileUrl('download', `file://${allowed}/data`, input(0), null, access),
-    /private\.txt.*Permission denied/,
-  );
-  const objects = await transferFileUrl('download', `file://${allowed}/data`, input(1), 'public', access);
-  assert.deepEqual(
-    objects.map((o) => o.key),
-    ['public.txt'],
-  );
-});
+test(
+  'in the sandbox the copy runs as the task uid: what it may not read is not copied',
+  { skip: !asRoot },
+  async () => {
+    const osmo = join(dir, 'attempt', 'root', 'osmo');
+    const input = (n: number): string => join(osmo, 'data', 'input', String(n));
+    for (const path of [osmo, join(osmo, 'data'), join(osmo, 'data', 'input'), input(0), input(1)]) {
+      await mkdir(path, { recursive: true });
+      await chown(path, 100_000, 100_000);
+    }
+    const access = {
+      roots: [allowed],
+      sandbox: { osmoHostDir: osmo, identity: { uid: 100_000, gid: 100_000 } },
+    };
+    await assert.rejects(
+      transferFileUrl('download', `file://${allowed}/data`, input(0), null, access),
+      /private\.txt.*Permission denied/,
+    );
+    const objects = await transferFileUrl('download', `file://${allowed}/data`, input(1), 'public', access);
+    assert.deepEqual(
+      objects.map((o) => o.key),
+      ['public.txt'],
+    );
+  },
+);

@@ -78,7 +78,8 @@ export async function transferFileUrl(
   const pattern = regex === null || regex === '' ? null : new RegExp(regex);
   if (access.sandbox === null) {
     const storage = new LocalStorage(root, { confined: true });
-    const options = pattern === null ? { confined: true } : { confined: true, filter: (k: string) => pattern.test(k) };
+    const options =
+      pattern === null ? { confined: true } : { confined: true, filter: (k: string) => pattern.test(k) };
     return op === 'download'
       ? storage.downloadPrefix(prefix, local, options)
       : storage.uploadDirectory(local, prefix, options);

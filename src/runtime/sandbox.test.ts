@@ -12,7 +12,8 @@ test('the system root is read-only and /etc comes without its secrets', () => {
   const bound = targets(args);
   assert.ok(bound.includes('/usr'));
   assert.ok(!args.includes('/root') && !args.includes('/home') && !args.includes('/var'));
-  for (const secret of ['/etc/shadow', '/etc/gshadow', '/etc/sudoers']) assert.ok(!bound.includes(secret), secret);
+  for (const secret of ['/etc/shadow', '/etc/gshadow', '/etc/sudoers'])
+    assert.ok(!bound.includes(secret), secret);
   if (existsSync('/etc/passwd')) assert.ok(bound.includes('/etc/passwd'));
   assert.ok(!bound.some((p) => /^\/etc\/ssh\/ssh_host_.*key$/.test(p)));
   // Everything the host lends is read-only; only the attempt's own /osmo is writable.
@@ -46,9 +47,13 @@ test('as root the command switches to the task uid with no capabilities; otherwi
   const asUser = sandboxArgs(layout);
   assert.deepEqual(asUser.exec, []);
   assert.ok(asUser.args.includes('--unshare-user') && asUser.args.includes('--cap-drop'));
-  for (const args of [asRoot.args, asUser.args]) assert.ok(args.includes('--unshare-pid') && args.includes('--new-session'));
+  for (const args of [asRoot.args, asUser.args])
+    assert.ok(args.includes('--unshare-pid') && args.includes('--new-session'));
 });
 
 test('a file below /proc, /dev or /osmo is refused', () => {
-  assert.throws(() => sandboxArgs({ ...layout, files: [{ hostPath: '/srv/a', taskPath: '/proc/x/y' }] }), /under \/proc/);
+  assert.throws(
+    () => sandboxArgs({ ...layout, files: [{ hostPath: '/srv/a', taskPath: '/proc/x/y' }] }),
+    /under \/proc/,
+  );
 });

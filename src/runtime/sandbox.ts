@@ -130,7 +130,8 @@ class MountTree {
             .filter(Boolean);
           break;
         }
-        if (node.kind === 'bind' && lstatOrNull(node.host)?.isDirectory() === true) node = explode(here, node);
+        if (node.kind === 'bind' && lstatOrNull(node.host)?.isDirectory() === true)
+          node = explode(here, node);
         if (node.kind !== 'dir' && node.kind !== 'tmpfs') throw new Error(`${here} is not a directory`);
         children.set(name, node);
         children = node.children;
@@ -231,7 +232,8 @@ export function sandboxArgs(layout: SandboxLayout): SandboxCommand {
   if (layout.share) {
     // bwrap would make the missing parents 0700 (root's): the task's uid must be able to pass them.
     const parts = layout.share.path.split('/').filter(Boolean);
-    for (let n = 1; n < parts.length; n++) args.push('--perms', '0755', '--dir', `/${parts.slice(0, n).join('/')}`);
+    for (let n = 1; n < parts.length; n++)
+      args.push('--perms', '0755', '--dir', `/${parts.slice(0, n).join('/')}`);
     args.push(layout.share.writable ? '--bind' : '--ro-bind', layout.share.path, layout.share.path);
   }
   args.push('--chdir', layout.cwd ?? '/');

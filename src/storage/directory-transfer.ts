@@ -189,7 +189,8 @@ export async function walkFiles(dir: string, signal?: AbortSignal, confined = fa
       else if (entry.isFile() || entry.isSymbolicLink()) {
         // A dangling symlink is not a file: skip it rather than fail the whole walk.
         const info = await stat(full).catch(() => null);
-        if (confined && entry.isSymbolicLink() && !isInside(root, await realpath(full).catch(() => '/'))) continue;
+        if (confined && entry.isSymbolicLink() && !isInside(root, await realpath(full).catch(() => '/')))
+          continue;
         if (info?.isFile() === true && !entry.name.includes('.osmo-partial-')) {
           out.push({ relative: relative(dir, full).split(sep).join('/'), sizeBytes: info.size });
         }

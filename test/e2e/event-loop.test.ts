@@ -79,6 +79,24 @@ describe('heavy specs and dry runs', () => {
     assert.ok(worst < 1000, `slowest /health took ${worst.toFixed(0)} ms`);
   });
 
+  test('past the queued-spec budget a submit gets 429 at once, and the rest their answer', async () => {
+    const heavy = chain(14_000);
+    const answers = await Promise.all(Array.from({ length: 12 }, () => submit('', heavy)));
+    const bodies = await Promise.all(answers.map(async (r) => [r.status, await r.json()] as const));
+    const busy = bodies.filter(([status]) => status === 429);
+    assert.ok(busy.length >= 1, `statuses ${bodies.map(([s]) => s).join(' ')}`);
+    for (const [, body] of busy) {
+      assert.match(
+        (body as { message: string }).message,
+        /^The service is busy checking \d+ other workflow specs/,
+      );
+    }
+    for (const [status, body] of bodies.filter(([s]) => s !== 429)) {
+      assert.equal(status, 400);
+      assert.equal((body as { message: string }).message, 'Workflow cannot have more than 20 tasks.');
+    }
+  });
+
   test('app create and update check the spec the same way', async () => {
     const r = await fetch(`${service.url}/api/app/user/heavy-app?description=x`, {
       method: 'POST',

@@ -98,7 +98,13 @@ echo ok > /osmo/data/output/own.txt && echo "WROTE own output"
 echo "token=$MY_TOKEN"
 echo done
 `;
-  const cred = await osmo(mallory, ['credential', 'set', 'apikey', '--payload', `token=${CREDENTIAL_SECRET}`]);
+  const cred = await osmo(mallory, [
+    'credential',
+    'set',
+    'apikey',
+    '--payload',
+    `token=${CREDENTIAL_SECRET}`,
+  ]);
   assert.equal(cred.code, 0, cred.stdout + cred.stderr);
   const attack = await runToEnd(
     'attack',
@@ -139,7 +145,12 @@ ${script
   assert.match(logs, /tool=tool/);
   assert.match(logs, /WROTE own output/);
   assert.match(logs, /token=\[MASKED\]/);
-  for (const path of [...HOST_PROBES, '/etc/osmo-sandbox-e2e', '/usr/osmo-sandbox-e2e', '/work/osmo-sandbox-e2e'])
+  for (const path of [
+    ...HOST_PROBES,
+    '/etc/osmo-sandbox-e2e',
+    '/usr/osmo-sandbox-e2e',
+    '/work/osmo-sandbox-e2e',
+  ])
     assert.equal(existsSync(path), false, `${path} was written on the host`);
   // The decrypted credential reached the task without ever being written into the data directory.
   assert.deepEqual(await filesContaining(join(data, 'work'), CREDENTIAL_SECRET), []);
@@ -202,13 +213,26 @@ async function filesContaining(dir: string, needle: string): Promise<string[]> {
 }
 
 test('outside dev mode the process backend refuses to start without a sandbox, unless the admin opts in', async () => {
-  const start = (extra: readonly string[]): Promise<{ code: number | null; stderr: string; stdout: string }> =>
+  const start = (
+    extra: readonly string[],
+  ): Promise<{ code: number | null; stderr: string; stdout: string }> =>
     new Promise((resolve) => {
       void tempDir('nosandbox').then((dataDir) => {
         // No bwrap on this PATH: the sandbox probe fails as it does on a host without bubblewrap.
         const child = spawn(
           process.execPath,
-          [OSMO_BIN, 'service', 'start', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn', ...extra],
+          [
+            OSMO_BIN,
+            'service',
+            'start',
+            '--port',
+            '0',
+            '--data-dir',
+            dataDir,
+            '--log-level',
+            'warn',
+            ...extra,
+          ],
           { env: { ...process.env, PATH: '/nonexistent' }, stdio: ['ignore', 'pipe', 'pipe'] },
         );
         let stdout = '';
@@ -223,7 +247,10 @@ test('outside dev mode the process backend refuses to start without a sandbox, u
     });
   const refused = await start([]);
   assert.notEqual(refused.code, 0);
-  assert.match(refused.stdout + refused.stderr, /cannot sandbox tasks here \(spawn bwrap ENOENT\).*--insecure-process-backend/);
+  assert.match(
+    refused.stdout + refused.stderr,
+    /cannot sandbox tasks here \(spawn bwrap ENOENT\).*--insecure-process-backend/,
+  );
   const insecure = await start(['--insecure-process-backend']);
   assert.match(insecure.stdout, /listening on/, insecure.stderr);
 });

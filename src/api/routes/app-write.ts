@@ -7,7 +7,7 @@ import type { ApiDeps } from '../deps.js';
 import type { RouteList } from '../route-table.js';
 import { defineRoute } from '../route-table.js';
 import { assertOwner, checkAppName, existingApp } from './app-access.js';
-import { MAX_SPEC_BYTES } from './workflow-submit.js';
+import { contentLength, MAX_SPEC_BYTES } from './workflow-submit.js';
 
 const MAX_DESCRIPTION_CHARS = 4096;
 
@@ -29,6 +29,7 @@ export function appWriteRoutes(deps: ApiDeps): RouteList {
       params: NameParams,
       query: z.object({ description: z.string().max(MAX_DESCRIPTION_CHARS) }),
       body: JsonString('app spec', MAX_SPEC_BYTES),
+      admit: (request) => deps.ctx.specs.assertRoom(contentLength(request)),
       handler: async ({ params, query, body, caller }) => {
         checkAppName(params.name);
         await deps.ctx.specs.checkApp(body);
@@ -50,6 +51,7 @@ export function appWriteRoutes(deps: ApiDeps): RouteList {
       access: 'user',
       params: NameParams,
       body: JsonString('app spec', MAX_SPEC_BYTES),
+      admit: (request) => deps.ctx.specs.assertRoom(contentLength(request)),
       handler: async ({ params, body, caller }) => {
         const app = await existingApp(deps.store, params.name);
         assertOwner(app, caller, 'update');
