@@ -5,27 +5,17 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { importSigningKey, signAccessToken } from '../../src/api/auth/jwt.js';
 import type { ServiceProcess } from './harness.js';
-import { eventually, loginAs, osmo, startServiceProcess } from './harness.js';
+import { eventually, loginAs, osmo, apiCall, startServiceProcess } from './harness.js';
 
 let service: ServiceProcess;
 const tokens: Record<string, string> = {};
 
-async function call(
+const call = (
   method: string,
   path: string,
   token: string | null,
   body?: unknown,
-): Promise<{ status: number; text: string }> {
-  const response = await fetch(`${service.url}${path}`, {
-    method,
-    headers: {
-      'content-type': 'application/json',
-      ...(token === null ? {} : { authorization: `Bearer ${token}` }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, text: await response.text() };
-}
+): Promise<{ status: number; text: string }> => apiCall(service.url, method, path, token, body);
 
 async function devLogin(user: string): Promise<string> {
   const r = await call('POST', '/api/auth/dev/login', null, { username: user });

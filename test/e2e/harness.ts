@@ -37,7 +37,7 @@ export async function removeDir(dir: string): Promise<void> {
 }
 
 export async function startServiceProcess(
-  options: { dataDir?: string; args?: readonly string[]; env?: NodeJS.ProcessEnv } = {},
+  options: { dataDir?: string; args?: readonly string[]; env?: NodeJS.ProcessEnv; dev?: boolean } = {},
 ): Promise<ServiceProcess> {
   const dataDir = options.dataDir ?? (await tempDir('svc'));
   const child = spawn(
@@ -50,7 +50,7 @@ export async function startServiceProcess(
       '0',
       '--data-dir',
       dataDir,
-      '--dev',
+      ...(options.dev === false ? [] : ['--dev']),
       '--log-level',
       'warn',
       ...(options.args ?? []),
@@ -72,7 +72,7 @@ export async function startServiceProcess(
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`service exited with ${code}: ${stderr}`));
+      reject(new Error(`service exited with ${code}: ${out}${stderr}`));
     });
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -136,4 +136,23 @@ export async function eventually<T>(check: () => Promise<T | null>, timeoutMs = 
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** One HTTP request to the service with an optional bearer token: its status and body text. */
+export async function apiCall(
+  baseUrl: string,
+  method: string,
+  path: string,
+  token: string | null,
+  body?: unknown,
+): Promise<{ status: number; text: string }> {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: {
+      'content-type': 'application/json',
+      ...(token === null ? {} : { authorization: `Bearer ${token}` }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: response.status, text: await response.text() };
 }

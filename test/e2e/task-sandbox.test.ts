@@ -1,13 +1,12 @@
 // End to end: a task on the process backend is a stranger: it tries to read the service's data
 // directory, keys, database, other attempts and the service's environment, and to write the host.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, chown, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { ServiceProcess } from './harness.js';
-import { OSMO_BIN, eventually, loginAs, osmo, startServiceProcess, tempDir } from './harness.js';
+import { eventually, loginAs, osmo, startServiceProcess, tempDir } from './harness.js';
 
 const SERVICE_SECRET = 'service-secret-3f9a1c';
 const CREDENTIAL_SECRET = 'credential-secret-7b2e44';
@@ -213,44 +212,12 @@ async function filesContaining(dir: string, needle: string): Promise<string[]> {
 }
 
 test('outside dev mode the process backend refuses to start without a sandbox, unless the admin opts in', async () => {
-  const start = (
-    extra: readonly string[],
-  ): Promise<{ code: number | null; stderr: string; stdout: string }> =>
-    new Promise((resolve) => {
-      void tempDir('nosandbox').then((dataDir) => {
-        // No bwrap on this PATH: the sandbox probe fails as it does on a host without bubblewrap.
-        const child = spawn(
-          process.execPath,
-          [
-            OSMO_BIN,
-            'service',
-            'start',
-            '--port',
-            '0',
-            '--data-dir',
-            dataDir,
-            '--log-level',
-            'warn',
-            ...extra,
-          ],
-          { env: { ...process.env, PATH: '/nonexistent' }, stdio: ['ignore', 'pipe', 'pipe'] },
-        );
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (d: Buffer) => {
-          stdout += d.toString();
-          if (stdout.includes('listening on')) child.kill('SIGTERM');
-        });
-        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-        child.once('exit', (code) => resolve({ code, stderr, stdout }));
-      });
-    });
-  const refused = await start([]);
-  assert.notEqual(refused.code, 0);
-  assert.match(
-    refused.stdout + refused.stderr,
+  // No bwrap on this PATH: the sandbox probe fails as it does on a host without bubblewrap.
+  const noBwrap = { dev: false, env: { PATH: '/nonexistent' } };
+  await assert.rejects(
+    startServiceProcess(noBwrap),
     /cannot sandbox tasks here \(spawn bwrap ENOENT\).*--insecure-process-backend/,
   );
-  const insecure = await start(['--insecure-process-backend']);
-  assert.match(insecure.stdout, /listening on/, insecure.stderr);
+  const insecure = await startServiceProcess({ ...noBwrap, args: ['--insecure-process-backend'] });
+  await insecure.stop();
 });

@@ -2,27 +2,17 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { ServiceProcess } from './harness.js';
-import { startServiceProcess } from './harness.js';
+import { apiCall, startServiceProcess } from './harness.js';
 
 let service: ServiceProcess;
 let root: string;
 
-async function call(
+const call = (
   method: string,
   path: string,
   token: string | null,
   body?: unknown,
-): Promise<{ status: number; text: string }> {
-  const response = await fetch(`${service.url}${path}`, {
-    method,
-    headers: {
-      'content-type': 'application/json',
-      ...(token === null ? {} : { authorization: `Bearer ${token}` }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, text: await response.text() };
-}
+): Promise<{ status: number; text: string }> => apiCall(service.url, method, path, token, body);
 
 async function devLogin(user: string): Promise<{ token: string; refresh_token: string }> {
   const r = await call('POST', '/api/auth/dev/login', null, { username: user });
