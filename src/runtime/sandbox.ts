@@ -1,9 +1,9 @@
 // The sandbox (bubblewrap) a task's command runs in on the process backend: a stranger's view of the host.
 import { spawn } from 'node:child_process';
-import { lstatSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
+import { lstatSync, readdirSync, readlinkSync, realpathSync, type Stats } from 'node:fs';
 import { chown, lchown, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, posix } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 
 export const SANDBOX_PROGRAM = 'bwrap';
 const PROBE_TIMEOUT_MS = 10_000;
@@ -229,15 +229,28 @@ export function sandboxArgs(layout: SandboxLayout): SandboxCommand {
   args.push('--proc', '/proc', '--dev', '/dev');
   for (const device of gpuDevices()) args.push('--dev-bind', device, device);
   args.push('--bind', layout.osmoHostDir, '/osmo');
-  if (layout.share) {
-    // bwrap would make the missing parents 0700 (root's): the task's uid must be able to pass them.
-    const parts = layout.share.path.split('/').filter(Boolean);
-    for (let n = 1; n < parts.length; n++)
-      args.push('--perms', '0755', '--dir', `/${parts.slice(0, n).join('/')}`);
-    args.push(layout.share.writable ? '--bind' : '--ro-bind', layout.share.path, layout.share.path);
-  }
+  // The exec helper needs this Node.js; an installation outside the system root comes along read-only.
+  if (!underSystemRoot(NODE_PREFIX)) args.push(...bindAtOwnPath(NODE_PREFIX, false));
+  if (layout.share) args.push(...bindAtOwnPath(layout.share.path, layout.share.writable));
   args.push('--chdir', layout.cwd ?? '/');
   return { args, exec };
+}
+
+// Node's installation prefix (`/opt/node` for `/opt/node/bin/node`), never the whole host.
+const NODE_BIN_DIR = dirname(realpathSync(process.execPath));
+const NODE_PREFIX = dirname(NODE_BIN_DIR) === '/' ? NODE_BIN_DIR : dirname(NODE_BIN_DIR);
+
+const underSystemRoot = (path: string): boolean =>
+  SYSTEM_ROOTS.some((root) => path === root || path.startsWith(`${root}/`));
+
+function bindAtOwnPath(path: string, writable: boolean): string[] {
+  const args: string[] = [];
+  // bwrap would make the missing parents 0700 (root's): the task's uid must be able to pass them.
+  const parts = path.split('/').filter(Boolean);
+  for (let n = 1; n < parts.length; n++)
+    args.push('--perms', '0755', '--dir', `/${parts.slice(0, n).join('/')}`);
+  args.push(writable ? '--bind' : '--ro-bind', path, path);
+  return args;
 }
 
 function gpuDevices(): string[] {
@@ -276,7 +289,7 @@ export async function chownForTask(path: string, identity: SandboxIdentity | nul
   await visit(path);
 }
 
-/** Runs a real sandbox once (`bwrap … -- true`) as the task identity; callers cache the answer. */
+/** Runs a real sandbox once as the task identity; callers cache the answer. */
 export async function probeSandbox(identity: SandboxIdentity | null): Promise<SandboxSupport> {
   const dir = await mkdtemp(join(tmpdir(), 'osmo-sandbox-probe-'));
   try {
@@ -285,7 +298,9 @@ export async function probeSandbox(identity: SandboxIdentity | null): Promise<Sa
     if (identity !== null) await chown(osmo, identity.uid, identity.gid);
     const command = sandboxArgs({ osmoHostDir: osmo, files: [], identity });
     return await new Promise<SandboxSupport>((resolve) => {
-      const child = spawn(SANDBOX_PROGRAM, [...command.args, '--', ...command.exec, 'true'], {
+      // Node.js itself, as every task's exec helper runs: a sandbox that cannot start it is no sandbox.
+      const probe = [...command.args, '--', ...command.exec, process.execPath, '-e', '0'];
+      const child = spawn(SANDBOX_PROGRAM, probe, {
         cwd: '/',
         stdio: ['ignore', 'ignore', 'pipe'],
         timeout: PROBE_TIMEOUT_MS,
