@@ -77,12 +77,10 @@ async function runPhases(input: SupervisorInput, sink: AttemptSink): Promise<Fin
   const host = hostTaskPaths(attemptDir);
   const { sandboxed } = launchFile;
   const identity = launchFile.identity ?? null;
-  const files: FileUrlAccess = {
-    roots: launchFile.fileUrlRoots ?? [],
-    sandbox: sandboxed
-      ? { osmoHostDir: osmoHostDir(attemptDir), identity, hidden: launchFile.hiddenPaths ?? [] }
-      : null,
-  };
+  const sandbox = sandboxed
+    ? { osmoHostDir: osmoHostDir(attemptDir), identity, hidden: launchFile.hiddenPaths ?? [] }
+    : null;
+  const files: FileUrlAccess = { roots: launchFile.fileUrlRoots ?? [], sandbox };
   let mounts: readonly SandboxFile[];
   try {
     await prepareDirectories(host, launch.inputs.length);
@@ -91,6 +89,8 @@ async function runPhases(input: SupervisorInput, sink: AttemptSink): Promise<Fin
     for (const file of placed.relocated)
       sink.log('OSMO_CTRL', `No sandbox: the file ${file.taskPath} is at ${file.hostPath}`);
     for (const file of mounts) await chownForTask(file.hostPath, identity);
+    // The task's own tree, before `file://` inputs are copied into it as the task's uid.
+    await chownForTask(osmoHostDir(attemptDir), identity);
   } catch (err) {
     return failure(FILE_OPERATION_FAILED_EXIT_CODE, `Failed to prepare the task's files: ${errorText(err)}`);
   }
@@ -106,7 +106,7 @@ async function runPhases(input: SupervisorInput, sink: AttemptSink): Promise<Fin
     throw err;
   }
   if (stop.aborted) return stopped();
-  // Everything under /osmo is the task's from here on; what it writes there is read back as a stranger's.
+  // What the runtime downloaded is the task's too; what it writes is read back as a stranger's.
   await chownForTask(osmoHostDir(attemptDir), identity);
 
   const [command, ...commandArgs] = launch.command;
@@ -120,14 +120,7 @@ async function runPhases(input: SupervisorInput, sink: AttemptSink): Promise<Fin
       args: [...commandArgs, ...launch.args],
       env,
       cwd: sandboxed ? '/' : dirname(osmoHostDir(attemptDir)),
-      sandbox: sandboxed
-        ? sandboxArgs({
-            osmoHostDir: osmoHostDir(attemptDir),
-            files: mounts,
-            identity,
-            hidden: launchFile.hiddenPaths ?? [],
-          })
-        : null,
+      sandbox: sandbox === null ? null : sandboxArgs({ ...sandbox, files: mounts }),
       stopGraceMs: () => input.stopRequest()?.graceMs ?? DEFAULT_STOP_GRACE_MS,
     },
     (ioType, text) => sink.log(ioType, text),

@@ -2,7 +2,7 @@
 // directory, keys, database, other attempts and the service's environment, and to write the host.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { chmod, chown, readdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { ServiceProcess } from './harness.js';
@@ -157,6 +157,8 @@ ${script
 
 test('file:// URLs reach only the allowed directory; outputs and checkpoints never carry the host', async () => {
   const data = service.dataDir;
+  await mkdir(join(allowed, 'in'));
+  await writeFile(join(allowed, 'in', 'shared.txt'), "from the admin's directory");
   const refused = await runToEnd(
     'steal-input',
     `workflow:
@@ -191,13 +193,15 @@ test('file:// URLs reach only the allowed directory; outputs and checkpoints nev
     image: ubuntu
     inputs:
     - task: out
-    command: [sh, -c, 'echo "got $(ls {{input:0}} | tr "\\n" " ")"']
+    - url: file://${allowed}/in
+    command: [sh, -c, 'echo "got $(ls {{input:0}} | tr "\\n" " ")"; echo "shared $(cat {{input:1}}/shared.txt)"']
 `,
   );
   assert.equal(exfil.status, 'COMPLETED', exfil.logs);
   assert.match(exfil.logs, /a checkpoint path must lie in the output directory or the workspace/);
   assert.match(exfil.logs, /got mine\.txt $/m, exfil.logs);
-  assert.deepEqual(await readdir(allowed), ['kept']);
+  assert.match(exfil.logs, /shared from the admin's directory/, exfil.logs);
+  assert.deepEqual((await readdir(allowed)).sort(), ['in', 'kept']);
   assert.deepEqual(await readdir(join(allowed, 'kept')), ['mine.txt']);
 });
 
