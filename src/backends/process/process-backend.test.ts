@@ -16,7 +16,7 @@ after(() => rm(workRoot, { recursive: true, force: true }));
 const make = (extra: Partial<ProcessBackendOptions> = {}) =>
   createProcessBackend({ workRoot, runtimeEntry, stopGraceMs: 2_000, pollIntervalMs: 100, ...extra });
 
-backendContract('process (sandbox when available)', async () => make());
+backendContract('process (sandboxed)', async () => make());
 backendContract('process (no sandbox)', async () => make({ sandbox: 'off' }), {
   filesAtTheirPath:
     'without a sandbox the host path is never written: the file stays in the attempt directory',
