@@ -79,7 +79,7 @@ const hostNode = (path: string): MountNode | null => {
 };
 
 /** Replaces a bound host directory by its entries, so one of them can be left out or replaced. */
-function explode(path: string, node: MountNode & { kind: 'bind' }): MountNode & { kind: 'dir' } {
+function explode(node: MountNode & { kind: 'bind' }): MountNode & { kind: 'dir' } {
   const children = new Map<string, MountNode>();
   let names: string[] = [];
   try {
@@ -89,7 +89,7 @@ function explode(path: string, node: MountNode & { kind: 'bind' }): MountNode & 
   }
   for (const name of names) {
     if (SECRET_NAME.test(name)) continue;
-    const child = hostNode(posix.join(path, name));
+    const child = hostNode(posix.join(node.host, name));
     if (child !== null) children.set(name, child);
   }
   return { kind: 'dir', children };
@@ -130,8 +130,7 @@ class MountTree {
             .filter(Boolean);
           break;
         }
-        if (node.kind === 'bind' && lstatOrNull(node.host)?.isDirectory() === true)
-          node = explode(here, node);
+        if (node.kind === 'bind' && lstatOrNull(node.host)?.isDirectory() === true) node = explode(node);
         if (node.kind !== 'dir' && node.kind !== 'tmpfs') throw new Error(`${here} is not a directory`);
         children.set(name, node);
         children = node.children;
@@ -151,7 +150,7 @@ class MountTree {
     const at = this.parentOf(path, false);
     const node = at?.children.get(at.name);
     if (at && node?.kind === 'bind' && lstatOrNull(node.host)?.isDirectory() === true)
-      at.children.set(at.name, explode(path, node));
+      at.children.set(at.name, explode(node));
   }
 
   hide(path: string): void {
