@@ -234,9 +234,7 @@ export function createProcessBackend(options: ProcessBackendOptions): ProcessBac
       await mkdir(dir, { recursive: true, mode: 0o700 });
       const support = await sandboxSupport();
       if (!support.available && mode === 'required') {
-        throw serverError(
-          `The process backend needs a working sandbox (bubblewrap with user namespaces): ${support.reason ?? 'unknown'}`,
-        );
+        throw serverError(`The process backend cannot sandbox tasks here: ${support.reason ?? 'unknown'}`);
       }
       const notices = [`The task runs as a process on this host, not in the image ${attempt.image}.`];
       if (!support.available) {
@@ -251,22 +249,18 @@ export function createProcessBackend(options: ProcessBackendOptions): ProcessBac
         notices,
       };
       // 'wx': a second launch of the same attempt is a bug of the caller, not something to overwrite.
-      const marker = { workflowId: attempt.workflowId, taskName: attempt.taskName, retryId: attempt.retryId };
-      await writeFile(
-        attemptFile(dir, 'launched'),
-        JSON.stringify({ ...marker, at: new Date().toISOString() }),
-        {
-          flag: 'wx',
-          mode: 0o600,
+      const { workflowId, taskName, retryId } = attempt;
+      const marker = JSON.stringify({ workflowId, taskName, retryId, at: new Date().toISOString() });
+      await writeFile(attemptFile(dir, 'launched'), marker, { flag: 'wx', mode: 0o600 }).catch(
+        (err: unknown) => {
+          if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
+            throw serverError(
+              `Attempt ${attempt.taskName} retry ${attempt.retryId} of ${attempt.workflowId} was already launched`,
+            );
+          }
+          throw err;
         },
-      ).catch((err: unknown) => {
-        if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
-          throw serverError(
-            `Attempt ${attempt.taskName} retry ${attempt.retryId} of ${attempt.workflowId} was already launched`,
-          );
-        }
-        throw err;
-      });
+      );
       const output = await open(join(dir, 'runtime.log'), 'a');
       try {
         const child = spawn(process.execPath, [options.runtimeEntry, dir], {
