@@ -157,8 +157,9 @@ export function backendContract(name: string, make: () => Promise<Backend>, skip
     });
 
     void test('a command killed by a signal ends FAILED with exit 255', async () => {
+      // `$$$$` reaches the shell as `$$`: a command's `$$` is the escape of `$(NAME)` expansion.
       const { final } = await run(
-        makeAttempt(join(root, 'storage'), { command: ['sh', '-c', 'kill -9 $$'] }),
+        makeAttempt(join(root, 'storage'), { command: ['sh', '-c', 'kill -9 $$$$'] }),
       );
       assert.equal(final.status, 'FAILED');
       assert.equal(final.exitCode, 255);
@@ -210,6 +211,25 @@ export function backendContract(name: string, make: () => Promise<Backend>, skip
         }
       },
     );
+
+    void test('`$(NAME)` in command and args expands from the environment, `$$` escapes it', async () => {
+      const { final, logs } = await run(
+        makeAttempt(join(root, 'storage'), {
+          command: ['printf', '$(FORMAT)'],
+          args: ['$(GREETING)', '$$(GREETING)', '$(UNDEFINED)', '[$(CUDA_VISIBLE_DEVICES)]', 'cost: 5$'],
+          environment: { GREETING: 'hello from env', FORMAT: '%s\\n' },
+        }),
+      );
+      assert.equal(final.status, 'COMPLETED', JSON.stringify(logs));
+      // One argument each, unsplit; the runtime's own variables (the GPU selection) expand too.
+      assert.deepEqual(textsOf(logs, 'STDOUT'), [
+        'hello from env',
+        '$(GREETING)',
+        '$(UNDEFINED)',
+        '[]',
+        'cost: 5$',
+      ]);
+    });
 
     void test('the output directory is stored, even on failure, and a downstream task input sees it', async () => {
       const storageRoot = join(root, 'storage');

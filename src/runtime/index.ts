@@ -11,6 +11,7 @@ export type { LaunchFile, ReportRecord, LogLine, StopRequest } from './attempt-f
 export { AttemptProcess } from './attempt-process.js';
 export { formatLogLine, formatLogTime, taskLogTag } from './log-format.js';
 export type { FormattableLogRecord } from './log-format.js';
+export { expandEnvReferences, expandEnvReferencesIn } from './env-expansion.js';
 export { LineSplitter, MAX_LINE_BYTES, createSecretMasker } from './line-splitter.js';
 export { probeSandbox, sandboxIdentity, SANDBOX_PROGRAM } from './sandbox.js';
 export type { SandboxIdentity, SandboxSupport } from './sandbox.js';

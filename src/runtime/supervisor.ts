@@ -6,6 +6,7 @@ import type { TaskStatus } from '../core/index.js';
 import type { LaunchFile, StopRequest } from './attempt-files.js';
 import { startCheckpoints } from './checkpoints.js';
 import { TransferError, downloadInputs, uploadOutputs } from './data-transfer.js';
+import { expandEnvReferencesIn } from './env-expansion.js';
 import { createSecretMasker } from './line-splitter.js';
 import { runCommand } from './run-command.js';
 import { chownForTask, sandboxArgs, type SandboxFile } from './sandbox.js';
@@ -109,15 +110,16 @@ async function runPhases(input: SupervisorInput, sink: AttemptSink): Promise<Fin
   // What the runtime downloaded is the task's too; what it writes is read back as a stranger's.
   await chownForTask(osmoHostDir(attemptDir), identity);
 
-  const [command, ...commandArgs] = launch.command;
-  if (command === undefined) return startFailure('The task has no command');
   const env = commandEnvironment(launch, sandboxed ? SANDBOX_ENVIRONMENT : input.hostEnvironment);
+  // `$(NAME)` expands from the environment the command gets, as a kubelet expands a container's.
+  const [command, ...commandArgs] = expandEnvReferencesIn(launch.command, env);
+  if (command === undefined) return startFailure('The task has no command');
   const checkpoints = startCheckpoints(launch, host, taskPaths(attemptDir, sandboxed), transferLog);
   // A sandbox that fails now is a start error: falling back to the bare host would hand it the host.
   const outcome = await runCommand(
     {
       command,
-      args: [...commandArgs, ...launch.args],
+      args: [...commandArgs, ...expandEnvReferencesIn(launch.args, env)],
       env,
       cwd: sandboxed ? '/' : dirname(osmoHostDir(attemptDir)),
       sandbox: sandbox === null ? null : sandboxArgs({ ...sandbox, files: mounts }),

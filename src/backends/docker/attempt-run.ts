@@ -20,7 +20,7 @@ import {
   uploadOutputs,
   type FileUrlAccess,
 } from '../../runtime/index.js';
-import { containerCreateBody, type ContainerSettings } from './container-spec.js';
+import { containerCreateBody, entrypointOf, type ContainerSettings } from './container-spec.js';
 import { missingCommand } from './command-probe.js';
 import { FrameDemuxer, ensureImage, errorText, statusOf } from './engine-client.js';
 import { pullAuthFor } from './registry-auth.js';
@@ -201,7 +201,7 @@ export class AttemptRun {
     try {
       await container.start();
     } catch (err) {
-      return startFailure(`Failed to start the command "${launch.command[0] ?? ''}": ${errorText(err)}`);
+      return startFailure(`Failed to start the command "${entrypointOf(body) ?? ''}": ${errorText(err)}`);
     }
     // A stop that arrived while the container was being created still applies to it.
     const pending = this.pendingStop();

@@ -1,7 +1,7 @@
 // Checks that a task's command exists in its image before the container is created.
 import type Docker from 'dockerode';
 import type { AttemptLaunch } from '../backend.js';
-import { searchPath } from './container-spec.js';
+import { entrypointOf, searchPath } from './container-spec.js';
 
 /**
  * Whether the command exists in the image, checked through the archive API so images without a
@@ -14,7 +14,7 @@ export async function missingCommand(
   body: Docker.ContainerCreateOptions,
   imageEnv: string[],
 ): Promise<string | null> {
-  const command = launch.command[0];
+  const command = entrypointOf(body);
   if (command === undefined) return 'The task has no command';
   const probe = await engine.createContainer({
     Image: launch.image,

@@ -1,6 +1,7 @@
 // Pure translation of one attempt into the engine's container-create body, labels and names.
 import type { ContainerCreateOptions } from 'dockerode';
 import { CONTAINER_TASK_PATHS, type AttemptLaunch, type AttemptRef } from '../backend.js';
+import { expandEnvReferencesIn } from '../../runtime/index.js';
 
 /** Label keys on everything the backend creates (execution.md §23.3), so a restarted service finds it. */
 export const LABELS = {
@@ -67,7 +68,6 @@ export function containerCreateBody(
   mounts: AttemptMounts,
   settings: ContainerSettings,
 ): ContainerCreateOptions {
-  const [entrypoint, ...cmd] = launch.command;
   const gpus = launch.gpuIndices.join(',');
   const env: Record<string, string> = {
     ...launch.environment,
@@ -77,6 +77,9 @@ export function containerCreateBody(
   if (!settings.imageEnv.some((e) => e.startsWith('PATH=')) && env['PATH'] === undefined) {
     env['PATH'] = DEFAULT_PATH;
   }
+  // Engines pass `$(NAME)` through untouched; a kubelet expands it, from what the container will see.
+  const containerEnv = { ...environmentRecord(settings.imageEnv), ...env };
+  const [entrypoint, ...cmd] = expandEnvReferencesIn(launch.command, containerEnv);
   const binds = [
     `${mounts.output}:${CONTAINER_TASK_PATHS.output}`,
     ...mounts.inputs.map((dir, i) => `${dir}:${CONTAINER_TASK_PATHS.input(i)}:ro`),
@@ -90,7 +93,7 @@ export function containerCreateBody(
     Image: launch.image,
     // No shell: the command is the entrypoint, the rest its arguments (workflow-spec.md §7.3).
     Entrypoint: entrypoint === undefined ? [] : [entrypoint],
-    Cmd: [...cmd, ...launch.args],
+    Cmd: [...cmd, ...expandEnvReferencesIn(launch.args, containerEnv)],
     Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
     Labels: attemptLabels(launch, settings.backendId),
     Hostname: launch.taskName.toLowerCase().slice(0, 63),
@@ -125,6 +128,20 @@ export function containerCreateBody(
       EndpointsConfig: { [network]: { Aliases: [taskHostName(launch, launch.taskName)] } },
     },
   };
+}
+
+/** The command the container runs (its `$(NAME)` references expanded), if it has one. */
+export const entrypointOf = (body: ContainerCreateOptions): string | undefined =>
+  Array.isArray(body.Entrypoint) ? body.Entrypoint[0] : body.Entrypoint;
+
+/** `NAME=value` entries as a record; a later entry for a name wins, as in the container. */
+function environmentRecord(entries: readonly string[]): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (const entry of entries) {
+    const eq = entry.indexOf('=');
+    if (eq > 0) record[entry.slice(0, eq)] = entry.slice(eq + 1);
+  }
+  return record;
 }
 
 /** The directories a bare command name is looked up in, from the container's environment. */

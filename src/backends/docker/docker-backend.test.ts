@@ -63,7 +63,8 @@ void describe('docker backend', () => {
   void test('a task killed by a signal within its memory limit is not read as evicted', async () => {
     const launch = makeAttempt(storage, {
       image: TEST_IMAGE,
-      command: ['sh', '-c', 'kill -9 $$'],
+      // `$$$$` reaches the shell as `$$`: a command's `$$` is the escape of `$(NAME)` expansion.
+      command: ['sh', '-c', 'kill -9 $$$$'],
       resources: { cpu: 1, memoryBytes: 32 * 1024 * 1024, gpu: 0 },
     });
     const { outcome } = collectAttempt(backend, launch, 60_000);
