@@ -26,6 +26,7 @@ export function buildApp(deps: ApiDeps, logger: Logger): FastifyInstance {
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit: 2 * MAX_SPEC_BYTES,
+    rewriteUrl: (req) => collapseLeadingSlashes(req.url ?? '/'),
   }) as unknown as FastifyInstance;
   const routes: RouteList = [];
   routes.push(
@@ -58,4 +59,9 @@ export function buildApp(deps: ApiDeps, logger: Logger): FastifyInstance {
   installAuthentication(app, { key: deps.key, store: deps.store, now: () => deps.ctx.now() });
   registerRoutes(app, routes);
   return app;
+}
+
+/** Upstream's own CLI asks for `//api/pool`; a run of leading slashes before `api` means `/api`. */
+export function collapseLeadingSlashes(url: string): string {
+  return url.replace(/^\/{2,}(?=api(?:[/?#]|$))/, '/');
 }

@@ -85,8 +85,8 @@ test('a deleted personal access token takes its access tokens with it', async ()
   const tomorrow = new Date(Date.now() + 2 * 86400_000).toISOString().slice(0, 10);
   const created = await call('POST', `/api/auth/access_token/ci?expires_at=${tomorrow}`, dee);
   assert.equal(created.status, 200, created.text);
-  // The raw secret comes back once, as plain text.
-  const secret = created.text.trim();
+  // The raw secret comes back once, as a JSON string.
+  const secret = JSON.parse(created.text) as string;
   const exchanged = await call('POST', '/api/auth/jwt/access_token', null, { token: secret });
   assert.equal(exchanged.status, 200, exchanged.text);
   const access = (JSON.parse(exchanged.text) as { token: string }).token;

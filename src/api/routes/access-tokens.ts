@@ -1,4 +1,5 @@
 // Personal access tokens, own and (admin) another user's (service-api.md §3.2; osmo token, cli.md §13).
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { userError } from '../../core/index.js';
 import type { Store } from '../../store/index.js';
@@ -72,6 +73,11 @@ async function createToken(
   return secret;
 }
 
+/** Upstream answers with the raw token as a JSON string (`"abc"`), not as plain text. */
+function asJsonString(reply: FastifyReply, secret: string): FastifyReply {
+  return reply.type('application/json; charset=utf-8').send(JSON.stringify(secret));
+}
+
 async function listTokens(deps: TokenRouteDeps, owner: string): Promise<object[]> {
   const tokens = await deps.store.tokens.listByUser(owner, 'personal');
   return Promise.all(
@@ -109,9 +115,9 @@ export function accessTokenRoutes(deps: TokenRouteDeps): RouteList {
       access: 'user',
       params: named,
       query: CreateQuery,
-      handler: async ({ params, query, caller }) => {
+      handler: async ({ params, query, caller, reply }) => {
         const me = callerOf(caller).user;
-        return createToken(deps, me, params.token_name, query, me);
+        return asJsonString(reply, await createToken(deps, me, params.token_name, query, me));
       },
     }),
     defineRoute({
@@ -152,13 +158,16 @@ export function accessTokenRoutes(deps: TokenRouteDeps): RouteList {
       access: 'admin',
       params: forUserNamed,
       query: CreateQuery,
-      handler: async ({ params, query, caller }) =>
-        createToken(
-          deps,
-          await targetUser(deps, params.user_id),
-          params.token_name,
-          query,
-          callerOf(caller).user,
+      handler: async ({ params, query, caller, reply }) =>
+        asJsonString(
+          reply,
+          await createToken(
+            deps,
+            await targetUser(deps, params.user_id),
+            params.token_name,
+            query,
+            callerOf(caller).user,
+          ),
         ),
     }),
     defineRoute({

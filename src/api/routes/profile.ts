@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { userError } from '../../core/index.js';
 import { allowedPools } from '../../identity/index.js';
+import { wireTime } from '../contract/query-values.js';
 import type { ApiDeps } from '../deps.js';
 import type { RouteList } from '../route-table.js';
 import { defineRoute } from '../route-table.js';
@@ -11,6 +12,12 @@ const SettingsBody = z.object({
   slack_notification: z.boolean().nullable().optional(),
   pool: z.string().nullable().optional(),
 });
+
+// `expires_at` is null only when the token row cannot be found (service-api.md §3.4).
+async function tokenJson(deps: ApiDeps, user: string, name: string): Promise<object> {
+  const token = await deps.store.tokens.findGrant(user, name);
+  return { name, expires_at: wireTime(token?.expiresAt ?? null) };
+}
 
 export function profileRoutes(deps: ApiDeps): RouteList {
   return [
@@ -36,7 +43,7 @@ export function profileRoutes(deps: ApiDeps): RouteList {
             Object.keys(deps.ctx.config.current().pools).sort(),
             deps.ctx.config.current().roles,
           ),
-          token: caller.tokenName === null ? null : { name: caller.tokenName, expires_at: null },
+          token: caller.tokenName === null ? null : await tokenJson(deps, caller.user, caller.tokenName),
         };
       },
     }),

@@ -173,6 +173,13 @@ export function workflowReadRoutes(deps: ApiDeps): RouteList {
     }),
     defineRoute({
       method: 'GET',
+      url: '/api/tag',
+      summary: 'The admin-curated allowed workflow tags (osmo has none: any valid tag is accepted)',
+      access: 'user',
+      handler: async () => ({ tags: [] }),
+    }),
+    defineRoute({
+      method: 'GET',
       url: '/api/users',
       summary: 'Users who submitted workflows',
       access: 'user',

@@ -52,7 +52,7 @@ export function tokenCommand(deps: CliDeps): Command {
             roles: flags.roles.length === 0 ? undefined : flags.roles,
           })) as string;
           if (flags.formatType === 'json') {
-            deps.io.out(`${JSON.stringify({ token })}\n`);
+            deps.io.out(`${toPythonJson({ token }, 0)}\n`);
             return;
           }
           deps.io.out('Note: Save the token in a secure location as it will not be shown again\n');
