@@ -5,13 +5,12 @@
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import pg from 'pg';
-import { parseWorkflowSpec } from '../src/spec/index.js';
-import { groupRows } from '../src/controller/submit.js';
 import { openStore } from '../src/store/index.js';
 import type { StoreConfig } from '../src/store/index.js';
 import { startBenchService } from './service-process.js';
 import type { BenchService } from './service-process.js';
 import { percentile } from './submit-load.js';
+import { NO_GPU_QUOTA_CONFIG, prefillPendingWorkflows } from '../test/e2e/pending-workflows.js';
 
 const GOAL_P99_MS = 50;
 const PROBE_GAP_MS = 10;
@@ -120,63 +119,6 @@ async function specFlood(): Promise<void> {
   }
 }
 
-const PENDING_SPEC = `workflow:
-  name: waiting
-  resources:
-    default:
-      gpu: 1
-  tasks:
-    - name: task
-      image: ubuntu
-      command: ['true']
-`;
-
-// One 8-GPU node in a pool whose GPU maximum is 0: every queued group waits on quota, nothing launches.
-const NO_CAPACITY_CONFIG = {
-  backends: [{ name: 'local', nodes: [{ name: 'n0', cpu: 64, memoryBytes: 256 * 1024 ** 3, gpu: 8 }] }],
-  pools: {
-    default: {
-      backend: 'local',
-      default_platform: 'gpu',
-      platforms: { gpu: {} },
-      resources: { gpu: { guarantee: -1, maximum: 0, weight: 1 } },
-    },
-  },
-};
-
-/** Writes the PENDING workflows straight into the store, as the submit path would, before the service starts. */
-async function prefill(config: StoreConfig, count: number): Promise<void> {
-  const store = await openStore(config);
-  try {
-    const spec = parseWorkflowSpec(PENDING_SPEC, { set: [], setString: [], envVars: [] });
-    const start = Date.now() - count * 1000;
-    for (let i = 0; i < count; i++) {
-      await store.workflows.create({
-        workflowName: spec.name,
-        submittedBy: 'bench',
-        submitTime: new Date(start + i * 1000),
-        execTimeoutSeconds: spec.timeout.execTimeoutSeconds,
-        queueTimeoutSeconds: spec.timeout.queueTimeoutSeconds,
-        backend: 'process',
-        pool: 'default',
-        status: 'PENDING',
-        priority: 'NORMAL',
-        labels: {},
-        specText: spec.renderedYaml,
-        templateSpecText: null,
-        specJson: spec,
-        parentName: null,
-        parentJobId: null,
-        appUuid: null,
-        appVersion: null,
-        groups: groupRows(spec),
-      });
-    }
-  } finally {
-    await store.close();
-  }
-}
-
 /** How many tasks still wait for the engine to queue them (WAITING), read with a separate connection. */
 async function waitingTasks(config: StoreConfig): Promise<number> {
   const store = await openStore(config);
@@ -199,10 +141,10 @@ async function pendingRun(kind: 'sqlite' | 'postgres'): Promise<void> {
   try {
     service = await startBenchService({
       prepare: async (dataDir, configFile) => {
-        await writeFile(configFile, JSON.stringify(NO_CAPACITY_CONFIG));
+        await writeFile(configFile, JSON.stringify(NO_GPU_QUOTA_CONFIG));
         const config: StoreConfig =
           kind === 'sqlite' ? { kind, file: `${dataDir}/osmo.db` } : { kind, url: databaseUrl(dbName) };
-        await prefill(config, pendingCount);
+        await prefillPendingWorkflows(config, pendingCount);
         return config;
       },
       ...(kind === 'postgres' ? { postgresUrl: databaseUrl(dbName) } : {}),

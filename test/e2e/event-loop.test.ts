@@ -5,11 +5,9 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { groupRows } from '../../src/controller/submit.js';
-import { parseWorkflowSpec } from '../../src/spec/index.js';
-import { openStore } from '../../src/store/index.js';
 import type { ServiceProcess } from './harness.js';
 import { eventually, startServiceProcess, tempDir } from './harness.js';
+import { NO_GPU_QUOTA_CONFIG, prefillPendingWorkflows } from './pending-workflows.js';
 
 /** The chained spec of the freeze report (about 958 KB): every task reads the one before it. */
 function chain(tasks: number): string {
@@ -163,41 +161,12 @@ describe('thousands of PENDING workflows', () => {
   before(async () => {
     const dataDir = await tempDir('pending');
     const configFile = join(dataDir, 'pools.json');
-    // One 8-GPU node in a pool whose GPU maximum is 0: every group waits on quota and nothing launches.
-    await writeFile(
-      configFile,
-      JSON.stringify({
-        backends: [{ name: 'local', nodes: [{ name: 'n0', cpu: 64, memoryBytes: 2 ** 38, gpu: 8 }] }],
-        pools: {
-          default: {
-            backend: 'local',
-            default_platform: 'gpu',
-            platforms: { gpu: {} },
-            resources: { gpu: { guarantee: -1, maximum: 0, weight: 1 } },
-          },
-        },
-      }),
+    await writeFile(configFile, JSON.stringify(NO_GPU_QUOTA_CONFIG));
+    await prefillPendingWorkflows(
+      { kind: 'sqlite', file: join(dataDir, 'osmo.db') },
+      PENDING,
+      waiting('waiting'),
     );
-    const store = await openStore({ kind: 'sqlite', file: join(dataDir, 'osmo.db') });
-    const spec = parseWorkflowSpec(waiting('waiting'), { set: [], setString: [], envVars: [] });
-    const start = Date.now() - PENDING * 1000;
-    for (let i = 0; i < PENDING; i++) {
-      await store.workflows.create({
-        workflowName: spec.name,
-        submittedBy: 'bench',
-        submitTime: new Date(start + i * 1000),
-        execTimeoutSeconds: spec.timeout.execTimeoutSeconds,
-        queueTimeoutSeconds: spec.timeout.queueTimeoutSeconds,
-        backend: 'process',
-        pool: 'default',
-        status: 'PENDING',
-        priority: 'NORMAL',
-        specText: spec.renderedYaml,
-        specJson: spec,
-        groups: groupRows(spec),
-      });
-    }
-    await store.close();
     service = await startServiceProcess({ dataDir, args: ['--config', configFile] });
     headers = await devLogin(service.url, 'dave');
   });
