@@ -37,7 +37,14 @@ export async function removeDir(dir: string): Promise<void> {
 }
 
 export async function startServiceProcess(
-  options: { dataDir?: string; args?: readonly string[]; env?: NodeJS.ProcessEnv; dev?: boolean } = {},
+  options: {
+    dataDir?: string;
+    args?: readonly string[];
+    env?: NodeJS.ProcessEnv;
+    dev?: boolean;
+    /** A service that first queues thousands of prefilled workflows takes longer to listen. */
+    startTimeoutMs?: number;
+  } = {},
 ): Promise<ServiceProcess> {
   const dataDir = options.dataDir ?? (await tempDir('svc'));
   const child = spawn(
@@ -61,7 +68,10 @@ export async function startServiceProcess(
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`service did not start: ${stderr}`)), 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`service did not start: ${stderr}`)),
+      options.startTimeoutMs ?? 30_000,
+    );
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /listening on (\S+)/.exec(out);
