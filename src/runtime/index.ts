@@ -29,5 +29,4 @@ export { DOWNLOAD_FAILED_EXIT_CODE, UPLOAD_FAILED_EXIT_CODE, TransferError } fro
 export { downloadInputs, uploadOutputs } from './data-transfer.js';
 export { placeTaskFiles, removeTaskFiles } from './task-files.js';
 export { SIGNALED_EXIT_CODE } from './run-command.js';
-export { resolveFileUrl } from './file-urls.js';
 export type { FileUrlAccess } from './file-urls.js';

@@ -76,7 +76,7 @@ export interface ProcessBackend extends Backend {
 }
 
 export type SandboxMode = 'required' | 'when-available' | 'off';
-export const DEFAULT_SANDBOX_UID = 100_000;
+const DEFAULT_SANDBOX_UID = 100_000;
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 const DEFAULT_STOP_GRACE_MS = 30_000;
 const DEFAULT_POLL_INTERVAL_MS = 250;
