@@ -7,8 +7,8 @@ import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import { openStore } from '../src/store/index.js';
 import type { Store, StoreConfig, WorkflowListFilters } from '../src/store/index.js';
+import { insertBenchWorkflows } from './workflow-rows.js';
 
-const BATCH_ROWS = 500;
 const RUNS = 7;
 const USERS = 50;
 const POOLS = 8;
@@ -20,44 +20,13 @@ function arg(name: string): string | undefined {
 }
 
 async function fill(store: Store, count: number): Promise<void> {
-  const start = Date.UTC(2024, 0, 1);
-  for (let first = 0; first < count; first += BATCH_ROWS) {
-    const rows = [];
-    for (let i = first; i < Math.min(count, first + BATCH_ROWS); i++) {
-      const name = `bench-${i % 1000}`;
-      const jobId = Math.floor(i / 1000) + 1;
-      rows.push({
-        workflow_uuid: i.toString(16).padStart(32, '0'),
-        workflow_name: name,
-        job_id: jobId,
-        workflow_id: `${name}-${jobId}`,
-        submitted_by: `user${i % USERS}@example.com`,
-        cancelled_by: null,
-        submit_time: new Date(start + i * 60_000).toISOString(),
-        start_time: null,
-        end_time: null,
-        exec_timeout: 3600,
-        queue_timeout: 600,
-        backend: 'default',
-        pool: `pool-${i % POOLS}`,
-        version: 2,
-        outputs: '',
-        status: STATUSES[i % STATUSES.length] ?? 'COMPLETED',
-        failure_message: null,
-        parent_name: null,
-        parent_job_id: null,
-        app_uuid: null,
-        app_version: null,
-        plugins: JSON.stringify({ rsync: false }),
-        labels: JSON.stringify(i % 10 === 0 ? { team: `team-${i % 7}` } : {}),
-        priority: i % 3 === 0 ? 'HIGH' : 'NORMAL',
-        spec_text: `workflow:\n  name: ${name}\n`,
-        template_spec_text: null,
-        spec_json: JSON.stringify({ name }),
-      });
-    }
-    await store.db.insertInto('workflows').values(rows).execute();
-  }
+  await insertBenchWorkflows(store, count, Date.UTC(2024, 0, 1), {
+    uuid: (i) => i.toString(16).padStart(32, '0'),
+    submittedBy: (i) => `user${i % USERS}@example.com`,
+    pool: (i) => `pool-${i % POOLS}`,
+    status: (i) => STATUSES[i % STATUSES.length] ?? 'COMPLETED',
+    timed: false,
+  });
 }
 
 async function time(store: Store, filters: WorkflowListFilters): Promise<number> {

@@ -97,6 +97,7 @@ export async function runSubmitLoad(
     };
   } finally {
     await service.close();
-    await rm(dataDir, { recursive: true, force: true });
+    // Launched runtimes may still be writing their last files as the service stops.
+    await rm(dataDir, { recursive: true, force: true, maxRetries: 5 });
   }
 }

@@ -49,6 +49,12 @@ try {
     console.log(`\nThe log of task consume:`);
     osmo(['workflow', 'logs', id, '--task', 'consume']);
     console.log(`\nOutputs of ${id} are in ${join(dataDir, 'storage', 'workflows', id, 'outputs')}`);
+    console.log(`\nWeb UI: ${url}/workflows/${id} (sign in with "Dev mode" as quickstart)`);
+  }
+  // At a terminal the service stays up so the UI can be opened; scripts and CI get it stopped at once.
+  if (process.stdin.isTTY && process.stdout.isTTY) {
+    console.log('The service keeps running for the web UI: press Ctrl-C to stop it.');
+    await new Promise((resolveStop) => process.once('SIGINT', resolveStop));
   }
 } finally {
   service.kill('SIGTERM');

@@ -25,6 +25,18 @@ const files = roots
   .flatMap(collect)
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
   .sort();
+// The web UI's component and logic tests (Vitest, beside their code in web/src) run first, on a full run
+// or when asked for by `web`, `web/...` or `vitest`; they take a few seconds.
+if (only.length === 0 || only.some((o) => o === 'web' || o === 'vitest' || o.startsWith('web/'))) {
+  const vitest = spawnSync(
+    process.execPath,
+    ['node_modules/vitest/vitest.mjs', 'run', '--config', 'web/vitest.config.mjs'],
+    { stdio: 'inherit' },
+  );
+  if (vitest.status !== 0) process.exit(vitest.status ?? 1);
+}
+// With no file left by the filter, node would look for tests everywhere itself.
+if (files.length === 0) process.exit(0);
 const result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], {
   stdio: 'inherit',
 });

@@ -18,9 +18,20 @@ import { poolRoutes } from './routes/pools.js';
 import { profileRoutes } from './routes/profile.js';
 import { systemRoutes } from './routes/system.js';
 import { taskRoutes } from './routes/tasks.js';
+import { taskOutputRoutes } from './routes/task-outputs.js';
 import { workflowLogRoutes } from './routes/workflow-logs.js';
+import { workflowChangeRoutes } from './routes/workflow-changes.js';
+import { errorLogRoute } from './routes/error-logs.js';
+import { usageRoutes } from './routes/usage.js';
 import { workflowReadRoutes } from './routes/workflow-read.js';
 import { MAX_SPEC_BYTES, workflowSubmitRoutes } from './routes/workflow-submit.js';
+import { DEFAULT_WEB_ROOT, installWebUi } from './web-ui.js';
+import { installHttpMetrics } from './metrics/http-metrics.js';
+import { createServiceMetrics } from './metrics/service-metrics.js';
+import { operationRoutes } from './routes/operations.js';
+import { mcpRoutes } from './mcp/mcp-routes.js';
+import { openStorage } from '../storage/index.js';
+import { createActionPath } from './actions/index.js';
 
 export function buildApp(deps: ApiDeps, logger: Logger): FastifyInstance {
   const app = Fastify({
@@ -29,13 +40,21 @@ export function buildApp(deps: ApiDeps, logger: Logger): FastifyInstance {
     rewriteUrl: (req) => collapseLeadingSlashes(req.url ?? '/'),
   }) as unknown as FastifyInstance;
   const routes: RouteList = [];
+  const metrics = createServiceMetrics(deps, deps.storageTransfers ?? null);
+  const actions = createActionPath(deps);
+  installHttpMetrics(app, metrics.registry);
   routes.push(
     ...systemRoutes(() => routes),
+    ...operationRoutes(deps, metrics, openStorage(deps.ctx.storage)),
     ...identityRoutes(deps),
     ...workflowSubmitRoutes(deps),
     ...workflowReadRoutes(deps),
     ...workflowLogRoutes(deps),
+    ...workflowChangeRoutes(deps, app),
+    errorLogRoute(deps),
+    ...usageRoutes(deps),
     ...taskRoutes(deps),
+    ...taskOutputRoutes(deps, openStorage(deps.ctx.storage)),
     ...poolRoutes(deps),
     ...profileRoutes(deps),
     ...configRoutes(deps),
@@ -43,6 +62,8 @@ export function buildApp(deps: ApiDeps, logger: Logger): FastifyInstance {
     ...appWriteRoutes(deps),
     ...datasetRoutes(deps),
     ...datasetInfoRoutes(deps),
+    ...mcpRoutes(deps, app),
+    ...actions.routes,
   );
   // The CLI sends Content-Type: application/json on every request, GETs included, with no body.
   app.removeContentTypeParser('application/json');
@@ -56,8 +77,11 @@ export function buildApp(deps: ApiDeps, logger: Logger): FastifyInstance {
   });
   installFormParser(app);
   installErrorHandler(app);
+  actions.installWebProxy(app);
   installAuthentication(app, { key: deps.key, store: deps.store, now: () => deps.ctx.now() });
   registerRoutes(app, routes);
+  actions.install(app);
+  installWebUi(app, { root: deps.webRoot ?? DEFAULT_WEB_ROOT });
   return app;
 }
 

@@ -2,6 +2,7 @@
 import type { ServiceConfig } from '../config/service-config.js';
 import type { EngineContext } from '../controller/context.js';
 import type { Engine } from '../controller/engine.js';
+import type { TransferTally } from '../storage/index.js';
 import type { Store } from '../store/index.js';
 import type { IdentityServices } from './auth/identity-services.js';
 import type { SigningKey } from './auth/jwt.js';
@@ -16,4 +17,8 @@ export interface ApiDeps {
   readonly baseUrl: string;
   /** Login throttle, pending device logins and the credential vault. */
   readonly identity: IdentityServices;
+  /** The built web UI served at `/` (default: web/dist of this checkout). */
+  readonly webRoot?: string;
+  /** Bytes the service moved to and from object storage, for `/metrics`. */
+  readonly storageTransfers?: TransferTally;
 }

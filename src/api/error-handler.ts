@@ -1,4 +1,4 @@
-// Turns every thrown error into upstream's error body (service-api.md §2.3); never leaks a stack.
+// Turns every thrown error into upstream's error body; never leaks a stack.
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { OsmoError } from '../core/index.js';
 import { InputValidationError } from './route-table.js';

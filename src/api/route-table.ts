@@ -1,7 +1,10 @@
 // Declares every route once: its access rule, its input schemas and its handler; the OpenAPI document derives from it.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import type { OpenApiShape } from './api-docs-page.js';
 import type { Caller } from './auth/caller.js';
+import { wireJsonSchemas, wireSchemaId } from './contract/wire-registry.js';
+import { routeTag } from './route-tags.js';
 
 /** Who may call a route. A route without a declared rule is refused (see auth/authenticate.ts). */
 export const ACCESS_RULES = ['public', 'user', 'admin'] as const;
@@ -19,28 +22,39 @@ export interface RouteInput<P, Q, B> {
   readonly reply: FastifyReply;
 }
 
-export interface RouteDef<P = unknown, Q = unknown, B = unknown> {
+export interface RouteDef<P = unknown, Q = unknown, B = unknown, R = unknown> {
   readonly method: HttpMethod;
   readonly url: string;
   readonly summary: string;
+  /** The operation's name in the OpenAPI document, unique across the service. */
+  readonly operationId?: string;
+  /**
+   * The answer's wire schema, registered in contract/wire-registry.ts: the OpenAPI document refers to
+   * it and the handler must return its type (or answer through `reply` itself).
+   */
+  readonly response?: z.ZodType<R>;
   readonly access: AccessRule;
   readonly params?: z.ZodType<P>;
   readonly query?: z.ZodType<Q>;
   readonly body?: z.ZodType<B>;
   /** Plain-text (streamed) responses are documented as such. */
-  readonly produces?: 'application/json' | 'text/plain';
+  readonly produces?: 'application/json' | 'text/plain' | 'text/html' | 'text/event-stream';
   /**
    * A cheap check before the body is read, to shed load: what it throws answers the request without
    * the service reading or parsing the body.
    */
   readonly admit?: (request: FastifyRequest) => void;
-  readonly handler: (input: RouteInput<P, Q, B>) => Promise<unknown>;
+  /** A handler of a route that answers `null` may return nothing (registerRoutes sends `null`). */
+  readonly handler: (
+    input: RouteInput<P, Q, B>,
+  ) => Promise<NoInfer<R> | FastifyReply | (null extends R ? void : never)>;
 }
 
-export type AnyRoute = RouteDef<unknown, unknown, unknown>;
+export type AnyRoute = RouteDef<unknown, unknown, unknown, unknown>;
 
 /** Checks a definition against its own schemas, then erases its types so routes share one list. */
-export const defineRoute = <P, Q, B>(def: RouteDef<P, Q, B>): AnyRoute => def as unknown as AnyRoute;
+export const defineRoute = <P, Q, B, R = unknown>(def: RouteDef<P, Q, B, R>): AnyRoute =>
+  def as unknown as AnyRoute;
 
 // The routes of one app, kept so the OpenAPI document lists exactly what is served.
 export type RouteList = AnyRoute[];
@@ -90,18 +104,23 @@ function parseInput<T>(schema: z.ZodType<T> | undefined, raw: unknown): T {
   );
 }
 
-/** An OpenAPI 3.1 document of the declared routes, their access rules and parameters. */
-export function openApiDocument(routes: readonly AnyRoute[], version: string): object {
-  const paths: Record<string, Record<string, object>> = {};
+/** An OpenAPI 3.1 document of the declared routes: access rules, parameters, bodies and answers. */
+export function openApiDocument(routes: readonly AnyRoute[], version: string): OpenApiShape {
+  const paths: OpenApiShape['paths'] = {};
+  const tags = new Set<string>();
   for (const route of routes) {
     const path = route.url.replace(/:([A-Za-z_]+)/g, '{$1}');
     const parameters = [...schemaParameters(route.params, 'path'), ...schemaParameters(route.query, 'query')];
+    const tag = routeTag(route.url);
+    tags.add(tag);
     const operation: Record<string, unknown> = {
+      ...(route.operationId === undefined ? {} : { operationId: route.operationId }),
       summary: route.summary,
+      tags: [tag],
       'x-osmo-access': route.access,
       parameters,
       responses: {
-        200: { description: 'OK', content: { [route.produces ?? 'application/json']: {} } },
+        200: { description: 'OK', content: { [route.produces ?? 'application/json']: answerSchema(route) } },
       },
     };
     if (route.access !== 'public') operation.security = [{ bearer: [] }];
@@ -115,21 +134,40 @@ export function openApiDocument(routes: readonly AnyRoute[], version: string): o
   return {
     openapi: '3.1.0',
     info: { title: 'OSMO service', version },
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    tags: [...tags].sort().map((name) => ({ name })),
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      schemas: wireJsonSchemas(),
+    },
     paths,
   };
 }
 
-function schemaParameters(schema: z.ZodType | undefined, where: 'path' | 'query'): object[] {
+const COMPONENT_PREFIX = '#/components/schemas/';
+
+/** A registered answer is referred to; one that is not (a route still to be typed) stays undescribed. */
+function answerSchema(route: AnyRoute): object {
+  if (route.response === undefined) return {};
+  const id = wireSchemaId(route.response);
+  if (id !== undefined) return { schema: { $ref: `${COMPONENT_PREFIX}${id}` } };
+  return { schema: z.toJSONSchema(route.response, { unrepresentable: 'any', io: 'output' }) };
+}
+
+function schemaParameters(
+  schema: z.ZodType | undefined,
+  where: 'path' | 'query',
+): { name: string; in: string; required: boolean; schema: object }[] {
   if (schema === undefined) return [];
   const json = z.toJSONSchema(schema, { unrepresentable: 'any', io: 'input' }) as {
     properties?: Record<string, object>;
-    required?: string[];
   };
+  const shape = schema instanceof z.ZodObject ? (schema.shape as Record<string, z.ZodType>) : {};
   return Object.entries(json.properties ?? {}).map(([name, s]) => ({
     name,
     in: where,
-    required: where === 'path' || (json.required ?? []).includes(name),
+    // A parameter is optional when leaving it out parses (a default, `.optional()`, or a list that
+    // becomes empty): JSON Schema's `required` says otherwise for preprocessed lists.
+    required: where === 'path' || shape[name]?.safeParse(undefined).success !== true,
     schema: s,
   }));
 }

@@ -5,17 +5,17 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isTaskFinished } from '../core/index.js';
-import { LocalStorage } from '../storage/index.js';
 import {
-  CONTAINER_TASK_PATHS,
   type AttemptLaunch,
   type AttemptLogRecord,
   type AttemptRef,
   type AttemptStatusReport,
-  type Backend,
+  CONTAINER_TASK_PATHS,
+  isTaskFinished,
   type TaskPaths,
-} from './backend.js';
+} from '../core/index.js';
+import { LocalStorage } from '../storage/index.js';
+import type { Backend } from './backend.js';
 
 const ATTEMPT_TIMEOUT_MS = 20_000;
 
@@ -24,6 +24,8 @@ export interface AttemptOutcome {
   readonly statuses: readonly AttemptStatusReport[];
   /** De-duplicated by seq, in seq order. */
   readonly logs: readonly AttemptLogRecord[];
+  /** How many log reports carried them. */
+  readonly logBatches: number;
 }
 
 const sameAttempt = (a: AttemptRef, b: AttemptRef): boolean =>
@@ -36,6 +38,7 @@ const sameAttempt = (a: AttemptRef, b: AttemptRef): boolean =>
 export function collectAttempt(backend: Backend, ref: AttemptRef, timeoutMs = ATTEMPT_TIMEOUT_MS) {
   const statuses: AttemptStatusReport[] = [];
   const logs = new Map<number, AttemptLogRecord>();
+  let batches = 0;
   let onRunning: (() => void) | null = null;
   const running = new Promise<void>((resolve) => (onRunning = resolve));
   let dispose = (): void => undefined;
@@ -55,15 +58,19 @@ export function collectAttempt(backend: Backend, ref: AttemptRef, timeoutMs = AT
     const stopObserving = backend.observe((report) => {
       if (!sameAttempt(report.ref, ref)) return;
       if (report.kind === 'log') {
-        logs.set(report.seq, report);
-        if (report.text === 'started') onRunning?.();
+        for (const record of report.records) {
+          logs.set(record.seq, record);
+          if (record.text === 'started') onRunning?.();
+        }
+        batches += 1;
         return;
       }
       statuses.push(report);
       if (isTaskFinished(report.status)) {
         clearTimeout(timer);
         stopObserving();
-        resolve({ final: report, statuses, logs: [...logs.values()].sort((a, b) => a.seq - b.seq) });
+        const sorted = [...logs.values()].sort((a, b) => a.seq - b.seq);
+        resolve({ final: report, statuses, logs: sorted, logBatches: batches });
       }
     });
   });
@@ -120,14 +127,26 @@ export interface ContractSkips {
   readonly filesAtTheirPath?: string;
 }
 
-export function backendContract(name: string, make: () => Promise<Backend>, skips: ContractSkips = {}): void {
+/** How the suite waits on a backend whose attempts start slower than a local process (a batch scheduler). */
+export interface ContractOptions {
+  /** How long one attempt may take to end; 20 s by default. */
+  readonly attemptTimeoutMs?: number;
+}
+
+export function backendContract(
+  name: string,
+  make: () => Promise<Backend>,
+  skips: ContractSkips = {},
+  contractOptions: ContractOptions = {},
+): void {
+  const timeoutMs = contractOptions.attemptTimeoutMs ?? ATTEMPT_TIMEOUT_MS;
   void describe(`${name} backend contract`, () => {
     let backend: Backend;
     let root: string;
     const paths = (ref: AttemptRef): Promise<TaskPaths> =>
       backend.taskPaths?.(ref) ?? Promise.resolve(CONTAINER_TASK_PATHS);
     const run = async (launch: AttemptLaunch): Promise<AttemptOutcome> => {
-      const { outcome } = collectAttempt(backend, launch);
+      const { outcome } = collectAttempt(backend, launch, timeoutMs);
       await backend.launch(launch);
       return outcome;
     };
@@ -177,6 +196,29 @@ export function backendContract(name: string, make: () => Promise<Backend>, skip
         logs.map((l) => l.seq),
         logs.map((_, i) => i),
       );
+    });
+
+    void test('many lines arrive whole, in order, in batches', async () => {
+      const lines = 20_000;
+      const { final, logs, logBatches } = await run(
+        makeAttempt(join(root, 'storage'), {
+          // A shell loop, not `seq`: the test image holds only a shell and a few tools.
+          command: ['sh', '-c', `i=1; while [ $i -le ${lines} ]; do echo $i; i=$((i+1)); done`],
+        }),
+      );
+      assert.equal(final.status, 'COMPLETED');
+      const printed = textsOf(logs, 'STDOUT');
+      assert.equal(printed.length, lines);
+      assert.ok(
+        printed.every((text, i) => text === String(i + 1)),
+        'every line as printed',
+      );
+      assert.deepEqual(
+        logs.map((l) => l.seq),
+        logs.map((_, i) => i),
+      );
+      // A report per line would be 20,000 of them; batches are a few dozen at most.
+      assert.ok(logBatches <= lines / 100, `${logBatches} log reports for ${lines} lines`);
     });
 
     void test(
@@ -269,12 +311,40 @@ export function backendContract(name: string, make: () => Promise<Backend>, skip
       assert.ok(textsOf(consumed.logs, 'DOWNLOAD').some((t) => t.startsWith('Downloaded')));
     });
 
+    void test('a checkpoint is pushed while the command runs and once more after it ends', async () => {
+      const launch = makeAttempt(join(root, 'storage'));
+      const out = (await paths(launch)).output;
+      const target = join(root, `checkpoint-${launch.workflowId}`);
+      const attempt: AttemptLaunch = {
+        ...launch,
+        command: [
+          'sh',
+          '-c',
+          `echo started; mkdir -p "${out}/ck"; echo early > "${out}/ck/a"; sleep 4; echo late > "${out}/ck/b"`,
+        ],
+        checkpoints: [{ path: `${out}/ck`, url: `file://${target}`, frequencySeconds: 1, regex: null }],
+      };
+      const { outcome, running } = collectAttempt(backend, attempt, timeoutMs);
+      await backend.launch(attempt);
+      await running;
+      let midRun: string[] = [];
+      for (let i = 0; i < 40 && midRun.length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        midRun = await readdir(target).catch(() => []);
+      }
+      const { final } = await outcome;
+      assert.equal(final.status, 'COMPLETED');
+      assert.deepEqual(midRun, ['a'], 'pushed while the command still slept');
+      assert.deepEqual((await readdir(target)).sort(), ['a', 'b']);
+      assert.equal(await readFile(join(target, 'b'), 'utf8'), 'late\n');
+    });
+
     void test('stop ends a running attempt promptly with the requested status and kills its processes', async () => {
       const marker = `600.${randomBytes(3).readUIntBE(0, 3)}`;
       const launch = makeAttempt(join(root, 'storage'), {
         command: ['sh', '-c', `sleep ${marker} & echo started; sleep ${marker}; wait`],
       });
-      const { outcome, running } = collectAttempt(backend, launch);
+      const { outcome, running } = collectAttempt(backend, launch, timeoutMs);
       await backend.launch(launch);
       await running;
       const stoppedAt = Date.now();
@@ -312,7 +382,8 @@ export function backendContract(name: string, make: () => Promise<Backend>, skip
       const launch = makeAttempt(join(root, 'storage'), { command: ['sh', '-c', 'echo once'] });
       const seen: string[] = [];
       const stopObserving = backend.observe((r) => {
-        if (sameAttempt(r.ref, launch)) seen.push(r.kind === 'log' ? r.text : r.status);
+        if (sameAttempt(r.ref, launch))
+          seen.push(...(r.kind === 'log' ? r.records.map((l) => l.text) : [r.status]));
       });
       const unstarted = await backend.recover([launch]);
       // A report made up for the attempt would arrive within a few polls.
@@ -331,7 +402,7 @@ export function backendContract(name: string, make: () => Promise<Backend>, skip
     void test('recover() never hands back an attempt that ran: its recorded end is replayed', async () => {
       const launch = makeAttempt(join(root, 'storage'), { command: ['sh', '-c', 'exit 5'] });
       assert.equal((await run(launch)).final.exitCode, 5);
-      const { outcome } = collectAttempt(backend, launch);
+      const { outcome } = collectAttempt(backend, launch, timeoutMs);
       const unstarted = await backend.recover([launch]);
       assert.deepEqual(unstarted, []);
       const { final } = await outcome;

@@ -38,7 +38,7 @@ test('bin/osmo usage errors go to stderr with exit 2', () => {
 test('bin/osmo without a login says so with exit 2', () => {
   const r = osmo(['workflow', 'query', 'wf-1'], tempConfigDir());
   assert.equal(r.status, 2);
-  assert.equal(r.stdout, 'Error message: Must login first with "login" command\nError code: 1\n');
+  assert.equal(r.stdout, 'Error message: Must login first with "login" command\nError code: 2\n');
 });
 
 test('bin/osmo logs in with the dev method and lists tasks', async () => {

@@ -1,5 +1,6 @@
 // Everything a command needs from the outside world, passed in so tests can swap it (style.md R12).
 import type { CliEnvironment } from '../config/cli-paths.js';
+import { nodeFetch, unixSocketFetch, type HttpFetch } from './client/http.js';
 import type { OsmoClient } from './client/osmo-client.js';
 import { openSession } from './client/session.js';
 import type { Io } from './output/io.js';
@@ -8,11 +9,11 @@ import { stdinLineReader } from './output/line-reader.js';
 export interface CliDeps {
   readonly io: Io;
   readonly env: CliEnvironment;
-  readonly fetch: typeof fetch;
+  readonly fetch: HttpFetch;
   readonly nowMs: () => number;
   readonly sleep: (ms: number) => Promise<void>;
   readonly signal: AbortSignal;
-  /** Connection retries per request (cli.md §1.7: 5). */
+  /** Connection retries per request (upstream's client makes 5). */
   readonly connectRetries: number;
   /** Zone for displayed times; undefined means this machine's zone. */
   readonly timeZone: string | undefined;
@@ -34,7 +35,7 @@ export function makeCliDeps(input: CliDepsInput): CliDeps {
     sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
     connectRetries: 5,
     timeZone: undefined,
-    fetch: globalThis.fetch,
+    fetch: input.env.serviceSocket === undefined ? nodeFetch : unixSocketFetch(input.env.serviceSocket),
     readLine: stdinLineReader(),
     ...input,
   };

@@ -4,7 +4,7 @@ import type { ErrorCode } from '../core/index.js';
 export const SERVICE_ERROR_KINDS = ['submission', 'user', 'credential', 'server', 'connection'] as const;
 export type ServiceErrorKind = (typeof SERVICE_ERROR_KINDS)[number];
 
-/** A failed exchange with the service, classified as upstream's client does (service-api.md §2.3). */
+/** A failed exchange with the service, classified as upstream's client does. */
 export class ServiceError extends Error {
   constructor(
     readonly kind: ServiceErrorKind,
@@ -18,7 +18,7 @@ export class ServiceError extends Error {
   }
 }
 
-/** An argparse-style usage error: printed on stderr after the usage line (cli.md §1.1). */
+/** An argparse-style usage error: printed on stderr after the usage line. */
 export class ArgparseError extends Error {
   constructor(
     readonly usage: string,

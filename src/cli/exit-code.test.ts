@@ -23,8 +23,9 @@ for (const [name, err, want] of cases) {
   test(`exit code for ${name} is ${want}`, () => assert.equal(exitCodeFor(err), want));
 }
 
-test('error code is the HTTP status, else 1', () => {
+test('error code is the HTTP status, else the exit status', () => {
   assert.equal(errorCodeFor(new ServiceError('user', 'x', 404)), 404);
   assert.equal(errorCodeFor(new ServiceError('submission', 'x', null)), 1);
-  assert.equal(errorCodeFor(userError('x')), 1);
+  assert.equal(errorCodeFor(userError('x')), 2);
+  assert.equal(errorCodeFor(new ServiceError('connection', 'x', null)), 10);
 });

@@ -1,4 +1,4 @@
-// The one place where failures become exit statuses (cli.md §1.8, style.md R6).
+// The one place where failures become exit statuses (style.md R6).
 import { OsmoError } from '../core/index.js';
 import { ArgparseError, EarlyExit, Interrupted, ServiceError } from './errors.js';
 
@@ -33,8 +33,11 @@ export function exitCodeFor(err: unknown): number {
   return EXIT_USER;
 }
 
-/** The number after `Error code:`: the HTTP status, or 1 when the failure had none. */
+/**
+ * The number after `Error code:`: the HTTP status, or else the exit status. Upstream prints 1 for every
+ * failure without a status, even those that exit 2, so the two numbers disagreed (docs/compatibility.md).
+ */
 export function errorCodeFor(err: unknown): number {
-  if (err instanceof ServiceError) return err.httpStatus ?? 1;
-  return 1;
+  if (err instanceof ServiceError && err.httpStatus !== null) return err.httpStatus;
+  return exitCodeFor(err);
 }

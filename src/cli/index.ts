@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { readCliEnvironment } from '../config/cli-paths.js';
 import { makeCliDeps, type CliDeps } from './cli-deps.js';
 import { processIo } from './output/io.js';
-import { buildProgram, runProgram } from './program.js';
+import { loadProgram, runProgram } from './program.js';
 import { EXIT_INTERRUPTED } from './exit-code.js';
 
 export interface RunCliOptions {
@@ -11,25 +11,26 @@ export interface RunCliOptions {
   readonly extraCommands?: readonly Command[] | ((deps: CliDeps) => readonly Command[]);
 }
 
-/** Builds and runs the command tree; returns the exit code (cli.md §1.8). */
+/** Builds and runs the command tree; returns the exit code. */
 export async function runCli(argv: readonly string[], options: RunCliOptions = {}): Promise<number> {
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();
   process.once('SIGINT', onSigint);
   try {
-    const deps = makeCliDeps({ io: processIo(), env: readCliEnvironment(), signal: controller.signal });
+    const env = readCliEnvironment();
+    const deps = makeCliDeps({ io: processIo(env), env, signal: controller.signal });
     const extra =
       typeof options.extraCommands === 'function'
         ? options.extraCommands(deps)
         : (options.extraCommands ?? []);
-    const code = await runProgram(buildProgram(deps, extra), argv, deps);
+    const code = await runProgram(loadProgram(deps, argv, extra), argv, deps);
     return controller.signal.aborted ? EXIT_INTERRUPTED : code;
   } finally {
     process.off('SIGINT', onSigint);
   }
 }
 
-export { buildProgram, runProgram } from './program.js';
+export { buildProgram, loadProgram, runProgram } from './program.js';
 export { makeCliDeps } from './cli-deps.js';
 export type { CliDeps } from './cli-deps.js';
 export { captureIo, processIo } from './output/io.js';

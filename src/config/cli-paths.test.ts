@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cliConfigDir, readCliEnvironment } from './cli-paths.js';
 
-test('config dir precedence (cli.md §1.9)', () => {
+test('config dir precedence', () => {
   assert.equal(cliConfigDir({ OSMO_CONFIG_FILE_DIR: '/a', XDG_CONFIG_HOME: '/x' }, '/h'), '/a');
   assert.equal(cliConfigDir({ XDG_CONFIG_HOME: '/x' }, '/h'), '/x/osmo');
   assert.equal(cliConfigDir({}, '/h'), '/h/.config/osmo');

@@ -1,17 +1,23 @@
-// Where the CLI keeps its files and which environment switches it reads (cli.md §1.9).
+// Where the CLI keeps its files and which environment switches it reads.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { readAwsEnvironment, type AwsEnvironment } from './data-config-file.js';
+import { readAwsEnvironment, type AwsEnvironment } from './aws-environment.js';
 
 export interface CliEnvironment {
   /** Directory holding login.yaml. */
   readonly configDir: string;
-  /** OSMO_LOGIN_DEV=true|True: also send x-osmo-user with token logins (cli.md §1.7). */
+  /** OSMO_LOGIN_DEV=true|True: also send x-osmo-user with token logins. */
   readonly loginDev: boolean;
-  /** `$EDITOR`, else `$VISUAL` (cli.md §1.9); unset means the platform default. */
+  /** `$EDITOR`, else `$VISUAL`; unset means the platform default. */
   readonly editor?: string;
-  /** AWS_* variables: the ambient credential chain of `osmo data` (cli.md §11). */
+  /** AWS_* variables: the ambient credential chain of `osmo data`. */
   readonly awsEnvironment?: AwsEnvironment;
+  /** `NO_COLOR` set and non-empty (no-color.org): no ANSI colour, even on a terminal. */
+  readonly noColor?: boolean;
+  /** `TERM=dumb`: the terminal understands no escape sequences. */
+  readonly dumbTerminal?: boolean;
+  /** `OSMO_SERVICE_SOCKET`: send every request over this Unix socket (a task's CLI in a container). */
+  readonly serviceSocket?: string;
 }
 
 type EnvSource = Readonly<Record<string, string | undefined>>;
@@ -33,6 +39,9 @@ export function readCliEnvironment(env: EnvSource = process.env): CliEnvironment
     loginDev: dev === 'true' || dev === 'True',
     ...(editor ? { editor } : {}),
     awsEnvironment: readAwsEnvironment(env),
+    noColor: (env['NO_COLOR'] ?? '') !== '',
+    dumbTerminal: env['TERM'] === 'dumb',
+    ...(env['OSMO_SERVICE_SOCKET'] ? { serviceSocket: env['OSMO_SERVICE_SOCKET'] } : {}),
   };
 }
 

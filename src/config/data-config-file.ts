@@ -1,7 +1,8 @@
-// The CLI's `config.yaml` DATA credentials (cli.md §1.9) and the AWS environment variables of the ambient chain.
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { parse } from 'yaml';
+// The CLI's `config.yaml` DATA credentials and the AWS environment variables of the ambient chain.
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { parse, stringify } from 'yaml';
 import { z } from 'zod';
 
 const DataEntrySchema = z.object({
@@ -19,15 +20,19 @@ const ConfigFileSchema = z.object({
 
 export const dataConfigFilePath = (configDir: string): string => join(configDir, 'config.yaml');
 
-/** The `auth.data` entries keyed by endpoint (`s3://bucket`); empty when the file is missing. */
-export async function readDataConfigFile(path: string): Promise<Readonly<Record<string, DataConfigEntry>>> {
-  let text: string;
+async function readText(path: string): Promise<string | null> {
   try {
-    text = await readFile(path, 'utf8');
+    return await readFile(path, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;
   }
+}
+
+/** The `auth.data` entries keyed by endpoint (`s3://bucket`); empty when the file is missing. */
+export async function readDataConfigFile(path: string): Promise<Readonly<Record<string, DataConfigEntry>>> {
+  const text = await readText(path);
+  if (text === null) return {};
   const parsed = ConfigFileSchema.safeParse(parse(text) ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -36,24 +41,59 @@ export async function readDataConfigFile(path: string): Promise<Readonly<Record<
   return parsed.data.auth?.data ?? {};
 }
 
-/** The provider's ambient credential chain as far as this build follows it: the AWS environment variables. */
-export interface AwsEnvironment {
-  readonly accessKeyId: string | null;
-  readonly secretAccessKey: string | null;
-  readonly region: string | null;
-  /** `AWS_ENDPOINT_URL_S3`, else `AWS_ENDPOINT_URL` (S3-compatible stores). */
-  readonly endpointUrl: string | null;
+export { readAwsEnvironment, type AwsEnvironment } from './aws-environment.js';
+
+type Document = Record<string, unknown>;
+const isMap = (v: unknown): v is Document => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Rewrites config.yaml through `change`, keeping every key this build does not know. The new text goes
+ * to a file created 0600 and then replaces the old one, so a secret is never readable by others, not even
+ * for a moment through an older file's looser mode.
+ */
+async function updateConfigFile(path: string, change: (doc: Document) => boolean): Promise<void> {
+  const text = await readText(path);
+  const parsed: unknown = text === null ? {} : (parse(text) ?? {});
+  if (!isMap(parsed)) throw new Error(`Invalid ${path}: the file is not a YAML mapping`);
+  if (!change(parsed)) return;
+  await mkdir(dirname(path), { recursive: true });
+  const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  await writeFile(temporary, stringify(parsed, { lineWidth: 0 }), { mode: 0o600, flag: 'wx' });
+  try {
+    await rename(temporary, path);
+  } catch (err) {
+    await rm(temporary, { force: true });
+    throw err;
+  }
 }
 
-export function readAwsEnvironment(env: Readonly<Record<string, string | undefined>>): AwsEnvironment {
-  const value = (name: string): string | null => {
-    const v = env[name];
-    return v === undefined || v === '' ? null : v;
-  };
-  return {
-    accessKeyId: value('AWS_ACCESS_KEY_ID'),
-    secretAccessKey: value('AWS_SECRET_ACCESS_KEY'),
-    region: value('AWS_REGION') ?? value('AWS_DEFAULT_REGION'),
-    endpointUrl: value('AWS_ENDPOINT_URL_S3') ?? value('AWS_ENDPOINT_URL'),
-  };
+function dataSection(doc: Document): Document {
+  const auth = isMap(doc['auth']) ? doc['auth'] : (doc['auth'] = {});
+  return isMap(auth['data']) ? auth['data'] : (auth['data'] = {});
+}
+
+/** Stores (or replaces) the local copy of a DATA credential under its endpoint, as `credential set` does. */
+export async function writeDataConfigEntry(
+  path: string,
+  endpoint: string,
+  entry: DataConfigEntry,
+): Promise<void> {
+  const clean = Object.fromEntries(Object.entries(entry).filter(([, v]) => v !== undefined && v !== null));
+  await updateConfigFile(path, (doc) => {
+    dataSection(doc)[endpoint] = clean;
+    return true;
+  });
+}
+
+/** Drops the local copy of a DATA credential; a missing entry or file is not an error. */
+export async function removeDataConfigEntry(path: string, endpoint: string): Promise<boolean> {
+  let removed = false;
+  await updateConfigFile(path, (doc) => {
+    const auth = doc['auth'];
+    if (!isMap(auth) || !isMap(auth['data']) || !(endpoint in auth['data'])) return false;
+    delete auth['data'][endpoint];
+    removed = true;
+    return true;
+  });
+  return removed;
 }

@@ -1,4 +1,4 @@
-// Reads and writes the CLI's login.yaml (cli.md §4.4): sorted keys, mode 0600, fully rewritten.
+// Reads and writes the CLI's login.yaml: sorted keys, mode 0600, fully rewritten.
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { userError } from '../core/index.js';

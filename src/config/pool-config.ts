@@ -1,5 +1,6 @@
-// The scheduling configuration (service-api.md §9.3, §9.5, §9.7): backends, pools, platforms, validation rules.
+// The scheduling configuration: backends, pools, platforms, validation rules.
 import { z } from 'zod';
+import { parseDurationSeconds } from '../spec/duration.js';
 
 const NAME = /^[a-zA-Z]([a-zA-Z0-9_.-]*[a-zA-Z0-9])?$/;
 const RULE_OPERATORS = ['GT', 'GE', 'LT', 'LE', 'EQ'] as const;
@@ -20,7 +21,7 @@ export const PlatformSchema = z.object({
   default_variables: z.record(z.string(), z.unknown()).default({}),
   resource_validations: z.array(z.string()).default([]),
   override_pod_template: z.array(z.string()).default([]),
-  /** The node selector: a node is of this platform when it carries every label (execution.md §23.2). */
+  /** The node selector: a node is of this platform when it carries every label. */
   labels: z.record(z.string(), z.coerce.string()).default({}),
 });
 export type Platform = z.infer<typeof PlatformSchema>;
@@ -69,13 +70,15 @@ export const BackendSchema = z.object({
   description: z.string().default(''),
   dashboard_url: z.string().default(''),
   grafana_url: z.string().default(''),
+  /** The namespace dashboard and Grafana links name. */
+  k8s_namespace: z.string().default('default'),
   router_address: z.string().default(''),
   /** Declared nodes of this backend; absent: what the backend itself detects. */
   nodes: z.array(DeclaredNodeSchema).nullable().default(null),
 });
 export type BackendConfig = z.infer<typeof BackendSchema>;
 
-/** A role document as `osmo config set ROLE` writes it (service-api.md §9, cli.md §16.7). */
+/** A role document as `osmo config set ROLE` writes it. */
 export const RolePolicySchema = z.object({
   effect: z.enum(['Allow', 'Deny']).default('Allow'),
   actions: z.array(z.string()).default([]),
@@ -90,15 +93,71 @@ export const RoleSchema = z.object({
 });
 export type RoleDocument = z.infer<typeof RoleSchema>;
 
+/** A duration as upstream's workflow config writes one (`60d`, `30m`, `PT10S`, or seconds). */
+const DurationText = z.union([z.string().min(1), z.number().nonnegative()]).refine(isDuration, {
+  message: 'is not a duration (ISO 8601 such as PT10S, or xd, xh, xm, xs)',
+});
+
+function isDuration(value: string | number): boolean {
+  try {
+    parseDurationSeconds(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `plugins_config.rsync`: whether workflows get an rsync endpoint, what it serves and how fast. */
+export const RsyncPluginSchema = z.object({
+  enabled: z.boolean().default(false),
+  enable_telemetry: z.boolean().default(false),
+  /** Bytes per second the task side sends (downloads) and receives (uploads); 0 = unlimited. */
+  read_bandwidth_limit: z.number().int().nonnegative().default(2621440),
+  write_bandwidth_limit: z.number().int().nonnegative().default(2621440),
+  /** Module name -> a directory the task sees, served beside `osmo` (the workspace). */
+  allowed_paths: z
+    .record(z.string(), z.object({ path: z.string().min(1), writable: z.boolean().default(false) }))
+    .default({}),
+  daemon_debounce_delay: z.number().positive().default(30),
+  daemon_poll_interval: z.number().positive().default(120),
+  daemon_reconcile_interval: z.number().positive().default(60),
+  client_upload_rate_limit: z.number().int().nonnegative().default(2097152),
+});
+
+/** Workflow config: the limits a submit is held to, with upstream's defaults. */
 export const WorkflowSettingsSchema = z.object({
   max_retry_per_task: z.number().int().nonnegative().default(0),
+  /** Tasks per workflow; the spec is refused above it. */
+  max_num_tasks: z.number().int().positive().default(20),
+  /** Timeouts for groups that set none, and the most any may set; pools may override each. */
+  default_exec_timeout: DurationText.default('60d'),
+  default_queue_timeout: DurationText.default('60d'),
+  max_exec_timeout: DurationText.default('60d'),
+  max_queue_timeout: DurationText.default('60d'),
+  workflow_info: z
+    .object({
+      max_name_length: z.number().int().positive().default(64),
+      /** The tags users may add to workflows (`GET /api/tag`); none allowed by default, as upstream. */
+      tags: z.array(z.string()).default([]),
+    })
+    .prefault({}),
+  /** Ports one `osmo workflow port-forward` call may forward. */
+  max_num_ports_per_task: z.number().int().positive().default(30),
+  plugins_config: z
+    .object({
+      /** Frozen into each workflow at submit: a later change leaves running workflows as they were. */
+      rsync: RsyncPluginSchema.prefault({}),
+    })
+    .prefault({}),
 });
+export type WorkflowSettings = z.infer<typeof WorkflowSettingsSchema>;
+export type RsyncPluginConfig = z.infer<typeof RsyncPluginSchema>;
 
 export const ConfigDocumentSchema = z.object({
   backends: z.array(BackendSchema).default([]),
   pools: z.record(z.string(), PoolSchema).default({}),
   resource_validations: z.record(z.string(), z.array(ResourceRuleSchema)).default({}),
-  workflow: WorkflowSettingsSchema.default({ max_retry_per_task: 0 }),
+  workflow: WorkflowSettingsSchema.prefault({}),
   /** Stored roles (ROLE config); written through the API only, never from the config file. */
   roles: z.array(RoleSchema).default([]),
 });

@@ -3,6 +3,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { S3StorageConfigSchema, s3StorageFromEnv } from './storage-config.js';
+import { SlurmConfigSchema, slurmConfigFromEnv } from './slurm-config.js';
+import { NotificationConfigSchema, notificationConfigFromEnv } from './notification-config.js';
 
 const NodeSchema = z.object({
   name: z.string().min(1),
@@ -51,15 +53,30 @@ export const ServiceConfigSchema = z.object({
   fileUrlRoots: z.array(z.string().startsWith('/')).default([]),
   /** The unprivileged uid (and gid) sandboxed tasks run as when the service runs as root. */
   sandboxUid: z.number().int().min(1).max(4_294_967_294).default(100_000),
-  /** The default pool's backend: local processes, or containers on a Docker-Engine-compatible API. */
-  backend: z.enum(['process', 'docker']).default('process'),
-  /** The engine endpoint of the docker backend (`unix:///run/podman/podman.sock`, `tcp://host:2375`). */
-  dockerHost: z.string().min(1).default('unix:///var/run/docker.sock'),
+  /**
+   * The default pool's backend: local processes, or containers on a Docker-Engine-compatible API. Null:
+   * chosen at start, containers when a usable engine answers, else processes (see backend-choice.ts).
+   */
+  backend: z.enum(['process', 'docker', 'slurm']).nullable().default(null),
+  /**
+   * The engine endpoint of the docker backend (`unix:///run/podman/podman.sock`, `tcp://host:2375`). Null:
+   * the default sockets are probed.
+   */
+  dockerHost: z.string().min(1).nullable().default(null),
   /** The scheduling configuration file (backends, pools, platforms, rules), watched for changes. */
   configFile: z.string().nullable().default(null),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * The bearer token Prometheus presents to scrape `/metrics`. Without one only a dev-mode service
+   * serves metrics (to anyone); otherwise `/metrics` is refused.
+   */
+  metricsToken: z.string().min(16).nullable().default(null),
   /** Object storage in an S3 bucket; null keeps it in `<dataDir>/storage`. */
   s3Storage: S3StorageConfigSchema.nullable().default(null),
+  /** The slurm backend's partition, account, QOS map and shared work directory (OSMO_SLURM_*). */
+  slurm: SlurmConfigSchema.prefault({}),
+  /** Where workflow notifications go (SMTP, Slack, signed webhooks); all off by default. */
+  notifications: NotificationConfigSchema.prefault({}),
 });
 export type ServiceConfig = z.infer<typeof ServiceConfigSchema>;
 
@@ -84,10 +101,15 @@ export function serviceConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Part
     };
   }
   if (env.OSMO_MASTER_KEY) out.masterKey = env.OSMO_MASTER_KEY;
+  if (env.OSMO_METRICS_TOKEN) out.metricsToken = env.OSMO_METRICS_TOKEN;
   if (env.OSMO_NODES) out.nodes = JSON.parse(env.OSMO_NODES) as ServiceConfig['nodes'];
+  out.notifications = notificationConfigFromEnv(env);
   const s3 = s3StorageFromEnv(env);
   if (s3 !== null) out.s3Storage = s3;
-  if (env.OSMO_BACKEND === 'process' || env.OSMO_BACKEND === 'docker') out.backend = env.OSMO_BACKEND;
+  if (env.OSMO_BACKEND === 'process' || env.OSMO_BACKEND === 'docker' || env.OSMO_BACKEND === 'slurm') {
+    out.backend = env.OSMO_BACKEND;
+  }
+  out.slurm = { ...SlurmConfigSchema.parse({}), ...slurmConfigFromEnv(env) };
   if (env.DOCKER_HOST) out.dockerHost = env.DOCKER_HOST;
   if (env.OSMO_SANDBOX_UID) out.sandboxUid = Number(env.OSMO_SANDBOX_UID);
   if (env.OSMO_FILE_URL_ROOTS) out.fileUrlRoots = env.OSMO_FILE_URL_ROOTS.split(':').filter(Boolean);

@@ -10,9 +10,10 @@ import {
   planSnapshot,
   taskNodes,
 } from '../scheduler/index.js';
-import { missingPlatformMessage, unknownPlatformMessage } from '../spec/index.js';
+import { missingPlatformMessage, quantityRuleText, unknownPlatformMessage } from '../spec/index.js';
 import type { TaskSpec, WorkflowSpec } from '../spec/index.js';
 import type { EngineContext } from './context.js';
+import { assertPlatformPermits } from './host-mounts.js';
 import { poolShapes } from './live-config.js';
 import { runningAttemptOf } from './schedule-snapshot.js';
 
@@ -22,15 +23,16 @@ export function assertPoolIn(doc: ConfigDocument, pool: string): void {
   if (doc.pools[pool] === undefined) throw userError(`Pool ${pool} not found.`);
 }
 
-/** The platform of a task: its resource's, else the pool's default (workflow-spec.md §8.3). */
+/** The platform of a task: its resource's, else the pool's default. */
 export function platformOf(doc: ConfigDocument, pool: string, task: TaskSpec): string {
   const config = doc.pools[pool];
   const platform = task.resource.platform ?? config?.default_platform ?? null;
+  // Upstream raises both as resource errors, which its CLI reports as submission errors (exit 1).
   if (platform === null || config === undefined) {
-    throw userError(missingPlatformMessage(task.resourceName, pool));
+    throw resourceError(missingPlatformMessage(task.resourceName, pool));
   }
   if (config.platforms[platform] === undefined) {
-    throw userError(
+    throw resourceError(
       unknownPlatformMessage(platform, pool, task.resourceName, Object.keys(config.platforms).sort()),
     );
   }
@@ -61,6 +63,7 @@ export function assertAdmissible(
   const nodes = ctx.nodes();
   for (const task of spec.groups.flatMap((g) => g.tasks)) {
     const platform = platformOf(doc, pool, task);
+    assertPlatformPermits(ctx, doc, pool, platform, task);
     const ruleNames = [
       ...config.common_resource_validations,
       ...(config.platforms[platform]?.resource_validations ?? []),
@@ -70,7 +73,7 @@ export function assertAdmissible(
     const rules = names.flatMap((n) => doc.resource_validations[n] ?? DEFAULT_RESOURCE_RULES[n] ?? []);
     const ruleNodes: RuleNode[] = taskNodes(shape, { platform, nodesExcluded: [] }, nodes).map((n) => ({
       name: n.name,
-      poolPlatforms: memberships(doc, shapes, n.name),
+      poolPlatforms: memberships(shapes, nodes, n.name),
       cpu: n.cpu,
       gpu: n.gpu,
       memoryBytes: n.memoryBytes,
@@ -81,8 +84,8 @@ export function assertAdmissible(
       {
         cpu: task.resource.cpu ?? 1,
         gpu: task.resource.gpu ?? 0,
-        memory: task.resource.memory ?? '1Gi',
-        storage: task.resource.storage ?? '1Gi',
+        memory: quantityRuleText(task.resource.memory ?? '1Gi'),
+        storage: quantityRuleText(task.resource.storage ?? '1Gi'),
       },
       rules,
       ruleNodes,
@@ -93,20 +96,18 @@ export function assertAdmissible(
 }
 
 /** `pool/platform` names a node belongs to. */
-function memberships(doc: ConfigDocument, shapes: ReturnType<typeof poolShapes>, nodeName: string): string[] {
-  const node = ctxNodes.get(doc)?.find((n) => n.name === nodeName);
+function memberships(
+  shapes: ReturnType<typeof poolShapes>,
+  nodes: ReturnType<EngineContext['nodes']>,
+  nodeName: string,
+): string[] {
+  const node = nodes.find((n) => n.name === nodeName);
   if (node === undefined) return [];
   return shapes.flatMap((p) =>
     p.platforms
       .filter((pl) => taskNodes(p, { platform: pl.name, nodesExcluded: [] }, [node]).length > 0)
       .map((pl) => `${p.name}/${pl.name}`),
   );
-}
-const ctxNodes = new WeakMap<ConfigDocument, ReturnType<EngineContext['nodes']>>();
-
-/** Records the inventory the membership lookup uses for this document. */
-export function rememberNodes(ctx: EngineContext): void {
-  ctxNodes.set(ctx.config.current(), ctx.nodes());
 }
 
 /**

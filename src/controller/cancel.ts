@@ -2,7 +2,8 @@
 import { isGroupFinished, isWorkflowFinished, userError } from '../core/index.js';
 import type { Workflow } from '../store/index.js';
 import type { EngineContext } from './context.js';
-import { finishGroupTasks, refreshWorkflow, setGroupStatus } from './status-writes.js';
+import { finishGroupTasks, refreshWorkflow, setGroupStatus, stopAttempts } from './status-writes.js';
+import { workflowChanged } from './workflow-changes.js';
 
 export async function cancelWorkflow(
   ctx: EngineContext,
@@ -16,10 +17,12 @@ export async function cancelWorkflow(
   }
   const message = `Task was canceled by user: ${user}.${extraMessage ? ` ${extraMessage}` : ''}`;
   await ctx.store.workflows.setCancelledBy(workflow.workflowUuid, user);
+  workflowChanged(ctx, workflow.workflowUuid);
   for (const group of await ctx.store.groups.listByWorkflow(workflow.workflowUuid)) {
     if (isGroupFinished(group.status)) continue;
-    await finishGroupTasks(ctx, workflow, group, 'FAILED_CANCELED', message, null);
-    await setGroupStatus(ctx, group, 'FAILED_CANCELED', ctx.now(), message);
+    const stops = await finishGroupTasks(ctx, workflow, group, 'FAILED_CANCELED', message, null);
+    await setGroupStatus(ctx, workflow, group, 'FAILED_CANCELED', ctx.now(), message);
+    await stopAttempts(ctx, stops);
   }
   await refreshWorkflow(ctx, workflow);
 }

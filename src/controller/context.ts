@@ -1,11 +1,13 @@
 // What the engine works with: the store, the backend, the log store, the clock and the pool's shape.
 import type { Logger } from 'pino';
-import type { AttemptRef, Backend, StorageLocation } from '../backends/index.js';
+import type { AttemptRef, StorageLocation } from '../core/index.js';
+import type { Backend } from '../backends/index.js';
 import type { NodeCapacity, WaitKind } from '../scheduler/index.js';
 import type { Store } from '../store/index.js';
 import type { LiveConfig } from './live-config.js';
 import type { LogStore } from './log-store.js';
 import type { SpecWork } from './spec-jobs.js';
+import type { TaskCliProvider } from './task-cli.js';
 import type { CredentialResolver } from './task-credentials.js';
 
 export const DEFAULT_POOL = 'default';
@@ -23,12 +25,18 @@ export interface SchedulingState {
   readonly stopping: Set<string>;
   /** Uuids of workflows a dispatch pass placed work for, until the engine has looked at them again. */
   readonly placed: Set<string>;
+  /**
+   * False once a dispatch pass found the queue empty, until work joins it again: freed capacity then
+   * has nothing to place, and the dispatcher need not read the launched attempts to learn so.
+   */
+  queued: boolean;
 }
 
 export const newSchedulingState = (): SchedulingState => ({
   waits: new Map(),
   stopping: new Set(),
   placed: new Set(),
+  queued: true,
 });
 
 export interface EngineContext {
@@ -44,12 +52,14 @@ export interface EngineContext {
   readonly config: LiveConfig;
   /** What the last dispatch pass decided for waiting work, and attempts being preempted. */
   readonly scheduling: SchedulingState;
-  /** Workflow config `max_retry_per_task` (workflow-spec.md §13.1, default 0). */
+  /** Workflow config `max_retry_per_task` (default 0). */
   readonly maxRetryPerTask: number;
   /** Spec rendering and validation, off the event loop in the service. */
   readonly specs: SpecWork;
   /** Resolves a user's credential, decrypted, for `credentials:` projection (absent: none stored). */
   readonly credentials?: CredentialResolver;
+  /** Gives attempts the `osmo` CLI with a credential of their own (absent: tasks get none). */
+  readonly taskCli?: TaskCliProvider;
 }
 
 /** Where a task's `{{output}}` directory is kept in object storage, so later tasks and workflows find it. */

@@ -1,10 +1,5 @@
 // The data parts of a launch: checkpoint targets and the DATA credentials for the task's storage URIs.
-import type {
-  CheckpointTarget,
-  LaunchDataCredential,
-  StorageLocation,
-  TaskPaths,
-} from '../backends/index.js';
+import type { CheckpointTarget, LaunchDataCredential, StorageLocation, TaskPaths } from '../core/index.js';
 import type { TaskSpec } from '../spec/index.js';
 import { parseStorageUri } from '../storage/index.js';
 

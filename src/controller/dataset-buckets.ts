@@ -1,6 +1,5 @@
-// Dataset buckets (service-api.md §3.12, §9.10): named storage locations; this deployment has one, on its own storage.
-import type { StorageLocation } from '../backends/index.js';
-import { userError } from '../core/index.js';
+// Dataset buckets: named storage locations; this deployment has one, on its own storage.
+import { type StorageLocation, userError } from '../core/index.js';
 import { openStorage, parseManifest, type ManifestEntry, type ObjectStorage } from '../storage/index.js';
 
 /** The bucket every deployment has: datasets kept under `datasets/` of the service's storage. */

@@ -1,8 +1,7 @@
-// Workflow dataset data (workflow-spec.md §16 forms, kept): `dataset:` inputs resolved to stored objects before a
+// Workflow dataset data (forms upstream removed, kept here): `dataset:` inputs resolved to stored objects before a
 // launch, and `dataset:` outputs committed as new versions from the task's stored `{{output}}` after it exits.
 import { createHash } from 'node:crypto';
-import type { AttemptLaunch, InputSource } from '../backends/index.js';
-import { userError } from '../core/index.js';
+import { type AttemptLaunch, type InputSource, userError } from '../core/index.js';
 import type { DatasetOutputSpec, TaskSpec } from '../spec/index.js';
 import { joinKey, manifestChecksum, type ManifestEntry } from '../storage/index.js';
 import type { Workflow } from '../store/index.js';

@@ -1,14 +1,15 @@
 // The service's control loop: one serial lane for state changes, driven by submissions, reports and a clock tick.
 // A pass looks only at the workflows an event touched or a timeout made due, and dispatches only after
 // something changed, so thousands of waiting workflows cost nothing while nothing happens.
-import type { AttemptRef, AttemptReport } from '../backends/index.js';
-import { isWorkflowFinished } from '../core/index.js';
+import { type AttemptRef, type AttemptReport, isTaskFinished, isWorkflowFinished } from '../core/index.js';
 import type { Workflow } from '../store/index.js';
 import { advanceWorkflow } from './advance.js';
 import { cancelWorkflow } from './cancel.js';
 import type { EngineContext } from './context.js';
 import { dispatchQueued, launchUnstarted } from './launch.js';
-import { applyBackendReport, LogWriter } from './reports.js';
+import { LogWriter } from './log-writer.js';
+import { applyBackendReport } from './reports.js';
+import { readWorkflow } from './spec-cache.js';
 import { WatchList } from './watch-list.js';
 
 /** Timeouts that fall due are found on this beat even when nothing else happens. */
@@ -20,10 +21,9 @@ const SWEEP_INTERVAL_MS = 60_000;
 /** The queue is planned again this often even when nothing changed: start estimates age, nodes come and go. */
 const DISPATCH_REFRESH_MS = 30_000;
 /**
- * While a long backlog of workflows is being looked at, the queue is still planned this often, or
- * less often when planning it is slow, so planning never takes more than a fifth of the lane.
+ * Planning the queue never takes more than this share of the lane: a long queue is planned less
+ * often, a short one as soon as capacity frees, so freed slots are filled within milliseconds.
  */
-const DISPATCH_MAX_DELAY_MS = 1000;
 const DISPATCH_SHARE = 0.2;
 
 export class Engine {
@@ -34,8 +34,11 @@ export class Engine {
   private dispatchWanted = true;
   private lastDispatchMs = -Infinity;
   private lastDispatchCostMs = 0;
+  /** When the last dispatch began on the monotonic clock, which the share is measured on. */
+  private lastDispatchAt = -Infinity;
   private tickQueued = false;
   private timer: NodeJS.Timeout | null = null;
+  private deferred: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void) | null = null;
   private readonly logWriter: LogWriter;
 
@@ -53,9 +56,7 @@ export class Engine {
     ]);
     const launched: AttemptRef[] = [];
     for (const a of attempts.filter((t) => t.nodeName !== null)) {
-      const group = (await this.ctx.store.groups.listByWorkflow(a.workflowUuid)).find(
-        (g) => g.name === a.groupName,
-      );
+      const group = await this.ctx.store.groups.getByName(a.workflowUuid, a.groupName);
       if (!group) continue;
       launched.push({
         workflowId: a.workflowId,
@@ -83,6 +84,7 @@ export class Engine {
 
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    if (this.deferred) clearTimeout(this.deferred);
     this.unsubscribe?.();
     await this.lane;
     await this.logLane;
@@ -118,6 +120,16 @@ export class Engine {
     });
   }
 
+  /** One beat after `ms`, for a dispatch put off to keep its share; later requests join it. */
+  private beatAfter(ms: number): void {
+    if (this.deferred !== null) return;
+    this.deferred = setTimeout(() => {
+      this.deferred = null;
+      this.beat();
+    }, ms);
+    this.deferred.unref();
+  }
+
   private async tick(): Promise<void> {
     const started = performance.now();
     const nowMs = this.ctx.now().getTime();
@@ -138,12 +150,17 @@ export class Engine {
     const backlog = this.watch.pending > 0;
     if (backlog) this.beat();
     const refresh = nowMs - this.lastDispatchMs >= DISPATCH_REFRESH_MS;
-    const backlogDelayMs = Math.max(DISPATCH_MAX_DELAY_MS, this.lastDispatchCostMs / DISPATCH_SHARE);
-    const wanted = this.dispatchWanted && (!backlog || nowMs - this.lastDispatchMs >= backlogDelayMs);
+    // Planning never takes more than its share of the lane, not once per report; a wanted pass put
+    // off here runs on a later beat.
+    const delayMs = this.lastDispatchCostMs / DISPATCH_SHARE;
+    const sinceLastMs = performance.now() - this.lastDispatchAt;
+    const wanted = this.dispatchWanted && sinceLastMs >= delayMs;
+    if (this.dispatchWanted && !wanted) this.beatAfter(delayMs - sinceLastMs);
     if (!wanted && !refresh) return;
     this.dispatchWanted = false;
     this.lastDispatchMs = nowMs;
     const dispatchStarted = performance.now();
+    this.lastDispatchAt = dispatchStarted;
     try {
       await dispatchQueued(this.ctx);
     } catch (err) {
@@ -160,7 +177,7 @@ export class Engine {
 
   /** One workflow's pass: its groups move along the DAG; its next timeout is remembered. */
   private async advance(workflowUuid: string): Promise<void> {
-    const workflow = await this.ctx.store.workflows.get(workflowUuid);
+    const workflow = await readWorkflow(this.ctx, workflowUuid);
     if (workflow === null || isWorkflowFinished(workflow.status)) {
       this.ended(workflowUuid);
       return;
@@ -198,6 +215,10 @@ export class Engine {
       const run = this.logLane.then(() => this.logWriter.write(report));
       this.logLane = run.catch((err: unknown) => this.ctx.log.error({ err }, 'log write failed'));
       return;
+    }
+    if (isTaskFinished(report.status)) {
+      // Behind the attempt's last lines: a line arriving later is counted again from its file.
+      this.logLane = this.logLane.then(() => this.logWriter.forget(report.ref));
     }
     void this.serial(async () => {
       const queued = await applyBackendReport(this.ctx, report);

@@ -1,20 +1,30 @@
 // Places queued attempts on free capacity and hands each to the backend with its tokens substituted.
-import type { AttemptLaunch, AttemptRef, InputSource, TaskPaths } from '../backends/index.js';
-import { CONTAINER_TASK_PATHS } from '../backends/index.js';
 import { planSnapshot } from '../scheduler/index.js';
-import type { InputSpec, TaskSpec, WorkflowSpec } from '../spec/index.js';
-import { isTaskFinished, type TaskStatus } from '../core/index.js';
-import { EXIT_CODES, substituteTaskTokens } from '../spec/index.js';
+import type { InputSpec, TaskSpec } from '../spec/index.js';
+import {
+  type AttemptLaunch,
+  type AttemptRef,
+  CONTAINER_TASK_PATHS,
+  EXIT_CODES,
+  type InputSource,
+  isTaskFinished,
+  type TaskPaths,
+  type TaskStatus,
+} from '../core/index.js';
+import { substituteTaskTokens } from '../spec/index.js';
 import type { Group, Task, TaskAttempt, Workflow } from '../store/index.js';
 import type { EngineContext } from './context.js';
 import { outputPrefix } from './context.js';
 import { checkpointTargets, launchDataCredentials } from './data-launch.js';
 import { withDatasetInputs } from './dataset-io.js';
 import { eventLine } from './event-line.js';
+import { hostMountsFor } from './host-mounts.js';
 import { applyStatusReport } from './reports.js';
 import { applySchedulingDecisions, buildSnapshot } from './schedule-snapshot.js';
+import { groupSpecOf, specOf, taskSpecOf } from './spec-cache.js';
 import { refOf } from './status-writes.js';
 import { withRegistryAuth } from './registry-launch.js';
+import { withTaskCli } from './task-cli.js';
 import { withTaskCredentials } from './task-credentials.js';
 
 const GIB = 1024 ** 3;
@@ -41,14 +51,21 @@ async function queuedWorkflows(
 
 /** One pass of the dispatcher: attempts in SCHEDULING without a node are the queue. */
 export async function dispatchQueued(ctx: EngineContext): Promise<void> {
+  // Nothing joined the queue since a pass found it empty: freed capacity has nothing to place.
+  if (!ctx.scheduling.queued) return;
   const attempts = await ctx.store.tasks.listRunningAttempts(['SCHEDULING', 'INITIALIZING', 'RUNNING']);
   const queued = attempts.filter((a) => a.status === 'SCHEDULING' && a.nodeName === null);
-  if (queued.length === 0) return;
+  if (queued.length === 0) {
+    ctx.scheduling.queued = false;
+    return;
+  }
   const workflows = await queuedWorkflows(ctx, queued);
   const byGroup = new Map<string, TaskAttempt[]>();
   for (const a of queued) {
     const key = `${a.workflowUuid}/${a.groupName}`;
-    byGroup.set(key, [...(byGroup.get(key) ?? []), a]);
+    const list = byGroup.get(key);
+    if (list === undefined) byGroup.set(key, [a]);
+    else list.push(a);
   }
   const plan = planSnapshot(buildSnapshot(ctx, attempts, byGroup, workflows));
   await applySchedulingDecisions(ctx, plan, attempts, byGroup, workflows);
@@ -56,12 +73,13 @@ export async function dispatchQueued(ctx: EngineContext): Promise<void> {
     const tasks = byGroup.get(placement.groupKey) ?? [];
     const workflow = workflows.get(tasks[0]?.workflowUuid ?? '');
     if (!workflow) continue;
-    const group = (await ctx.store.groups.listByWorkflow(workflow.workflowUuid)).find(
-      (g) => g.name === tasks[0]?.groupName,
-    );
+    const group = await ctx.store.groups.getByName(workflow.workflowUuid, tasks[0]?.groupName ?? '');
     if (!group) continue;
+    const byKey = new Map(tasks.map((t) => [t.taskDbKey, t]));
+    // A backend that starts a group as one unit (a Slurm job) waits for every task placed with it.
+    const together = placement.tasks.flatMap((p) => byKey.get(p.key)?.name ?? []);
     for (const place of placement.tasks) {
-      const task = tasks.find((t) => t.taskDbKey === place.key);
+      const task = byKey.get(place.key);
       if (!task) continue;
       await ctx.store.tasks.update(task.taskDbKey, { nodeName: place.node, gpuIndices: place.gpuIndices });
       const at = ctx.now();
@@ -78,7 +96,7 @@ export async function dispatchQueued(ctx: EngineContext): Promise<void> {
           `Successfully assigned to node ${place.node}`,
         ),
       });
-      await launchPlaced(ctx, workflow, group, task, place.gpuIndices);
+      await launchPlaced(ctx, workflow, group, { ...task, nodeName: place.node }, place.gpuIndices, together);
     }
   }
 }
@@ -92,12 +110,8 @@ export async function launchUnstarted(ctx: EngineContext, refs: readonly Attempt
   for (const ref of refs) {
     const workflow = await ctx.store.workflows.get(ref.workflowUuid);
     if (!workflow) continue;
-    const task = (await ctx.store.tasks.listByWorkflow(workflow.workflowUuid, { allRetries: true })).find(
-      (t) => t.name === ref.taskName && t.retryId === ref.retryId,
-    );
-    const group = (await ctx.store.groups.listByWorkflow(workflow.workflowUuid)).find(
-      (g) => g.name === ref.groupName,
-    );
+    const task = await ctx.store.tasks.getAttempt(workflow.workflowUuid, ref.taskName, ref.retryId);
+    const group = await ctx.store.groups.getByName(workflow.workflowUuid, ref.groupName);
     if (!task || !group || isTaskFinished(task.status) || task.nodeName === null) continue;
     ctx.log.info(
       { workflowId: workflow.workflowId, task: task.name, retryId: task.retryId, node: task.nodeName },
@@ -118,6 +132,7 @@ async function launchPlaced(
   group: Group,
   task: Task,
   gpuIndices: readonly number[],
+  launchedTogether: readonly string[] = [],
 ): Promise<void> {
   const ref = refOf(workflow, group, task);
   const end = (status: TaskStatus, exitCode: number | null, message: string) =>
@@ -136,17 +151,23 @@ async function launchPlaced(
     return;
   }
   try {
-    const spec = workflow.specJson as WorkflowSpec;
+    const spec = specOf(workflow);
     launch = await withDatasetInputs(
       ctx,
       await withTaskCredentials(ctx.credentials, spec, workflow.submittedBy, launch),
     );
     launch = await withRegistryAuth(ctx.credentials, spec, workflow.submittedBy, launch);
+    launch = await withTaskCli(ctx, workflow, task.nodeName ?? '', launch);
   } catch (err) {
     // A credential deleted since submission fails the attempt with the reason, instead of retrying forever.
     await end('FAILED', null, errorText(err));
     return;
   }
+  launch = {
+    ...launch,
+    priority: workflow.priority,
+    ...(launchedTogether.length > 1 ? { launchedTogether } : {}),
+  };
   try {
     await ctx.backend.launch(launch);
   } catch (err) {
@@ -169,9 +190,8 @@ export function buildLaunch(
   gpuIndices: readonly number[],
   paths: TaskPaths,
 ): AttemptLaunch {
-  const spec = workflow.specJson as WorkflowSpec;
-  const groupSpec = spec.groups.find((g) => g.name === group.name);
-  const taskSpec = groupSpec?.tasks.find((t) => t.name === task.name);
+  const groupSpec = groupSpecOf(workflow, group.name);
+  const taskSpec = taskSpecOf(workflow, task.name);
   if (!groupSpec || !taskSpec) throw new Error(`task ${task.name} is missing from the stored spec`);
   const resolved: TaskSpec = substituteTaskTokens(taskSpec, {
     workflowId: workflow.workflowId,
@@ -198,6 +218,7 @@ export function buildLaunch(
       gpu: taskSpec.resource.gpu ?? 0,
     },
     gpuIndices,
+    hostMounts: hostMountsFor(ctx, workflow.pool ?? '', taskSpec.resource.platform, taskSpec),
     ...dataLaunch(ctx, resolved, taskSpec, paths, workflow.workflowId),
   };
 }

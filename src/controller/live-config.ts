@@ -10,7 +10,7 @@ import type { Store } from '../store/index.js';
 /** The history user of revisions that come from the configuration file. */
 export const CONFIG_FILE_USER = 'configmap-sync';
 
-/** The stored snapshot of one type (service-api.md §9.9). */
+/** The stored snapshot of one type. */
 export function typeData(doc: ConfigDocument, type: ManagedConfigType): unknown {
   switch (type) {
     case 'BACKEND':

@@ -1,8 +1,8 @@
 // Workflow and task logs as append-only text files, in upstream's served line format, readable while they grow.
-import { once } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import { createReadStream } from 'node:fs';
-import { appendFile, mkdir, readFile, stat } from 'node:fs/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { mkdir, open, stat, type FileHandle } from 'node:fs/promises';
+import { StringDecoder } from 'node:string_decoder';
 import { userError } from '../core/index.js';
 import { NAME_PATTERN } from '../spec/index.js';
 import type { ObjectStorage } from '../storage/index.js';
@@ -20,7 +20,10 @@ function logFileName(task: string | null, retryId: number): string {
   return taskLogFile(task, retryId);
 }
 
-const FOLLOW_POLL_MS = 300;
+/** A follower with nothing new asks again this often whether its source may still grow. */
+const FOLLOW_CHECK_MS = 1000;
+/** Workflows whose log files are kept open at once; past it the least recently written are closed. */
+const MAX_OPEN_WORKFLOWS = 128;
 
 export interface ReadLogOptions {
   readonly task: string | null;
@@ -34,6 +37,15 @@ export interface ReadLogOptions {
 export class LogStore {
   // Appends of one workflow are chained so lines keep their arrival order.
   private readonly tails = new Map<string, Promise<void>>();
+  private readonly openFiles = new Map<string, Map<string, FileHandle>>();
+  /** Emits a log file's path after each write to it; any number of followers may listen. */
+  private readonly growth = new EventEmitter().setMaxListeners(0);
+  private appended = 0;
+
+  /** Log bytes written since the service started (each line once, however many files hold it): for metrics. */
+  get appendedBytes(): number {
+    return this.appended;
+  }
 
   /** `archive`: object storage that keeps a finished workflow's log files after the local ones are gone. */
   constructor(
@@ -43,8 +55,8 @@ export class LogStore {
 
   /** Copies the workflow's log files to object storage (`workflows/<id>/logs/<file>`). */
   async archive(workflowId: string): Promise<void> {
+    await this.closeFiles(workflowId);
     if (this.archiveStorage === null) return;
-    await (this.tails.get(workflowId) ?? Promise.resolve());
     await this.archiveStorage.uploadDirectory(this.dir(workflowId), archivedLogPrefix(workflowId));
   }
 
@@ -57,17 +69,23 @@ export class LogStore {
     if (this.archiveStorage === null) return;
     const key = `${archivedLogPrefix(workflowId)}/${file}`;
     if (!(await this.archiveStorage.exists(key))) return;
+    // One decoder per read: a character split between two chunks is still decoded whole.
+    const decoder = new StringDecoder('utf8');
     if (lastLines === null) {
       for await (const chunk of await this.archiveStorage.getStream(key))
-        yield (chunk as Buffer).toString('utf8');
+        yield decoder.write(chunk as Buffer);
       return;
     }
-    const lines = (await this.archiveStorage.getBytes(key)).toString('utf8').split('\n');
-    lines.pop();
-    yield lines
-      .slice(-lastLines)
-      .map((l) => `${l}\n`)
-      .join('');
+    // Streamed through a ring of the last N lines: an archived log is never held whole in memory.
+    const kept: string[] = [];
+    let partial = '';
+    for await (const chunk of await this.archiveStorage.getStream(key)) {
+      const lines = (partial + decoder.write(chunk as Buffer)).split('\n');
+      partial = lines.pop() ?? '';
+      kept.push(...lines);
+      if (kept.length > lastLines) kept.splice(0, kept.length - lastLines);
+    }
+    yield kept.map((l) => `${l}\n`).join('');
   }
 
   // Every log path goes through here: workflow ids and file names are checked before a path exists.
@@ -82,26 +100,82 @@ export class LogStore {
   /** Appends formatted lines (each ending in a newline) to the workflow file and the attempt's file. */
   append(workflowId: string, task: string, retryId: number, lines: readonly string[]): Promise<void> {
     if (lines.length === 0) return this.tails.get(workflowId) ?? Promise.resolve();
-    const text = lines.join('');
-    const previous = this.tails.get(workflowId) ?? Promise.resolve();
-    const next = previous.then(async () => {
-      const taskFile = this.file(workflowId, logFileName(task, retryId));
-      await mkdir(this.dir(workflowId), { recursive: true });
-      await appendFile(taskFile, text);
-      await appendFile(this.file(workflowId, WORKFLOW_LOG_FILE), text);
+    // One conversion for both files: a batch is written twice, encoded once.
+    const bytes = Buffer.from(lines.join(''), 'utf8');
+    return this.chain(workflowId, async () => {
+      await this.appendTo(workflowId, logFileName(task, retryId), bytes);
+      await this.appendTo(workflowId, WORKFLOW_LOG_FILE, bytes);
+      this.appended += bytes.length;
     });
-    this.tails.set(
-      workflowId,
-      next.catch(() => undefined),
-    );
+  }
+
+  /** Runs `step` after the workflow's earlier log writes: its lines keep their arrival order. */
+  private chain(workflowId: string, step: () => Promise<void>): Promise<void> {
+    const next = (this.tails.get(workflowId) ?? Promise.resolve()).then(step);
+    const settled = next.catch(() => undefined);
+    this.tails.set(workflowId, settled);
+    // A finished workflow leaves nothing behind here.
+    void settled.then(() => {
+      if (this.tails.get(workflowId) === settled) this.tails.delete(workflowId);
+    });
     return next;
+  }
+
+  /**
+   * Appends to a log file through a handle kept open while the workflow writes: a busy task's lines
+   * cost a write each batch, not an open and a close. Only the workflow's own chain uses its handles.
+   */
+  private async appendTo(workflowId: string, name: string, bytes: Buffer): Promise<void> {
+    let files = this.openFiles.get(workflowId);
+    if (files === undefined) {
+      files = new Map();
+      this.openFiles.set(workflowId, files);
+      this.closeLeastRecent();
+    } else {
+      // Most recently written last, so the least recent is the first one.
+      this.openFiles.delete(workflowId);
+      this.openFiles.set(workflowId, files);
+    }
+    let handle = files.get(name);
+    if (handle === undefined) {
+      await mkdir(this.dir(workflowId), { recursive: true });
+      handle = await open(this.file(workflowId, name), 'a');
+      files.set(name, handle);
+    }
+    await handle.write(bytes);
+    this.growth.emit(this.file(workflowId, name));
+  }
+
+  /** Past MAX_OPEN_WORKFLOWS, the least recently written workflow's files are closed, on its own chain. */
+  private closeLeastRecent(): void {
+    if (this.openFiles.size <= MAX_OPEN_WORKFLOWS) return;
+    const [workflowId] = this.openFiles.keys();
+    if (workflowId !== undefined) void this.closeFiles(workflowId).catch(() => undefined);
+  }
+
+  /** Closes a workflow's open log files after its pending writes; a later write opens them again. */
+  private closeFiles(workflowId: string): Promise<void> {
+    const files = this.openFiles.get(workflowId);
+    if (files === undefined) return this.tails.get(workflowId) ?? Promise.resolve();
+    this.openFiles.delete(workflowId);
+    return this.chain(workflowId, async () => {
+      await Promise.all([...files.values()].map((h) => h.close()));
+    });
   }
 
   /** How many lines an attempt already has: a recovering backend replays from the start, these are skipped. */
   async attemptLineCount(workflowId: string, task: string, retryId: number): Promise<number> {
     try {
-      const text = await readFile(this.file(workflowId, logFileName(task, retryId)), 'utf8');
-      return text.length === 0 ? 0 : text.split('\n').length - 1;
+      let lines = 0;
+      for await (const chunk of createReadStream(this.file(workflowId, logFileName(task, retryId)))) {
+        for (
+          let at = (chunk as Buffer).indexOf(0x0a);
+          at !== -1;
+          at = (chunk as Buffer).indexOf(0x0a, at + 1)
+        )
+          lines += 1;
+      }
+      return lines;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
       throw err;
@@ -112,7 +186,9 @@ export class LogStore {
   async *read(workflowId: string, options: ReadLogOptions): AsyncGenerator<string> {
     const name = logFileName(options.task, options.retryId);
     const file = this.file(workflowId, name);
-    if (this.archiveStorage !== null && !(await isPresent(file))) {
+    // No local file: archived if the workflow is over, else not written yet (a task that has printed
+    // nothing so far), which the follow below waits for instead of answering an empty log at once.
+    if (this.archiveStorage !== null && !(await isPresent(file)) && !(await options.isLive())) {
       yield* this.readArchived(workflowId, name, options.lastLines);
       return;
     }
@@ -124,8 +200,11 @@ export class LogStore {
     }
     for (;;) {
       const live = await options.isLive();
+      // Listening before the size is read: a batch written in between still wakes this follower.
+      const grown = this.nextGrowth(file, options.signal);
       const size = await sizeOf(file);
       if (size > offset) {
+        grown.cancel();
         for await (const chunk of createReadStream(file, {
           start: offset,
           end: size - 1,
@@ -136,9 +215,32 @@ export class LogStore {
         offset = size;
         continue;
       }
-      if (!live || options.signal.aborted) return;
-      await sleep(FOLLOW_POLL_MS, undefined, { signal: options.signal }).catch(() => undefined);
+      if (!live || options.signal.aborted) {
+        grown.cancel();
+        return;
+      }
+      await grown.promise;
     }
+  }
+
+  /**
+   * Settles when `file` next grows (followers are pushed each batch, not polled), when the signal
+   * aborts, or after FOLLOW_CHECK_MS, so a follower still sees its source end without a write.
+   */
+  private nextGrowth(file: string, signal: AbortSignal): { promise: Promise<void>; cancel: () => void } {
+    let cancel = (): void => undefined;
+    const promise = new Promise<void>((resolve) => {
+      const timer = setTimeout(() => cancel(), FOLLOW_CHECK_MS);
+      cancel = () => {
+        clearTimeout(timer);
+        this.growth.off(file, cancel);
+        signal.removeEventListener('abort', cancel);
+        resolve();
+      };
+      this.growth.on(file, cancel);
+      signal.addEventListener('abort', cancel, { once: true });
+    });
+    return { promise, cancel };
   }
 }
 

@@ -1,5 +1,5 @@
 // Pull auth for a task's image from a REGISTRY credential the task names in `credentials:`.
-import type { AttemptLaunch } from '../backends/index.js';
+import type { AttemptLaunch } from '../core/index.js';
 import { registryOfImage } from '../backends/docker/registry-auth.js';
 import type { WorkflowSpec } from '../spec/index.js';
 import type { CredentialResolver } from './task-credentials.js';

@@ -1,15 +1,27 @@
 // Applies what backends report: attempt statuses (exit actions, the lead rule, aggregation) and log lines.
-import type { AttemptLogRecord, AttemptStatusReport } from '../backends/index.js';
-import { isCancelClass, isGroupFinished, isTaskFinished } from '../core/index.js';
-import { formatLogLine } from '../runtime/index.js';
-import type { WorkflowSpec } from '../spec/index.js';
-import { EXIT_CODES, parseExitActions, resolveExitStatus, siblingOutcome } from '../spec/index.js';
+import {
+  type AttemptStatusReport,
+  EXIT_CODES,
+  isCancelClass,
+  isGroupFinished,
+  isTaskFinished,
+} from '../core/index.js';
+import { parseExitActions, resolveExitStatus, siblingOutcome } from '../spec/index.js';
 import type { ExitActions } from '../spec/index.js';
 import type { Task, Workflow } from '../store/index.js';
 import type { EngineContext } from './context.js';
-import { attemptKey } from './context.js';
 import { eventLine } from './event-line.js';
-import { finishGroupTasks, refreshGroup, refreshWorkflow, setTaskStatus } from './status-writes.js';
+import { groupSpecOf, readWorkflow, taskSpecOf } from './spec-cache.js';
+import { queueNextRetry, rescheduleSiblings, unfinishedSiblings } from './group-reschedule.js';
+import { dropTally } from './status-tally.js';
+import type { PendingStop } from './status-writes.js';
+import {
+  finishGroupTasks,
+  refreshGroup,
+  refreshWorkflow,
+  setTaskStatus,
+  stopAttempts,
+} from './status-writes.js';
 import { commitDatasetOutputs } from './dataset-io.js';
 
 /** The attempt a report is about, or null when the workflow or retry is unknown (a stale report). */
@@ -17,12 +29,13 @@ async function findAttempt(
   ctx: EngineContext,
   report: AttemptStatusReport,
 ): Promise<{ workflow: Workflow; task: Task } | null> {
-  const workflow = await ctx.store.workflows.get(report.ref.workflowUuid);
+  const workflow = await readWorkflow(ctx, report.ref.workflowUuid);
   if (!workflow) return null;
-  const latest = await ctx.store.tasks.getLatest(workflow.workflowUuid, report.ref.taskName);
-  if (latest?.retryId === report.ref.retryId) return { workflow, task: latest };
-  const all = await ctx.store.tasks.listByWorkflow(workflow.workflowUuid, { allRetries: true });
-  const task = all.find((t) => t.name === report.ref.taskName && t.retryId === report.ref.retryId);
+  const task = await ctx.store.tasks.getAttempt(
+    workflow.workflowUuid,
+    report.ref.taskName,
+    report.ref.retryId,
+  );
   return task ? { workflow, task } : null;
 }
 
@@ -51,14 +64,43 @@ export async function applyBackendReport(ctx: EngineContext, report: AttemptStat
   }
 }
 
+/**
+ * A report touches its attempt, its group and its workflow only, and writes them in one transaction;
+ * attempts the lead rule ends are stopped once that is in. A failed transaction leaves the store as
+ * it was, and the workflow's tally is read from it again.
+ */
 export async function applyStatusReport(ctx: EngineContext, report: AttemptStatusReport): Promise<boolean> {
   const found = await findAttempt(ctx, report);
   if (!found) return false;
   const { workflow, task } = found;
   if (isTaskFinished(task.status)) return false;
-  const group = (await ctx.store.groups.listByWorkflow(workflow.workflowUuid)).find(
-    (g) => g.name === task.groupName,
-  );
+  const taskSpec = taskSpecOf(workflow, task.name);
+  // Dataset outputs follow an exit, whatever its code, and land before anyone sees the task finished.
+  if (isTaskFinished(report.status) && taskSpec && report.exitCode !== null) {
+    await commitDatasetOutputs(ctx, workflow, task.name, taskSpec);
+  }
+  const stops: PendingStop[] = [];
+  let queued: boolean;
+  try {
+    queued = await ctx.store.transaction((store) =>
+      applyFound({ ...ctx, store }, report, workflow, task, stops),
+    );
+  } catch (err) {
+    dropTally(ctx, workflow.workflowUuid);
+    throw err;
+  }
+  await stopAttempts(ctx, stops);
+  return queued;
+}
+
+async function applyFound(
+  ctx: EngineContext,
+  report: AttemptStatusReport,
+  workflow: Workflow,
+  task: Task,
+  stops: PendingStop[],
+): Promise<boolean> {
+  const group = await ctx.store.groups.getByName(workflow.workflowUuid, task.groupName);
   if (!group) return false;
 
   if (!isTaskFinished(report.status)) {
@@ -77,32 +119,37 @@ export async function applyStatusReport(ctx: EngineContext, report: AttemptStatu
     return false;
   }
 
-  const spec = workflow.specJson as WorkflowSpec;
-  const groupSpec = spec.groups.find((g) => g.name === group.name);
-  const taskSpec = groupSpec?.tasks.find((t) => t.name === task.name);
-  // Dataset outputs follow an exit, whatever its code, and land before anyone sees the task finished.
-  if (taskSpec && report.exitCode !== null) await commitDatasetOutputs(ctx, workflow, task.name, taskSpec);
+  const groupSpec = groupSpecOf(workflow, group.name);
+  const taskSpec = taskSpecOf(workflow, task.name);
   let status = report.status;
   let message = report.message;
+  let siblings: Task[] | null = null;
   // A preempted attempt carries upstream's exit code 3006, so exit actions (and retries) apply to it.
   const exitCode =
     status === 'FAILED_PREEMPTED' ? (report.exitCode ?? EXIT_CODES.PREEMPTED) : report.exitCode;
   const poolConfig = ctx.config.current().pools[workflow.pool ?? ''];
-  // Exit actions apply to attempts that end with an exit code, never to group-wide outcomes (§13.1).
+  // Exit actions apply to attempts that end with an exit code, never to group-wide outcomes.
   if (
     exitCode !== null &&
     !isCancelClass(status) &&
     status !== 'FAILED_UPSTREAM' &&
     status !== 'FAILED_SERVER_ERROR'
   ) {
-    const resolved = resolveExitStatus({
+    const input = {
       reported: status,
       exitCode,
       actions: taskSpec?.exitActions ?? [],
       poolDefaults: poolExitActions(poolConfig?.default_exit_actions ?? {}),
       retryId: task.retryId,
       maxRetryPerTask: poolConfig?.max_retry_per_task ?? maxRetryOf(ctx),
-    });
+    };
+    let resolved = resolveExitStatus(input);
+    // A group reschedule retries every sibling too, so the budget is that of the most-retried task.
+    if (resolved.status === 'RESCHEDULED' && restartsGroup(task, groupSpec?.ignoreNonleadStatus ?? false)) {
+      siblings = await unfinishedSiblings(ctx, workflow, group.name, task.name);
+      const most = Math.max(task.retryId, ...siblings.map((t) => t.retryId));
+      if (most > task.retryId) resolved = resolveExitStatus({ ...input, retryId: most });
+    }
     status = resolved.status;
     if (resolved.message) message = message ? `${message} ${resolved.message}` : resolved.message;
   }
@@ -121,17 +168,19 @@ export async function applyStatusReport(ctx: EngineContext, report: AttemptStatu
     message ?? `Exited with code ${report.exitCode ?? 'unknown'}`,
   );
 
-  if (status === 'RESCHEDULED') {
-    // A new retry row, queued again: the dispatcher places it like any other attempt (§13.4).
-    const retry = await ctx.store.tasks.insertRetry(task.taskDbKey, 'PROCESSING');
-    await setTaskStatus(ctx, retry, 'SCHEDULING', { at: ctx.now() });
-  }
+  // A new retry row, queued again: the dispatcher places it like any other attempt.
+  if (status === 'RESCHEDULED') await queueNextRetry(ctx, task);
   const outcome = siblingOutcome(
     { name: task.name, status, lead: task.lead },
     groupSpec?.ignoreNonleadStatus ?? false,
   );
   if (outcome.kind === 'finish') {
-    await finishGroupTasks(ctx, workflow, group, outcome.status, outcome.message, null, task.name);
+    stops.push(
+      ...(await finishGroupTasks(ctx, workflow, group, outcome.status, outcome.message, null, task.name)),
+    );
+  } else if (outcome.kind === 'restart') {
+    siblings ??= await unfinishedSiblings(ctx, workflow, group.name, task.name);
+    stops.push(...(await rescheduleSiblings(ctx, workflow, group, siblings, task.name)));
   }
   const groupStatus = await refreshGroup(ctx, workflow, group);
   await refreshWorkflow(ctx, workflow);
@@ -155,35 +204,10 @@ async function event(
   });
 }
 
-/**
- * Appends log records in order; a recovering backend replays an attempt from seq 0, so records the
- * store already holds are skipped by counting the attempt's lines once.
- */
-export class LogWriter {
-  private readonly nextSeq = new Map<string, number>();
-
-  constructor(private readonly ctx: EngineContext) {}
-
-  async write(record: AttemptLogRecord): Promise<void> {
-    const key = attemptKey(record.ref);
-    let next = this.nextSeq.get(key);
-    if (next === undefined) {
-      next = await this.ctx.logs.attemptLineCount(
-        record.ref.workflowId,
-        record.ref.taskName,
-        record.ref.retryId,
-      );
-    }
-    if (record.seq < next) {
-      this.nextSeq.set(key, next);
-      return;
-    }
-    this.nextSeq.set(key, record.seq + 1);
-    const line = formatLogLine(record, record.ref.taskName, record.ref.retryId);
-    if (line === null) return;
-    await this.ctx.logs.append(record.ref.workflowId, record.ref.taskName, record.ref.retryId, [`${line}\n`]);
-  }
-}
+/** Whether a RESCHEDULED end of `task` reschedules its unfinished siblings with it. */
+const restartsGroup = (task: Task, ignoreNonleadStatus: boolean): boolean =>
+  siblingOutcome({ name: task.name, status: 'RESCHEDULED', lead: task.lead }, ignoreNonleadStatus).kind ===
+  'restart';
 
 /** Pool defaults as configured; an invalid entry is ignored rather than failing every report. */
 function poolExitActions(raw: Readonly<Record<string, string>>): ExitActions {

@@ -1,13 +1,13 @@
 // Builds the scheduler's snapshot from the store and the live config, and acts on what it decides beyond launches.
 import type { QueuedGroup, RunningAttempt, SchedulerSnapshot } from '../scheduler/index.js';
 import type { DispatchPlan } from '../scheduler/index.js';
-import { EXIT_CODES } from '../spec/index.js';
-import type { WorkflowSpec } from '../spec/index.js';
 import type { TaskAttempt, Workflow } from '../store/index.js';
 import type { EngineContext } from './context.js';
 import { poolShapes } from './live-config.js';
 import { eventLine } from './event-line.js';
+import { specOf, taskSpecOf } from './spec-cache.js';
 import { refOf } from './status-writes.js';
+import { workflowChanged } from './workflow-changes.js';
 
 const GIB = 1024 ** 3;
 
@@ -28,8 +28,15 @@ export const runningAttemptOf = (a: TaskAttempt): RunningAttempt => ({
   running: a.status === 'RUNNING',
 });
 
-/** Exec timeouts of workflows seen in the queue, so running attempts get a deadline without a query. */
+/**
+ * Exec timeouts the users of workflows seen in the queue declared, so running attempts get a deadline
+ * without a query. A timeout nobody declared (the workflow config's default, 60 days) says nothing of
+ * when the work ends: such attempts have no deadline, and a wait behind them has no estimate.
+ */
 const execLimits = new WeakMap<EngineContext, Map<string, number | null>>();
+
+const declaredExecLimit = (wf: Workflow): number | null =>
+  specOf(wf).declaredTimeout.execTimeoutSeconds === null ? null : wf.execTimeoutSeconds;
 
 export function buildSnapshot(
   ctx: EngineContext,
@@ -39,7 +46,12 @@ export function buildSnapshot(
 ): SchedulerSnapshot {
   const limits = execLimits.get(ctx) ?? new Map<string, number | null>();
   execLimits.set(ctx, limits);
-  for (const wf of workflows.values()) limits.set(wf.workflowUuid, wf.execTimeoutSeconds);
+  for (const wf of workflows.values()) {
+    if (!limits.has(wf.workflowUuid)) limits.set(wf.workflowUuid, declaredExecLimit(wf));
+  }
+  // Only workflows still queued or running keep an entry: the map is as large as the work alive.
+  const inFlight = new Set(attempts.map((a) => a.workflowUuid));
+  for (const uuid of limits.keys()) if (!workflows.has(uuid) && !inFlight.has(uuid)) limits.delete(uuid);
   const doc = ctx.config.current();
   const alive = new Set(attempts.map((a) => a.taskDbKey));
   for (const key of ctx.scheduling.stopping) if (!alive.has(key)) ctx.scheduling.stopping.delete(key);
@@ -56,8 +68,6 @@ export function buildSnapshot(
   const queue: QueuedGroup[] = [...byGroup.entries()].map(([key, tasks]) => {
     const workflow = workflows.get(tasks[0]?.workflowUuid ?? '');
     const poolName = workflow?.pool ?? tasks[0]?.pool ?? '';
-    const spec = workflow?.specJson as WorkflowSpec | undefined;
-    const groupSpec = spec?.groups.find((g) => g.name === tasks[0]?.groupName);
     const defaultPlatform = doc.pools[poolName]?.default_platform ?? null;
     return {
       key,
@@ -65,7 +75,7 @@ export function buildSnapshot(
       priority: tasks[0]?.priority ?? 'NORMAL',
       submitTime: workflow?.submitTime ?? new Date(0),
       tasks: tasks.map((t) => {
-        const resource = groupSpec?.tasks.find((s) => s.name === t.name)?.resource;
+        const resource = workflow ? taskSpecOf(workflow, t.name)?.resource : undefined;
         return {
           key: t.taskDbKey,
           ...requestOf(t),
@@ -78,7 +88,7 @@ export function buildSnapshot(
   return { pools: poolShapes(doc), nodes: ctx.nodes(), running, queue, now: ctx.now() };
 }
 
-/** Upstream's preemption message (execution.md §23.2). */
+/** Upstream's preemption message. */
 export const preemptionMessage = (at: Date): string => `Pod was preempted at ${at.toISOString()}.`;
 
 /**
@@ -97,10 +107,8 @@ export async function applySchedulingDecisions(
     if (!attempt || ctx.scheduling.stopping.has(attempt.taskDbKey)) continue;
     const workflow = await ctx.store.workflows.get(attempt.workflowUuid);
     const group = workflow
-      ? (await ctx.store.groups.listByWorkflow(workflow.workflowUuid)).find(
-          (g) => g.name === attempt.groupName,
-        )
-      : undefined;
+      ? await ctx.store.groups.getByName(workflow.workflowUuid, attempt.groupName)
+      : null;
     if (!workflow || !group) continue;
     ctx.scheduling.stopping.add(attempt.taskDbKey);
     ctx.log.info({ workflowId: workflow.workflowId, task: attempt.name, for: victim.forGroup }, 'preempting');
@@ -115,6 +123,8 @@ export async function applySchedulingDecisions(
     const info = { kind: wait.kind, reason: wait.reason, estimatedStart: wait.estimatedStart };
     const before = ctx.scheduling.waits.get(workflow.workflowUuid);
     ctx.scheduling.waits.set(workflow.workflowUuid, info);
+    // A page showing why the workflow waits reads it again only when the reason reads differently.
+    if (before?.reason !== info.reason) workflowChanged(ctx, workflow.workflowUuid);
     // The live reason (with its counts) is served by `workflow query`; the event log gets a line only
     // when the kind of wait changes, or every beat would add a line per queued workflow.
     if (before?.kind === info.kind) continue;
@@ -136,5 +146,3 @@ export async function applySchedulingDecisions(
     if (!seen.has(uuid)) ctx.scheduling.waits.delete(uuid);
   }
 }
-
-export const PREEMPTED_EXIT_CODE = EXIT_CODES.PREEMPTED;

@@ -1,12 +1,12 @@
-// The submission path (workflow-spec.md §11.2): validate a spec and persist its workflow, groups and tasks at once.
+// The submission path: validate a spec and persist its workflow, groups and tasks at once.
 import { randomUUID } from 'node:crypto';
 import type { Priority } from '../core/index.js';
 import { OsmoError } from '../core/index.js';
 import type { ParseOptions, WorkflowSpec } from '../spec/index.js';
-import { isTemplated } from '../spec/index.js';
+import { isTemplated, parseDurationSeconds } from '../spec/index.js';
 import type { NewGroup, Workflow } from '../store/index.js';
 import type { EngineContext } from './context.js';
-import { assertAdmissible, assertPoolIn, dryRunVerdict, rememberNodes } from './admission.js';
+import { assertAdmissible, assertPoolIn, dryRunVerdict } from './admission.js';
 import { assertTaskCredentials } from './task-credentials.js';
 
 const GIB = 1024 ** 3;
@@ -48,7 +48,7 @@ export async function submitWorkflow(ctx: EngineContext, request: SubmitRequest)
   if (request.dryRun) return dryRunSubmission(ctx, request);
   let spec: WorkflowSpec;
   try {
-    spec = await ctx.specs.parse(request.text, parseOptionsOf(request));
+    spec = await ctx.specs.parse(request.text, parseOptionsOf(ctx, request));
     await assertSubmittable(ctx, spec, request);
   } catch (err) {
     if (isSpecFailure(err)) await recordFailedSubmission(ctx, request, err);
@@ -61,7 +61,8 @@ export async function submitWorkflow(ctx: EngineContext, request: SubmitRequest)
     submitTime: ctx.now(),
     execTimeoutSeconds: spec.timeout.execTimeoutSeconds,
     queueTimeoutSeconds: spec.timeout.queueTimeoutSeconds,
-    backend: ctx.backend.kind,
+    // The pool's backend by its configured name, as upstream records it (not the runner's kind).
+    backend: ctx.config.current().pools[request.pool]?.backend ?? ctx.backend.kind,
     pool: request.pool,
     status: 'PENDING',
     priority: request.priority,
@@ -74,6 +75,8 @@ export async function submitWorkflow(ctx: EngineContext, request: SubmitRequest)
     appUuid: request.app?.uuid ?? null,
     appVersion: request.app?.version ?? null,
     groups: groupRows(spec),
+    // Frozen here: turning the plugin on or off later leaves this workflow as it was submitted.
+    plugins: { rsync: ctx.config.current().workflow.plugins_config.rsync.enabled },
   });
   ctx.log.info({ workflowId: workflow.workflowId, user: request.user }, 'workflow submitted');
   return { kind: 'submitted', workflow };
@@ -131,12 +134,26 @@ function nameFromText(text: string): string | null {
   return match?.[1] && match[1].length <= 64 ? match[1] : null;
 }
 
-const parseOptionsOf = (request: SubmitRequest): ParseOptions => ({
-  set: request.set,
-  setString: request.setString,
-  envVars: request.envVars,
-  labels: request.labels,
-});
+/** The request's values, and the limits of the workflow config in force, a pool's own timeouts first. */
+function parseOptionsOf(ctx: EngineContext, request: SubmitRequest): ParseOptions {
+  const doc = ctx.config.current();
+  const limits = doc.workflow;
+  const pool = doc.pools[request.pool];
+  const seconds = (own: string | undefined, fallback: string | number): number =>
+    parseDurationSeconds(own !== undefined && own !== '' ? own : fallback);
+  return {
+    set: request.set,
+    setString: request.setString,
+    envVars: request.envVars,
+    labels: request.labels,
+    maxTasks: limits.max_num_tasks,
+    maxNameLength: limits.workflow_info.max_name_length,
+    defaultExecTimeoutSeconds: seconds(pool?.default_exec_timeout, limits.default_exec_timeout),
+    defaultQueueTimeoutSeconds: seconds(pool?.default_queue_timeout, limits.default_queue_timeout),
+    maxExecTimeoutSeconds: seconds(pool?.max_exec_timeout, limits.max_exec_timeout),
+    maxQueueTimeoutSeconds: seconds(pool?.max_queue_timeout, limits.max_queue_timeout),
+  };
+}
 
 /** Every check a submit runs on a parsed spec, in its order: pool admission, then credentials. */
 async function assertSubmittable(
@@ -144,7 +161,6 @@ async function assertSubmittable(
   spec: WorkflowSpec,
   request: SubmitRequest,
 ): Promise<void> {
-  rememberNodes(ctx);
   assertAdmissible(ctx, spec, request.pool, request.priority);
   await assertTaskCredentials(ctx.credentials, spec, request.user);
 }
@@ -154,7 +170,7 @@ async function assertSubmittable(
  * the same error a submit gets), and records nothing. Also whether the spec would start now or wait.
  */
 async function dryRunSubmission(ctx: EngineContext, request: SubmitRequest): Promise<SubmitOutcome> {
-  const { rendered, spec } = await ctx.specs.dryRun(request.text, parseOptionsOf(request));
+  const { rendered, spec } = await ctx.specs.dryRun(request.text, parseOptionsOf(ctx, request));
   await assertSubmittable(ctx, spec, request);
   return {
     kind: 'dry-run',

@@ -1,13 +1,12 @@
 // A task's `credentials:` at submission (they must exist) and at launch (projected, values masked in logs).
-import type { AttemptLaunch } from '../backends/index.js';
-import { userError } from '../core/index.js';
+import { type AttemptLaunch, userError } from '../core/index.js';
 import { projectCredentials } from '../identity/index.js';
 import type { CredentialVault } from '../identity/index.js';
 import type { WorkflowSpec } from '../spec/index.js';
 
 export type CredentialResolver = Pick<CredentialVault, 'resolve'>;
 
-/** Submission check (workflow-spec.md §7.6): every named credential and mapped key exists. */
+/** Submission check: every named credential and mapped key exists. */
 export async function assertTaskCredentials(
   resolver: CredentialResolver | undefined,
   spec: WorkflowSpec,

@@ -1,4 +1,4 @@
-// The one error type for every user-visible failure, carrying upstream's error_code (service-api.md §2.3).
+// The one error type for every user-visible failure, carrying upstream's error_code.
 
 export const ERROR_CODES = [
   'USER',

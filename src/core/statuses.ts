@@ -1,4 +1,4 @@
-// The closed status vocabularies of tasks, groups and workflows (workflow-spec.md §14, service-api.md §3.7.9).
+// The closed status vocabularies of tasks, groups and workflows.
 
 export const TASK_STATUSES = [
   'SUBMITTING',
@@ -70,7 +70,7 @@ export type Priority = (typeof PRIORITIES)[number];
 const PRE_RUNNING = new Set<string>(['SUBMITTING', 'WAITING', 'PROCESSING', 'SCHEDULING', 'INITIALIZING']);
 const CANCEL_CLASS = new Set<string>(['FAILED_CANCELED', 'FAILED_EXEC_TIMEOUT', 'FAILED_QUEUE_TIMEOUT']);
 
-/** Any status whose name starts with FAILED (workflow-spec.md §14.1 "failed"). */
+/** Any status whose name starts with FAILED: what the reference calls failed. */
 export const isFailed = (s: TaskStatus | GroupStatus | WorkflowStatus): boolean => s.startsWith('FAILED');
 
 /** COMPLETED, RESCHEDULED or failed: the attempt is over. */

@@ -1,4 +1,4 @@
-// Checks a credential request per type (cli.md §12.1, service-api.md §3.9) and turns it into profile + payload.
+// Checks a credential request per type and turns it into profile + payload.
 import { credentialError, userError } from '../core/index.js';
 import type { CredentialType } from '../store/index.js';
 
@@ -94,7 +94,10 @@ function looksLikeDockerAuth(auth: string): boolean {
   return /^[\x20-\x7e]+:[\x20-\x7e]+$/.test(decoded);
 }
 
-function dataCredential(fields: Record<string, string>): NormalisedCredential {
+function dataCredential(typed: Record<string, string>): NormalisedCredential {
+  // The seed's skill writes the secret as `secret_key=`; the reference calls it `access_key`.
+  const { secret_key: secretKey, ...fields } = typed;
+  if (secretKey !== undefined && fields['access_key'] === undefined) fields['access_key'] = secretKey;
   const unknown = Object.keys(fields).filter((k) => !DATA_KEYS.includes(k));
   if (unknown.length > 0) throw userError(`Invalid DATA credential: unknown keys ${unknown.join(', ')}.`);
   for (const key of ['access_key_id', 'access_key', 'endpoint']) {

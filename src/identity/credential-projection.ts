@@ -1,4 +1,4 @@
-// Projects a task's `credentials:` (workflow-spec.md §7.6) into env vars or 0600 files, and lists what to mask.
+// Projects a task's `credentials:` into env vars or 0600 files, and lists what to mask.
 import { posix } from 'node:path';
 import { userError } from '../core/index.js';
 import type { CredentialVault } from './credential-vault.js';

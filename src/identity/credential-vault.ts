@@ -27,6 +27,10 @@ export interface CredentialVault {
   resolve(user: string, name: string): Promise<ResolvedCredential | null>;
   /** The user's REGISTRY credential for a registry host, or DATA credential for a storage endpoint. */
   resolveByProfile(user: string, type: CredentialType, profile: string): Promise<ResolvedCredential | null>;
+  /** Seals one of the user's settings that may carry a secret (a webhook URL with a token in it). */
+  sealSetting(user: string, setting: string, value: string): Promise<string>;
+  /** Opens what `sealSetting` sealed; null when the user's key is gone. */
+  openSetting(user: string, setting: string, sealed: string): Promise<string | null>;
 }
 
 const TYPE_ORDER: Record<CredentialType, number> = { DATA: 0, REGISTRY: 1, GENERIC: 2 };
@@ -38,6 +42,8 @@ const summaryOf = (c: StoredCredential): CredentialSummary => ({
 });
 
 const aadOf = (user: string, key: string): string => `cred:${user}:${key}`;
+// Its own prefix: a sealed setting can never be passed off as a credential value, nor the reverse.
+const settingAadOf = (user: string, setting: string): string => `setting:${user}:${setting}`;
 
 export function createCredentialVault(store: Store, master: MasterKey, now: () => Date): CredentialVault {
   async function dataKey(user: string, create: boolean): Promise<Buffer | null> {
@@ -112,6 +118,18 @@ export function createCredentialVault(store: Store, master: MasterKey, now: () =
     async resolve(user, name) {
       const row = await store.credentials.get(user, name);
       return row === null ? null : decrypt(row);
+    },
+    async sealSetting(user, setting, value) {
+      await store.users.upsert(user, user, now());
+      const key = await dataKey(user, true);
+      if (key === null) throw new Error('a data key was just created');
+      return seal(key, master.kid, Buffer.from(value, 'utf8'), settingAadOf(user, setting));
+    },
+    async openSetting(user, setting, sealed) {
+      const key = await dataKey(user, false);
+      return key === null
+        ? null
+        : open(key, master.kid, sealed, settingAadOf(user, setting)).toString('utf8');
     },
     async resolveByProfile(user, type, profile) {
       const row = (await store.credentials.list(user)).find(

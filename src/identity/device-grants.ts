@@ -1,7 +1,7 @@
 // Pending OAuth 2.0 device authorizations (RFC 8628): codes handed to the CLI, approved on the service's page.
 import { randomBytes, randomInt } from 'node:crypto';
 
-/** No vowels or look-alikes: codes cannot spell words and survive being read aloud (RFC 8628 §6.1). */
+/** No vowels or look-alikes: codes cannot spell words and survive being read aloud, as RFC 8628 advises. */
 const USER_CODE_ALPHABET = 'BCDFGHJKLMNPQRSTVWXZ';
 export const DEVICE_CODE_TTL_SECONDS = 600;
 export const DEVICE_POLL_INTERVAL_SECONDS = 2;

@@ -1,4 +1,4 @@
-// Pool access by stored role documents (service-api.md §6.7) next to the name rules of default and pool roles.
+// Pool access by stored role documents next to the name rules of default and pool roles.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RoleDocumentLike } from './roles.js';

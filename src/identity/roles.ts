@@ -1,4 +1,4 @@
-// The role vocabulary and pool access by role (service-api.md §6.2, §6.7), decided in one place.
+// The role vocabulary and pool access by role, decided in one place.
 import { ADMIN_ROLE_NAME, USER_ROLE_NAME } from './role-names.js';
 
 export const DEFAULT_ROLES = [
@@ -34,7 +34,7 @@ export interface RoleDocumentLike {
 const globMatches = (pattern: string, value: string): boolean =>
   new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(value);
 
-/** `workflow:Create` on `pool/<pool>` decides pool access (service-api.md §6.7); within a role Deny wins. */
+/** `workflow:Create` on `pool/<pool>` decides pool access; within a role Deny wins. */
 function documentAllowsPool(doc: RoleDocumentLike, pool: string): boolean {
   const matching = doc.policies.filter(
     (p) =>

@@ -2,8 +2,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { parse as parseYaml } from 'yaml';
-import { defaultDataDir, parseServiceConfig, serviceConfigFromEnv } from '../config/service-config.js';
 
 interface StartFlags {
   host?: string;
@@ -27,7 +25,7 @@ export function serviceCommand(): Command {
   const service = new Command('service').description('Run the OSMO service');
   service
     .command('start')
-    .description('Start the service: HTTP API, scheduler and the local process backend')
+    .description("Start the service: HTTP API, scheduler and the default pool's backend")
     .option('--host <host>', 'address to listen on (default: 127.0.0.1)')
     .option('--port <port>', 'port to listen on, 0 for any free port (default: 8000)')
     .option(
@@ -48,12 +46,12 @@ export function serviceCommand(): Command {
     .addOption(
       new Option(
         '--backend <kind>',
-        'backend of the default pool (default: process, or $OSMO_BACKEND)',
-      ).choices(['process', 'docker']),
+        'backend of the default pool: slurm submits each group as a Slurm job (OSMO_SLURM_* settings); default: $OSMO_BACKEND, else docker when a Docker or Podman socket answers, else process',
+      ).choices(['process', 'docker', 'slurm']),
     )
     .option(
       '--docker-host <url>',
-      'Docker-Engine API of the docker backend, e.g. unix:///run/podman/podman.sock (default: $DOCKER_HOST)',
+      'Docker-Engine API of the docker backend, e.g. unix:///run/podman/podman.sock (default: $DOCKER_HOST, else the first default socket that answers)',
     )
     .option(
       '--insecure-process-backend',
@@ -79,6 +77,9 @@ export function serviceCommand(): Command {
       ]),
     )
     .action(async (flags: StartFlags) => {
+      // The configuration schema and YAML are loaded here, so that client commands start without them.
+      const [{ parse: parseYaml }, { defaultDataDir, parseServiceConfig, serviceConfigFromEnv }] =
+        await Promise.all([import('yaml'), import('../config/service-config.js')]);
       const env = serviceConfigFromEnv();
       const config = parseServiceConfig({
         ...env,
@@ -103,6 +104,7 @@ export function serviceCommand(): Command {
       // Loaded only here, so every other command starts without the service's dependencies.
       const { startService } = await import('./service.js');
       const running = await startService(config);
+      process.stdout.write(`osmo service backend: ${running.backendChoice.reason}\n`);
       process.stdout.write(`osmo service listening on ${running.url}\n`);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);

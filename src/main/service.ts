@@ -1,6 +1,5 @@
 // Composition root of the service: store, storage, backend, engine and HTTP API, wired from one config.
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
@@ -11,9 +10,10 @@ import type { SigningKey } from '../api/auth/jwt.js';
 import { exportSigningKey, generateSigningKey, importSigningKey } from '../api/auth/jwt.js';
 import { createProcessBackend } from '../backends/process/index.js';
 import { createDockerBackend } from '../backends/docker/index.js';
+import { createSlurmBackend } from '../backends/slurm/index.js';
+import type { AttemptRef, StorageLocation } from '../core/index.js';
 import type { Backend } from '../backends/index.js';
 import { runtimeEnvironment, type ServiceConfig } from '../config/service-config.js';
-import type { AttemptRef, StorageLocation } from '../backends/index.js';
 import { newSchedulingState } from '../controller/context.js';
 import { inventoryOf, LiveConfig } from '../controller/live-config.js';
 import { readConfigFile, watchConfigFile } from './config-file.js';
@@ -23,11 +23,18 @@ import { SpecPool } from '../controller/spec-pool.js';
 import { LogStore } from '../controller/log-store.js';
 import type { NodeCapacity } from '../scheduler/index.js';
 import { openStore } from '../store/index.js';
-import { openStorage } from '../storage/index.js';
+import { NotificationDispatcher } from '../notifications/index.js';
+import { meteredStorage, newTransferTally, openStorage } from '../storage/index.js';
 import { bootstrapAdmin, createIdentityServices, loadMasterKey } from './identity-setup.js';
+import { chooseBackend, type BackendChoice } from './backend-choice.js';
+import { setUpTaskCli } from './task-cli-provider.js';
 import type { Store } from '../store/index.js';
 
-/** Processes share CPUs; a task's CPU request limits how many run at once, not what each may use. */
+/**
+ * Processes share CPUs; a task's CPU request limits how many run at once, not what each may use. So a
+ * detected process node offers this many scheduling slots per real CPU, while every report (resource
+ * list, pool totals) still shows the real count: slots are a scheduling policy, not hardware.
+ */
 const PROCESS_CPU_OVERCOMMIT = 8;
 
 export interface RunningService {
@@ -35,10 +42,12 @@ export interface RunningService {
   readonly app: FastifyInstance;
   readonly engine: Engine;
   readonly store: Store;
+  /** The default pool's backend and why it was chosen. */
+  readonly backendChoice: BackendChoice;
   close(): Promise<void>;
 }
 
-const runtimeEntry = (): string => join(dirname(fileURLToPath(import.meta.url)), 'runtime.js');
+const launcherEntry = (): string => join(dirname(fileURLToPath(import.meta.url)), 'launcher.js');
 
 async function loadSigningKey(file: string): Promise<SigningKey> {
   try {
@@ -78,12 +87,12 @@ async function sandboxedProcessBackend(
   config: ServiceConfig,
   workRoot: string,
   onError: BackendErrorHandler,
-): Promise<Backend> {
+): Promise<{ backend: Backend; unsandboxedBecause: string | null }> {
   const lenient = config.devMode || config.insecureProcessBackend;
   const backend = createProcessBackend({
     workRoot,
     onError,
-    runtimeEntry: runtimeEntry(),
+    launcherEntry: launcherEntry(),
     sandbox: lenient ? 'when-available' : 'required',
     sandboxUid: config.sandboxUid,
     hiddenPaths: [config.dataDir],
@@ -97,10 +106,37 @@ async function sandboxedProcessBackend(
       `The process backend cannot sandbox tasks here (${support.reason ?? 'unknown'}); install bubblewrap (run as root, or allow unprivileged user namespaces), or start with --insecure-process-backend to let tasks see the host`,
     );
   }
-  return backend;
+  return { backend, unsandboxedBecause: support.available ? null : (support.reason ?? 'unknown') };
 }
 
 type BackendErrorHandler = (err: unknown, ref: AttemptRef | null) => void;
+
+const slurmJobEntry = (): string => join(dirname(fileURLToPath(import.meta.url)), 'slurm-job.js');
+
+/** Slurm jobs run under the task runtime on the nodes, in a work directory they share with the service. */
+async function slurmBackend(
+  config: ServiceConfig,
+  dataWorkRoot: string,
+  onError: BackendErrorHandler,
+): Promise<Backend> {
+  const workRoot = config.slurm.workDir ?? dataWorkRoot;
+  await mkdir(workRoot, { recursive: true, mode: 0o700 });
+  return createSlurmBackend({
+    workRoot,
+    jobEntry: slurmJobEntry(),
+    commandEnvironment: process.env,
+    ...(config.slurm.nodeExecutable === null ? {} : { nodeExecutable: config.slurm.nodeExecutable }),
+    runtimeEnvironment: runtimeEnvironment(),
+    fileUrlRoots: config.fileUrlRoots,
+    policy: {
+      partition: config.slurm.partition,
+      account: config.slurm.account,
+      qos: config.slurm.qos,
+      extraArgs: config.slurm.sbatchArgs,
+    },
+    onError,
+  });
+}
 
 /** A backend's failures are logged with the attempt they hit; the attempt itself ends with a status. */
 const logBackendError =
@@ -121,8 +157,14 @@ function logUnhandledRejections(log: Logger): () => void {
   return () => process.off('unhandledRejection', onRejection);
 }
 
-export async function startService(config: ServiceConfig): Promise<RunningService> {
-  const log = pino({ level: config.logLevel, base: { service: 'osmo' } });
+export async function startService(requested: ServiceConfig): Promise<RunningService> {
+  const log = pino({ level: requested.logLevel, base: { service: 'osmo' } });
+  let backendChoice = await chooseBackend(requested.backend, requested.dockerHost, process.env);
+  const config: ServiceConfig = {
+    ...requested,
+    backend: backendChoice.backend,
+    dockerHost: backendChoice.dockerHost,
+  };
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const store = await openStore(
     config.postgresUrl
@@ -134,15 +176,32 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
   const identity = createIdentityServices(store, await loadMasterKey(config), () => new Date());
   const workRoot = join(config.dataDir, 'work');
   await mkdir(workRoot, { recursive: true });
-  const backend: Backend =
-    config.backend === 'docker'
-      ? createDockerBackend({
-          host: config.dockerHost,
-          workRoot,
-          fileUrlRoots: config.fileUrlRoots,
-          onError: logBackendError(log),
-        })
-      : await sandboxedProcessBackend(config, workRoot, logBackendError(log));
+  const chosen =
+    config.backend === 'slurm'
+      ? { backend: await slurmBackend(config, workRoot, logBackendError(log)), unsandboxedBecause: null }
+      : config.backend === 'docker'
+        ? {
+            backend: createDockerBackend({
+              host: backendChoice.dockerHost,
+              workRoot,
+              fileUrlRoots: config.fileUrlRoots,
+              onError: logBackendError(log),
+            }),
+            unsandboxedBecause: null,
+          }
+        : await sandboxedProcessBackend(config, workRoot, logBackendError(log));
+  const backend: Backend = chosen.backend;
+  // Dev mode runs tasks without the sandbox where it cannot work: the line must not promise one.
+  if (chosen.unsandboxedBecause !== null) {
+    backendChoice = {
+      ...backendChoice,
+      reason: `${backendChoice.reason}; without a sandbox here (${chosen.unsandboxedBecause})`,
+    };
+  }
+  log.info(
+    { backend: backendChoice.backend, dockerHost: backendChoice.dockerHost },
+    `backend ${backendChoice.reason}`,
+  );
   // An unreachable engine must not take the service down: its pool just offers no node until restart.
   const inventory = await backend.nodes().catch((err: unknown) => {
     log.error({ err: err instanceof Error ? err.message : String(err) }, 'backend has no nodes');
@@ -151,7 +210,8 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
   const overcommit = config.backend === 'process' && !config.nodes ? PROCESS_CPU_OVERCOMMIT : 1;
   const nodes: NodeCapacity[] = inventory.map((n) => ({
     name: n.name,
-    cpu: overcommit === 1 ? n.cpu : Math.max(n.cpu, cpus().length) * overcommit,
+    cpu: n.cpu * overcommit,
+    reportedCpu: n.cpu,
     memoryBytes: n.memoryBytes,
     gpu: n.gpu,
     storageBytes: n.storageBytes,
@@ -167,10 +227,26 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
   log.info({ pools: Object.keys(liveConfig.current().pools), nodes }, 'pool inventory');
   const storage = storageLocation(config);
   const specs = new SpecPool(log);
+  const storageTransfers = newTransferTally();
+  const taskCli = await setUpTaskCli({
+    backend: config.backend,
+    dockerHost: backendChoice.dockerHost,
+    socketPath: join(config.dataDir, 'run', 'task-service.sock'),
+    sessions: {
+      store,
+      key,
+      now: () => new Date(),
+      accessTokenTtlSeconds: config.accessTokenTtlSeconds,
+      sessionTtlDays: config.sessionTtlDays,
+      adminUsers: config.adminUsers,
+    },
+    log,
+  });
+  if (typeof taskCli === 'string') log.warn(`tasks get no osmo CLI: ${taskCli}`);
   const ctx: EngineContext = {
     store,
     backend,
-    logs: new LogStore(join(config.dataDir, 'logs'), openStorage(storage)),
+    logs: new LogStore(join(config.dataDir, 'logs'), meteredStorage(openStorage(storage), storageTransfers)),
     log,
     now: () => new Date(),
     storage,
@@ -180,6 +256,7 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
     maxRetryPerTask: config.maxRetryPerTask,
     credentials: identity.vault,
     specs,
+    ...(typeof taskCli === 'string' ? {} : { taskCli: taskCli.provider }),
   };
   const engine = new Engine(ctx);
   liveConfig.onChange(() => engine.wake());
@@ -195,12 +272,24 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
     ctx,
     baseUrl: provisionalBase.replace(/\/$/, ''),
     identity,
+    storageTransfers,
   };
   const app = buildApp(deps, log);
   const address = await app.listen({ host: config.host, port });
   const url = config.baseUrl ?? address.replace(/\/$/, '');
   // A port of 0 is only known after listening: links then use the real one.
   deps.baseUrl = url;
+  if (typeof taskCli !== 'string') await taskCli.start(app.server, address);
+  // Beside the engine, never in its way: it reads the outbox the status writes fill.
+  const notifications = new NotificationDispatcher({
+    store,
+    vault: identity.vault,
+    config: config.notifications,
+    baseUrl: () => deps.baseUrl,
+    log: log.child({ component: 'notifications' }),
+    now: () => new Date(),
+  });
+  notifications.start();
   log.info(
     { url, dataDir: config.dataDir, store: store.dialect, devMode: config.devMode },
     'osmo service started',
@@ -210,10 +299,13 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
     app,
     engine,
     store,
+    backendChoice,
     close: async () => {
       stopWatching();
       await app.close();
       await engine.stop();
+      if (typeof taskCli !== 'string') await taskCli.close();
+      await notifications.stop();
       await specs.close();
       await store.close();
       stopLoggingRejections();

@@ -1,8 +1,7 @@
 // The files an attempt directory holds: how the backend and the detached runtime talk without a socket.
 import { join } from 'node:path';
 import { z } from 'zod';
-import { LOG_IO_TYPES, type AttemptLaunch } from '../backends/backend.js';
-import { TASK_STATUSES } from '../core/index.js';
+import { type AttemptLaunch, LOG_IO_TYPES, TASK_STATUSES } from '../core/index.js';
 import type { SandboxIdentity } from './sandbox.js';
 
 export const ATTEMPT_FILES = {
@@ -13,6 +12,8 @@ export const ATTEMPT_FILES = {
   reports: 'reports.jsonl',
   logs: 'logs.jsonl',
   pid: 'pid',
+  /** Process backend: the pid of the sandbox (bwrap) the command runs in, while it runs; exec enters it. */
+  sandboxPid: 'sandbox.pid',
   stop: 'stop.json',
 } as const;
 

@@ -1,7 +1,7 @@
-// The runtime as a detached process: reads launch.json, records reports.jsonl and logs.jsonl, obeys stop.json.
+// One attempt under the task runtime, as the resident launcher runs it: records reports.jsonl and
+// logs.jsonl in its directory, obeys stop.json.
 import { closeSync, existsSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
-import type { LogIoType } from '../backends/backend.js';
-import type { TaskStatus } from '../core/index.js';
+import type { LogIoType, TaskStatus } from '../core/index.js';
 import {
   StopRequestSchema,
   attemptFile,
@@ -13,6 +13,11 @@ import {
 } from './attempt-files.js';
 import { superviseAttempt, type AttemptSink, type FinalStatus } from './supervisor.js';
 
+/** Buffered log lines are written at least this often, and always before a report and at the end. */
+const LOG_FLUSH_MS = 20;
+/** A buffer this large is written at once: one write per batch, never a whole log in memory. */
+const LOG_FLUSH_BYTES = 256 * 1024;
+
 /** What is recorded when the runtime is terminated without a stop.json telling why. */
 const UNEXPLAINED_STOP: StopRequest = {
   status: 'FAILED_BACKEND_ERROR',
@@ -21,8 +26,8 @@ const UNEXPLAINED_STOP: StopRequest = {
 };
 
 /**
- * Runs the attempt in `attemptDir` to its end. The caller (src/main/runtime.ts) forwards SIGTERM to
- * `requestStop`; records are appended with synchronous writes so a crash loses at most one line.
+ * Runs the attempt in `attemptDir` to its end. The launcher calls `requestStop` when the backend asks
+ * (or the launcher is terminated); records are appended with synchronous writes so a crash loses at most one line.
  */
 export class AttemptProcess {
   private readonly controller = new AbortController();
@@ -30,6 +35,8 @@ export class AttemptProcess {
   private readonly logsFd: number;
   private readonly reportsFd: number;
   private seq = 0;
+  private pendingLog = '';
+  private logTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly attemptDir: string,
@@ -78,6 +85,7 @@ export class AttemptProcess {
         hostEnvironment: this.hostEnvironment,
       });
     } finally {
+      this.flushLogs();
       closeSync(this.logsFd);
       closeSync(this.reportsFd);
     }
@@ -85,13 +93,43 @@ export class AttemptProcess {
 
   private appendLog(ioType: LogIoType, text: string): void {
     const line: LogLine = { seq: this.seq++, time: new Date().toISOString(), ioType, text };
-    writeSync(this.logsFd, `${JSON.stringify(line)}\n`);
+    this.pendingLog += `${JSON.stringify(line)}\n`;
+    if (this.pendingLog.length >= LOG_FLUSH_BYTES) this.flushLogs();
+    else this.logTimer ??= setTimeout(() => this.flushLogsLater(), LOG_FLUSH_MS);
+  }
+
+  /** On a timer a failed write has no caller to fail: it is told, and must not end the launcher. */
+  private flushLogsLater(): void {
+    try {
+      this.flushLogs();
+    } catch (err) {
+      process.stderr.write(
+        `osmo runtime: cannot write ${this.attemptDir}'s logs: ${err instanceof Error ? err.message : String(err)}\n`,
+      );
+    }
+  }
+
+  private flushLogs(): void {
+    if (this.logTimer !== null) clearTimeout(this.logTimer);
+    this.logTimer = null;
+    if (this.pendingLog === '') return;
+    const text = this.pendingLog;
+    this.pendingLog = '';
+    writeAll(this.logsFd, Buffer.from(text, 'utf8'));
   }
 
   private appendReport(status: TaskStatus, exitCode: number | null, message: string | null): void {
+    // Every line printed before a report is on disk before it: readers see them in that order.
+    this.flushLogs();
     const record: ReportRecord = { status, exitCode, message, at: new Date().toISOString() };
     writeSync(this.reportsFd, `${JSON.stringify(record)}\n`);
   }
+}
+
+/** writeSync may write less than asked (a signal, a full pipe): the rest follows. */
+function writeAll(fd: number, bytes: Buffer): void {
+  let written = 0;
+  while (written < bytes.length) written += writeSync(fd, bytes, written);
 }
 
 function readStopRequest(attemptDir: string): StopRequest | null {

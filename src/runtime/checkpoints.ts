@@ -1,6 +1,6 @@
-// Checkpoints (execution.md §16.4): each path is pushed to its URL on its interval while the command runs, then once more.
+// Checkpoints: each path is pushed to its URL on its interval while the command runs, then once more.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AttemptLaunch, CheckpointTarget, TaskPaths } from '../backends/backend.js';
+import type { AttemptLaunch, CheckpointTarget, TaskPaths } from '../core/index.js';
 import { posix } from 'node:path';
 import { openStorageUrl, type StoredObject } from '../storage/index.js';
 import type { TransferLog } from './data-transfer.js';

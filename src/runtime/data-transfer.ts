@@ -1,7 +1,12 @@
 // Moves data around the command: inputs in before it starts, the output directory out after it ends.
 import { readdir } from 'node:fs/promises';
-import type { AttemptLaunch, InputSource, TaskPaths } from '../backends/backend.js';
-import { assertNever } from '../core/index.js';
+import {
+  assertNever,
+  type AttemptLaunch,
+  EXIT_CODES,
+  type InputSource,
+  type TaskPaths,
+} from '../core/index.js';
 import { openStorage, openStorageUrl, type StoredObject } from '../storage/index.js';
 import { downloadDatasetObjects } from './dataset-transfer.js';
 import { NO_FILE_URLS, isFileUrl, transferFileUrl, type FileUrlAccess } from './file-urls.js';
@@ -9,7 +14,7 @@ import { launchCredentialResolver } from './launch-credentials.js';
 
 export type TransferLog = (ioType: 'DOWNLOAD' | 'UPLOAD', text: string) => void;
 
-/** A failed transfer, carrying upstream's ctrl exit code (execution.md §12: 2010 download, 2012 upload). */
+/** A failed transfer, carrying upstream's data-sidecar exit code (2010 download, 2012 upload). */
 export class TransferError extends Error {
   constructor(
     readonly exitCode: number,
@@ -20,9 +25,7 @@ export class TransferError extends Error {
   }
 }
 
-export const DOWNLOAD_FAILED_EXIT_CODE = 2010;
-export const UPLOAD_FAILED_EXIT_CODE = 2012;
-// The directory listing logged after each transfer: first lines plus the last one (execution.md §16.2).
+// The directory listing logged after each transfer: first lines plus the last one.
 const LISTED_OBJECTS = 20;
 
 const describeInput = (input: InputSource): string =>
@@ -79,14 +82,14 @@ export async function downloadInputs(
       if (signal.aborted) throw err;
       const message = `Failed to download ${source}: ${errorText(err)}`;
       log('DOWNLOAD', message);
-      throw new TransferError(DOWNLOAD_FAILED_EXIT_CODE, message);
+      throw new TransferError(EXIT_CODES.SIDECAR_DOWNLOAD, message);
     }
   }
 }
 
 /**
  * Uploads the output directory's contents to the attempt's storage prefix and then to every output
- * URL; nothing when the directory is empty (execution.md §16.3). Throws TransferError(2012).
+ * URL; nothing when the directory is empty. Throws TransferError(2012).
  */
 export async function uploadOutputs(
   launch: AttemptLaunch,
@@ -130,7 +133,7 @@ export async function uploadOutputs(
       if (signal.aborted) throw err;
       const message = `Failed to upload ${shown.output} to ${target.name}: ${errorText(err)}`;
       log('UPLOAD', message);
-      throw new TransferError(UPLOAD_FAILED_EXIT_CODE, message);
+      throw new TransferError(EXIT_CODES.SIDECAR_UPLOAD, message);
     }
   }
 }

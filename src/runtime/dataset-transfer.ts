@@ -1,7 +1,7 @@
 // Fetches a `dataset:` input: the version's content-addressed objects, each to its path under the input directory.
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { AttemptLaunch, InputSource } from '../backends/backend.js';
+import type { AttemptLaunch, InputSource } from '../core/index.js';
 import { confinedPath, forEachLimited, openStorage, type StoredObject } from '../storage/index.js';
 
 const CONCURRENCY = 8;

@@ -1,5 +1,5 @@
 // The DATA credentials the launch carries, as a resolver for `url:` and checkpoint URIs.
-import type { AttemptLaunch } from '../backends/backend.js';
+import type { AttemptLaunch } from '../core/index.js';
 import type { CredentialResolver } from '../storage/index.js';
 
 /** A profile the launch names gets its credential; others fall back to the runtime's ambient chain. */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { LogIoType } from '../backends/backend.js';
+import type { LogIoType } from '../core/index.js';
 import { formatLogLine, formatLogTime } from './log-format.js';
 
 const at = new Date('2024-05-01T02:03:04.987654Z');

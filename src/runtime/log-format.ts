@@ -1,5 +1,5 @@
-// The user-facing log line format shared by every reader of task logs (execution.md §13.3).
-import type { LogIoType } from '../backends/backend.js';
+// The user-facing log line format shared by every reader of task logs.
+import type { LogIoType } from '../core/index.js';
 
 export interface FormattableLogRecord {
   readonly time: Date;

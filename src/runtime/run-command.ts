@@ -1,6 +1,7 @@
 // Runs the user command without a shell in its own process group, streaming its output line by line.
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
+import { EXIT_CODES } from '../core/index.js';
 import { LineSplitter } from './line-splitter.js';
 import { EXEC_HELPER, SANDBOX_PROGRAM, type SandboxCommand } from './sandbox.js';
 
@@ -13,6 +14,8 @@ export interface CommandSpec {
   readonly sandbox: SandboxCommand | null;
   /** Between SIGTERM and SIGKILL of the process group when `signal` aborts. */
   readonly stopGraceMs: () => number;
+  /** Told the pid of what was started (bwrap when sandboxed), once it started. */
+  readonly onSpawn?: (pid: number) => void;
 }
 
 export type CommandOutcome =
@@ -23,9 +26,6 @@ export type CommandOutcome =
   | { readonly kind: 'stopped' };
 
 export type OutputLine = (ioType: 'STDOUT' | 'STDERR', text: string) => void;
-
-/** Exit code reported for a command ended by a signal, as upstream's exec wrapper does (execution.md §12). */
-export const SIGNALED_EXIT_CODE = 255;
 
 const ORPHAN_PIPE_WAIT_MS = 5_000;
 
@@ -43,10 +43,9 @@ export function runCommand(
             ...spec.sandbox.args,
             '--',
             ...spec.sandbox.exec,
-            process.execPath,
-            '-e',
+            '/bin/sh',
+            '-c',
             EXEC_HELPER,
-            '--',
             spec.command,
             ...spec.args,
           ],
@@ -65,6 +64,7 @@ export function runCommand(
       resolve({ kind: 'start-failed', message: err instanceof Error ? err.message : String(err) });
       return;
     }
+    if (child.pid !== undefined) spec.onSpawn?.(child.pid);
     let helperSaid: { started?: boolean; error?: string } = {};
     let spawnError: Error | null = null;
     let stopped = false;
@@ -74,7 +74,8 @@ export function runCommand(
     if (sandboxed && child.stdio[3] !== null && child.stdio[3] !== undefined) {
       const control = new LineSplitter();
       (child.stdio[3] as Readable).on('data', (chunk: Buffer) => {
-        for (const line of control.push(chunk)) helperSaid = { ...helperSaid, ...parseHelperLine(line) };
+        for (const line of control.push(chunk))
+          helperSaid = { ...helperSaid, ...parseHelperLine(line, spec.command) };
       });
     }
     const onAbort = (): void => {
@@ -102,7 +103,9 @@ export function runCommand(
             message: `${SANDBOX_PROGRAM} exited with ${code ?? sig}`,
           });
         }
-        resolve({ kind: 'exited', exitCode: code === null ? SIGNALED_EXIT_CODE : code });
+        // In the sandbox bwrap's init stands between: it reports a signal as 128+N, as container inits do.
+        const exitCode = code === null ? EXIT_CODES.SIGNALED : sandboxed ? initExitCode(code) : code;
+        resolve({ kind: 'exited', exitCode });
       });
     });
     // When the main process ends, what it left running in its group goes too, as in a container; a
@@ -132,16 +135,22 @@ function pipeLines(stream: Readable | null, ioType: 'STDOUT' | 'STDERR', onLine:
   });
 }
 
-function parseHelperLine(line: string): { started?: boolean; error?: string } {
-  try {
-    const value: unknown = JSON.parse(line);
-    if (typeof value !== 'object' || value === null) return {};
-    const record = value as Record<string, unknown>;
-    if (typeof record['error'] === 'string') return { error: record['error'] };
-    return record['started'] === true ? { started: true } : {};
-  } catch {
-    return {}; // the helper writes only JSON; anything else on fd 3 is not ours to interpret
-  }
+/** What the exec helper says on fd 3: the program started, or the errno of why it cannot. */
+function parseHelperLine(line: string, command: string): { started?: boolean; error?: string } {
+  const word = line.trim();
+  if (word === 'started') return { started: true };
+  // The wording Node.js gives for the same failure, so messages read alike with and without the sandbox.
+  if (word === 'ENOENT' || word === 'EACCES') return { error: `spawn ${command} ${word}` };
+  return {}; // anything else on fd 3 is not the helper's
+}
+
+/**
+ * The exit code of a command whose status came through an init process (bwrap's, a container's),
+ * which reports a signal N as 128+N: reported as upstream's exec wrapper reports a signal, 255.
+ * An exit code in that range chosen by the command itself reads the same; no init can tell them apart.
+ */
+export function initExitCode(code: number): number {
+  return code > 128 && code <= 128 + 64 ? EXIT_CODES.SIGNALED : code;
 }
 
 /** Signals the whole process group; an already finished group is not an error. */

@@ -1,9 +1,9 @@
 // The sandbox (bubblewrap) a task's command runs in on the process backend: a stranger's view of the host.
 import { spawn } from 'node:child_process';
-import { lstatSync, readdirSync, readlinkSync, realpathSync, type Stats } from 'node:fs';
+import { lstatSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
 import { chown, lchown, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, posix } from 'node:path';
+import { join, posix } from 'node:path';
 
 export const SANDBOX_PROGRAM = 'bwrap';
 const PROBE_TIMEOUT_MS = 10_000;
@@ -27,6 +27,8 @@ export interface SandboxLayout {
   /** The attempt's `/osmo` tree on the host, mounted read-write at `/osmo`. */
   readonly osmoHostDir: string;
   readonly files: readonly SandboxFile[];
+  /** Host files and directories shown read-only inside `/osmo` (the task's `osmo` CLI), over its tree. */
+  readonly overlays?: readonly SandboxFile[];
   readonly identity: SandboxIdentity | null;
   /** Host paths that must not show through the system directories (the service's data directory). */
   readonly hidden?: readonly string[];
@@ -57,7 +59,8 @@ const SPECIAL = new Set(['/proc', '/dev', '/osmo']);
 const GPU_DEVICE = /^nvidia(\d+|ctl|-uvm|-uvm-tools|-modeset)$/;
 
 type MountNode =
-  | { kind: 'bind'; host: string }
+  /** `masks`: paths below `host`, relative to it, covered up after the bind (see MountTree.mask). */
+  | { kind: 'bind'; host: string; masks?: Set<string> }
   | { kind: 'file'; host: string }
   | { kind: 'symlink'; target: string }
   | { kind: 'dir'; children: Map<string, MountNode> }
@@ -91,6 +94,13 @@ function explode(node: MountNode & { kind: 'bind' }): MountNode & { kind: 'dir' 
     if (SECRET_NAME.test(name)) continue;
     const child = hostNode(posix.join(node.host, name));
     if (child !== null) children.set(name, child);
+  }
+  // A mask of an entry becomes its absence; a deeper one moves down to the entry's own bind.
+  for (const mask of node.masks ?? []) {
+    const [name, ...rest] = mask.split('/') as [string, ...string[]];
+    const child = children.get(name);
+    if (rest.length === 0) children.delete(name);
+    else if (child?.kind === 'bind') (child.masks ??= new Set()).add(rest.join('/'));
   }
   return { kind: 'dir', children };
 }
@@ -146,17 +156,42 @@ class MountTree {
     if (at !== null) at.children.set(at.name, { kind: 'file', host: hostPath });
   }
 
-  expand(path: string): void {
-    const at = this.parentOf(path, false);
-    const node = at?.children.get(at.name);
-    if (at && node?.kind === 'bind' && lstatOrNull(node.host)?.isDirectory() === true)
-      at.children.set(at.name, explode(node));
-  }
-
   hide(path: string): void {
     if (lstatOrNull(path) === null) return;
     const at = this.parentOf(path, false);
     at?.children.delete(at.name);
+  }
+
+  /**
+   * Hides a host path that lies inside a bound directory by covering it after the bind (an empty
+   * read-only tmpfs on a directory, /dev/null on a file) instead of listing the directory entry by
+   * entry: each entry is a mount, and a sandbox of some two hundred mounts costs bwrap several times
+   * what the task's own command does. Elsewhere (or through a host symlink) it is left out as `hide` does.
+   */
+  mask(path: string): void {
+    const info = lstatOrNull(path);
+    if (info === null) return;
+    const segments = path.split('/').filter(Boolean);
+    let children = this.root;
+    for (let i = 0; i < segments.length; i++) {
+      const node = children.get(segments[i] as string);
+      if (node === undefined) return; // not shown at all
+      if (node.kind === 'dir' || node.kind === 'tmpfs') {
+        children = node.children;
+        continue;
+      }
+      if (node.kind !== 'bind' || i === segments.length - 1) break;
+      const rest = segments.slice(i + 1);
+      // bwrap resolves a mount point inside the sandbox: a symlink on the way would move the cover.
+      let host = node.host;
+      const direct = rest
+        .slice(0, -1)
+        .every((name) => lstatOrNull((host = posix.join(host, name)))?.isDirectory() === true);
+      if (!direct || !(info.isFile() || info.isDirectory())) break;
+      (node.masks ??= new Set()).add(rest.join('/'));
+      return;
+    }
+    this.hide(path);
   }
 
   args(): string[] {
@@ -168,6 +203,13 @@ class MountTree {
           case 'bind':
           case 'file':
             out.push('--ro-bind', node.host, path);
+            if (node.kind === 'bind')
+              for (const mask of [...(node.masks ?? [])].sort()) {
+                const target = `${path}/${mask}`;
+                if (lstatOrNull(posix.join(node.host, mask))?.isDirectory() === true)
+                  out.push('--perms', '0555', '--tmpfs', target, '--remount-ro', target);
+                else out.push('--ro-bind', '/dev/null', target);
+              }
             break;
           case 'symlink':
             out.push('--symlink', node.target, path);
@@ -201,9 +243,7 @@ export interface SandboxCommand {
  */
 export function sandboxArgs(layout: SandboxLayout): SandboxCommand {
   const tree = new MountTree();
-  for (const path of [...SECRET_PATHS, ...(layout.hidden ?? [])]) tree.hide(path);
-  // Listing the directory entry by entry is what leaves its host keys out (SECRET_NAME).
-  tree.expand('/etc/ssh');
+  for (const path of [...SECRET_PATHS, ...(layout.hidden ?? []), ...hostKeys()]) tree.mask(path);
   for (const file of layout.files) tree.place(file.taskPath, file.hostPath);
   const args = ['--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try'];
   args.push('--die-with-parent', '--new-session');
@@ -214,7 +254,7 @@ export function sandboxArgs(layout: SandboxLayout): SandboxCommand {
     layout.identity === null
       ? []
       : [
-          'setpriv',
+          hostProgram('setpriv'),
           `--reuid=${layout.identity.uid}`,
           `--regid=${layout.identity.gid}`,
           '--clear-groups',
@@ -228,19 +268,11 @@ export function sandboxArgs(layout: SandboxLayout): SandboxCommand {
   args.push('--proc', '/proc', '--dev', '/dev');
   for (const device of gpuDevices()) args.push('--dev-bind', device, device);
   args.push('--bind', layout.osmoHostDir, '/osmo');
-  // The exec helper needs this Node.js; an installation outside the system root comes along read-only.
-  if (!underSystemRoot(NODE_PREFIX)) args.push(...bindAtOwnPath(NODE_PREFIX, false));
+  for (const overlay of layout.overlays ?? []) args.push('--ro-bind', overlay.hostPath, overlay.taskPath);
   if (layout.share) args.push(...bindAtOwnPath(layout.share.path, layout.share.writable));
   args.push('--chdir', layout.cwd ?? '/');
   return { args, exec };
 }
-
-// Node's installation prefix (`/opt/node` for `/opt/node/bin/node`), never the whole host.
-const NODE_BIN_DIR = dirname(realpathSync(process.execPath));
-const NODE_PREFIX = dirname(NODE_BIN_DIR) === '/' ? NODE_BIN_DIR : dirname(NODE_BIN_DIR);
-
-const underSystemRoot = (path: string): boolean =>
-  SYSTEM_ROOTS.some((root) => path === root || path.startsWith(`${root}/`));
 
 function bindAtOwnPath(path: string, writable: boolean): string[] {
   const args: string[] = [];
@@ -250,6 +282,40 @@ function bindAtOwnPath(path: string, writable: boolean): string[] {
     args.push('--perms', '0755', '--dir', `/${parts.slice(0, n).join('/')}`);
   args.push(writable ? '--bind' : '--ro-bind', path, path);
   return args;
+}
+
+/**
+ * A program of the host's read-only system root by its absolute path. What runs before the switch
+ * to the task's uid runs as root inside the sandbox: a PATH from the task's environment, or a file of
+ * the task's own found on it, must not choose it.
+ */
+export function hostProgram(name: string): string {
+  let path = hostPrograms.get(name);
+  if (path === undefined) {
+    path =
+      ['/usr/bin', '/usr/sbin', '/bin', '/sbin']
+        .map((dir) => `${dir}/${name}`)
+        .find((candidate) => {
+          const info = lstatOrNull(candidate);
+          return info !== null && (info.isFile() || info.isSymbolicLink());
+        }) ?? name;
+    hostPrograms.set(name, path);
+  }
+  return path;
+}
+
+/** Looked up once per launcher: every task's sandbox starts the same programs. */
+const hostPrograms = new Map<string, string>();
+
+/** The SSH daemon's private host keys (`/etc/ssh/ssh_host_*_key`), whatever their algorithms. */
+function hostKeys(): string[] {
+  try {
+    return readdirSync('/etc/ssh')
+      .filter((name) => SECRET_NAME.test(name))
+      .map((name) => `/etc/ssh/${name}`);
+  } catch {
+    return [];
+  }
 }
 
 function gpuDevices(): string[] {
@@ -297,8 +363,8 @@ export async function probeSandbox(identity: SandboxIdentity | null): Promise<Sa
     if (identity !== null) await chown(osmo, identity.uid, identity.gid);
     const command = sandboxArgs({ osmoHostDir: osmo, files: [], identity });
     return await new Promise<SandboxSupport>((resolve) => {
-      // Node.js itself, as every task's exec helper runs: a sandbox that cannot start it is no sandbox.
-      const probe = [...command.args, '--', ...command.exec, process.execPath, '-e', '0'];
+      // The shell every task's exec helper runs in: a sandbox that cannot start it is no sandbox.
+      const probe = [...command.args, '--', ...command.exec, '/bin/sh', '-c', 'exit 0'];
       const child = spawn(SANDBOX_PROGRAM, probe, {
         cwd: '/',
         stdio: ['ignore', 'ignore', 'pipe'],
@@ -322,18 +388,19 @@ export async function probeSandbox(identity: SandboxIdentity | null): Promise<Sa
 }
 
 /**
- * Runs inside the sandbox as `node -e EXEC_HELPER -- command args…`: starts the command without a shell
- * and reports on fd 3 whether it started, so a missing program is told apart from an exit code. It exits
- * with the command's code, 255 when a signal ended it (what upstream's exec wrapper reports).
+ * Runs inside the sandbox as `/bin/sh -c EXEC_HELPER command args…`: finds the program as execvp
+ * would, tells on fd 3 whether it starts (`started`) or why not (`ENOENT`, `EACCES`), so a missing
+ * program is told apart from an exit code, then replaces itself with the program: no shell stays
+ * between the command and the sandbox, and no interpreter boots per task.
  */
-export const EXEC_HELPER = `
-const { spawn } = require('node:child_process');
-const fs = require('node:fs');
-const [command, ...args] = process.argv.slice(1);
-const tell = (o) => { try { fs.writeSync(3, JSON.stringify(o) + '\\n'); } catch {} };
-process.on('SIGTERM', () => {});
-const child = spawn(command, args, { stdio: 'inherit' });
-child.on('spawn', () => tell({ started: true }));
-child.on('error', (e) => { tell({ error: e.message }); process.exit(127); });
-child.on('exit', (code) => process.exit(code === null ? 255 : code));
-`;
+export const EXEC_HELPER = [
+  'p=$0',
+  'case $p in',
+  '*/*) [ -e "$p" ] || { echo ENOENT >&3; exit 127; }; [ -f "$p" ] && [ -x "$p" ] || { echo EACCES >&3; exit 126; } ;;',
+  '*) found=; IFS=:; for d in ${PATH-/usr/local/bin:/usr/bin:/bin}; do [ -f "${d:-.}/$p" ] && [ -x "${d:-.}/$p" ] && { found=1; break; }; done; unset IFS',
+  '   [ -n "$found" ] || { echo ENOENT >&3; exit 127; } ;;',
+  'esac',
+  'echo started >&3',
+  'exec 3>&-',
+  'exec "$p" "$@"',
+].join('\n');

@@ -1,9 +1,14 @@
 // Runs one attempt around the user command: sandbox, files, inputs, command, outputs, final status.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { AttemptLaunch, LogIoType, TaskPaths } from '../backends/backend.js';
-import type { TaskStatus } from '../core/index.js';
-import type { LaunchFile, StopRequest } from './attempt-files.js';
+import {
+  type AttemptLaunch,
+  EXIT_CODES,
+  type LogIoType,
+  type TaskPaths,
+  type TaskStatus,
+} from '../core/index.js';
+import { attemptFile, type LaunchFile, type StopRequest } from './attempt-files.js';
 import { startCheckpoints } from './checkpoints.js';
 import { TransferError, downloadInputs, uploadOutputs } from './data-transfer.js';
 import { expandEnvReferencesIn } from './env-expansion.js';
@@ -11,6 +16,7 @@ import { createSecretMasker } from './line-splitter.js';
 import { runCommand } from './run-command.js';
 import { chownForTask, sandboxArgs, type SandboxFile } from './sandbox.js';
 import { placeTaskFiles, removeTaskFiles } from './task-files.js';
+import { placeTaskCli, removeTaskCliLogin, type PlacedTaskCli } from './task-cli-files.js';
 import type { FileUrlAccess } from './file-urls.js';
 import { hostTaskPaths, osmoHostDir, taskPaths } from './task-paths.js';
 
@@ -36,9 +42,6 @@ export interface FinalStatus {
   readonly message: string | null;
 }
 
-export const FILE_OPERATION_FAILED_EXIT_CODE = 2032;
-export const START_ERROR_EXIT_CODE = 3003;
-export const MISCELLANEOUS_EXIT_CODE = 2040;
 const DEFAULT_STOP_GRACE_MS = 30_000;
 /** What a sandboxed command starts from before its spec's own variables: nothing of the service's. */
 const SANDBOX_ENVIRONMENT: Readonly<Record<string, string>> = {
@@ -56,7 +59,7 @@ export async function superviseAttempt(input: SupervisorInput): Promise<FinalSta
   };
   // Anything unforeseen still ends the attempt with a status: upstream's "miscellaneous" ctrl failure.
   const final = await runPhases(input, sink).catch((err: unknown): FinalStatus =>
-    failure(MISCELLANEOUS_EXIT_CODE, `The task runtime failed: ${errorText(err)}`),
+    failure(EXIT_CODES.SIDECAR_MISC, `The task runtime failed: ${errorText(err)}`),
   );
   sink.report(final.status, final.exitCode, final.message);
   return final;
@@ -83,8 +86,11 @@ async function runPhases(input: SupervisorInput, sink: AttemptSink): Promise<Fin
     : null;
   const files: FileUrlAccess = { roots: launchFile.fileUrlRoots ?? [], sandbox };
   let mounts: readonly SandboxFile[];
+  let cli: PlacedTaskCli | null = null;
   try {
     await prepareDirectories(host, launch.inputs.length);
+    if (launch.taskCli !== undefined)
+      cli = await placeTaskCli(launch.taskCli, osmoHostDir(attemptDir), sandboxed);
     const placed = await placeTaskFiles(launch.files, attemptDir, host.output, sandboxed);
     mounts = placed.mounts;
     for (const file of placed.relocated)
@@ -93,7 +99,10 @@ async function runPhases(input: SupervisorInput, sink: AttemptSink): Promise<Fin
     // The task's own tree, before `file://` inputs are copied into it as the task's uid.
     await chownForTask(osmoHostDir(attemptDir), identity);
   } catch (err) {
-    return failure(FILE_OPERATION_FAILED_EXIT_CODE, `Failed to prepare the task's files: ${errorText(err)}`);
+    return failure(
+      EXIT_CODES.SIDECAR_FILE_OPERATION,
+      `Failed to prepare the task's files: ${errorText(err)}`,
+    );
   }
   if (stop.aborted) return stopped();
   sink.report('RUNNING', null, null);
@@ -110,10 +119,13 @@ async function runPhases(input: SupervisorInput, sink: AttemptSink): Promise<Fin
   // What the runtime downloaded is the task's too; what it writes is read back as a stranger's.
   await chownForTask(osmoHostDir(attemptDir), identity);
 
-  const env = commandEnvironment(launch, sandboxed ? SANDBOX_ENVIRONMENT : input.hostEnvironment);
+  const baseEnv = commandEnvironment(launch, sandboxed ? SANDBOX_ENVIRONMENT : input.hostEnvironment);
+  const env = cli === null ? baseEnv : { ...baseEnv, ...cli.environment(baseEnv['PATH'] ?? '') };
   // `$(NAME)` expands from the environment the command gets, as a kubelet expands a container's.
   const [command, ...commandArgs] = expandEnvReferencesIn(launch.command, env);
   if (command === undefined) return startFailure('The task has no command');
+  const sandboxPidFile = attemptFile(attemptDir, 'sandboxPid');
+  let pidWritten: Promise<void> = Promise.resolve();
   const checkpoints = startCheckpoints(launch, host, taskPaths(attemptDir, sandboxed), transferLog);
   // A sandbox that fails now is a start error: falling back to the bare host would hand it the host.
   const outcome = await runCommand(
@@ -122,13 +134,22 @@ async function runPhases(input: SupervisorInput, sink: AttemptSink): Promise<Fin
       args: [...commandArgs, ...expandEnvReferencesIn(launch.args, env)],
       env,
       cwd: sandboxed ? '/' : dirname(osmoHostDir(attemptDir)),
-      sandbox: sandbox === null ? null : sandboxArgs({ ...sandbox, files: mounts }),
+      sandbox:
+        sandbox === null ? null : sandboxArgs({ ...sandbox, files: mounts, overlays: cli?.overlays ?? [] }),
       stopGraceMs: () => input.stopRequest()?.graceMs ?? DEFAULT_STOP_GRACE_MS,
+      // Where `osmo workflow exec` finds the sandbox to enter; only the service (root-owned dir) reads it.
+      onSpawn: (pid) => {
+        if (sandbox !== null)
+          pidWritten = writeFile(sandboxPidFile, String(pid), { mode: 0o600 }).catch(() => undefined);
+      },
     },
     (ioType, text) => sink.log(ioType, text),
     stop,
   );
+  await pidWritten;
+  await rm(sandboxPidFile, { force: true });
   await removeTaskFiles(attemptDir);
+  if (cli !== null) await removeTaskCliLogin(osmoHostDir(attemptDir));
   // The final checkpoint follows the command's end, before outputs, and not after a stop (the pod is gone).
   if (outcome.kind === 'exited') await checkpoints.finish();
   else checkpoints.cancel();
@@ -155,7 +176,7 @@ async function runPhases(input: SupervisorInput, sink: AttemptSink): Promise<Fin
     : failure(outcome.exitCode, `Failure reason: Exit code ${outcome.exitCode}.`);
 }
 
-/** The task's environment over a minimal host one, plus the GPU selection (execution.md §23.3). */
+/** The task's environment over a minimal host one, plus the GPU selection. */
 export function commandEnvironment(
   launch: AttemptLaunch,
   hostEnvironment: Readonly<Record<string, string>>,
@@ -178,7 +199,7 @@ async function prepareDirectories(host: TaskPaths, inputCount: number): Promise<
 const failure = (exitCode: number, message: string): FinalStatus => ({ status: 'FAILED', exitCode, message });
 const startFailure = (message: string): FinalStatus => ({
   status: 'FAILED_START_ERROR',
-  exitCode: START_ERROR_EXIT_CODE,
+  exitCode: EXIT_CODES.START_ERROR,
   message,
 });
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));

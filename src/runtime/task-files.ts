@@ -1,8 +1,7 @@
-// Materialises a task's `files` (workflow-spec.md §7.5) where the command will see them.
+// Materialises a task's `files` where the command will see them.
 import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
-import type { AttemptLaunch } from '../backends/backend.js';
-import { userError } from '../core/index.js';
+import { type AttemptLaunch, userError } from '../core/index.js';
 import type { SandboxFile } from './sandbox.js';
 
 type TaskFile = AttemptLaunch['files'][number];

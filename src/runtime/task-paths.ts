@@ -1,6 +1,6 @@
 // Where an attempt's `/osmo/...` tree lives on the host, and which paths the task's command sees.
 import { join } from 'node:path';
-import { CONTAINER_TASK_PATHS, type TaskPaths } from '../backends/backend.js';
+import { CONTAINER_TASK_PATHS, type TaskPaths } from '../core/index.js';
 
 /** The host directory mounted at `/osmo` inside the sandbox. */
 export const osmoHostDir = (attemptDir: string): string => join(attemptDir, 'root', 'osmo');

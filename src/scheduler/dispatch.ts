@@ -2,7 +2,7 @@
 import type { Priority } from '../core/index.js';
 import { taskNodes } from './eligibility.js';
 import type { FreeNode, Placement } from './free-capacity.js';
-import { byNodeName, cloneFree, freeCapacity, placeAll } from './free-capacity.js';
+import { byNodeName, cloneFree, freeCapacity, placeAll, pushTo } from './free-capacity.js';
 import type {
   NodeCapacity,
   PoolShape,
@@ -33,7 +33,7 @@ export interface DispatchPlan {
 
 const PRIORITY_RANK: Record<Priority, number> = { HIGH: 0, NORMAL: 1, LOW: 2 };
 
-/** HIGH before NORMAL before LOW, oldest first within a class (execution.md §23.2). */
+/** HIGH before NORMAL before LOW, oldest first within a class. */
 export function queueOrder(a: QueuedGroup, b: QueuedGroup): number {
   return (
     PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] ||
@@ -77,7 +77,7 @@ export function planSnapshot(snapshot: SchedulerSnapshot): DispatchPlan {
   const lowByNode = new Map<string, RunningAttempt[]>();
   for (const r of [...snapshot.running].reverse()) {
     if (r.priority !== 'LOW' || r.key === undefined) continue;
-    lowByNode.set(r.node, [...(lowByNode.get(r.node) ?? []), r]);
+    pushTo(lowByNode, r.node, r);
   }
   const launch: { groupKey: string; tasks: TaskPlacement[] }[] = [];
   const preempt: { attemptKey: string; forGroup: string }[] = [];
@@ -86,10 +86,11 @@ export function planSnapshot(snapshot: SchedulerSnapshot): DispatchPlan {
   const aheadByRank = [0, 0, 0];
   const candidateCache = new Map<string, string[]>();
   const estimateCache = new Map<string, Date | null>();
+  const quotaEstimates = new Map<string, Date | null>();
   const reclaimableByNode = new Map<string, RunningAttempt[]>();
   for (const r of snapshot.running) {
     if (r.key === undefined || (r.priority !== 'LOW' && r.stopping !== true)) continue;
-    reclaimableByNode.set(r.node, [...(reclaimableByNode.get(r.node) ?? []), r]);
+    pushTo(reclaimableByNode, r.node, r);
   }
   const reclaimable = snapshot.running.some(
     (r) => r.key !== undefined && (r.priority === 'LOW' || r.stopping === true),
@@ -114,10 +115,16 @@ export function planSnapshot(snapshot: SchedulerSnapshot): DispatchPlan {
     const used = quotaUsed.get(pool.name) ?? 0;
     const all = totalUsed.get(pool.name) ?? 0;
     if (group.priority !== 'LOW' && pool.gpu.guarantee >= 0 && used + need > pool.gpu.guarantee) {
-      const releases = snapshot.running.filter(
-        (r) => (r.pool ?? pool.name) === pool.name && r.priority !== 'LOW',
-      );
-      const at = estimateStart(used + need - pool.gpu.guarantee, 0, releases);
+      // Many groups wait on one pool's quota: its releases are gathered once per pass and shortfall.
+      const quotaKey = `${pool.name}\u0000${used + need - pool.gpu.guarantee}`;
+      let at = quotaEstimates.get(quotaKey);
+      if (at === undefined) {
+        const releases = snapshot.running.filter(
+          (r) => (r.pool ?? pool.name) === pool.name && r.priority !== 'LOW',
+        );
+        at = estimateStart(used + need - pool.gpu.guarantee, 0, releases);
+        quotaEstimates.set(quotaKey, at);
+      }
       wait('quota', quotaWait(pool, used, need), at);
       continue;
     }
@@ -252,10 +259,11 @@ function planPreemption(
   if (placed === null) return null;
   const fresh: string[] = [];
   let count = 0;
+  const nodeOf = new Map(placed.map((p) => [p.key, p.node]));
   for (const nodeName of new Set(placed.map((p) => p.node))) {
     const node = free.get(nodeName);
     if (node === undefined) continue;
-    const demand = group.tasks.filter((t) => placed.find((p) => p.key === t.key)?.node === nodeName);
+    const demand = group.tasks.filter((t) => nodeOf.get(t.key) === nodeName);
     const need = { cpu: 0, memoryBytes: 0, gpu: 0 };
     for (const t of demand) {
       need.cpu += t.cpu;

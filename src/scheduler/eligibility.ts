@@ -48,7 +48,7 @@ export interface NodeSet {
 
 /**
  * Pools that share a node, transitively, form one node set (connected components). Pools without
- * nodes on the same backend are grouped into one empty set, as upstream does (cli.md §8.1).
+ * nodes on the same backend are grouped into one empty set, as upstream does.
  */
 export function nodeSets(pools: readonly PoolShape[], nodes: readonly NodeCapacity[]): NodeSet[] {
   const parent = new Map<string, string>(pools.map((p) => [p.name, p.name]));

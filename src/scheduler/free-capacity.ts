@@ -10,7 +10,7 @@ export interface FreeNode {
 
 export function freeCapacity(nodes: readonly NodeCapacity[], running: readonly RunningAttempt[]): FreeNode[] {
   const byNode = new Map<string, RunningAttempt[]>();
-  for (const r of running) byNode.set(r.node, [...(byNode.get(r.node) ?? []), r]);
+  for (const r of running) pushTo(byNode, r.node, r);
   return nodes.map((node) => {
     const here = byNode.get(node.name) ?? [];
     const usedGpus = new Set(here.flatMap((r) => r.gpuIndices));
@@ -83,3 +83,10 @@ export function placeAll(
 
 export const byNodeName = (free: readonly FreeNode[]): Map<string, FreeNode> =>
   new Map(free.map((n) => [n.name, n]));
+
+/** Appends to the list under `key`, in place: copying it on every append would cost the square. */
+export function pushTo<K, V>(lists: Map<K, V[]>, key: K, value: V): void {
+  const list = lists.get(key);
+  if (list === undefined) lists.set(key, [value]);
+  else list.push(value);
+}

@@ -1,4 +1,4 @@
-// The pool quota report (execution.md §6.3, cli.md §8.1): GPU quota and capacity per pool and node set.
+// The pool quota report: GPU quota and capacity per pool and node set.
 import type { NodeSet } from './eligibility.js';
 import { nodeSets } from './eligibility.js';
 import type { NodeCapacity, PoolShape, RunningAttempt } from './snapshot.js';
@@ -73,7 +73,7 @@ export function poolQuotaReport(
   return { nodeSets: report, sum };
 }
 
-/** The submit-time check for NORMAL/HIGH (workflow-spec.md §8.7): one group's GPUs within the guarantee. */
+/** The submit-time check for NORMAL/HIGH: one group's GPUs within the guarantee. */
 export function guaranteeViolation(
   pool: PoolShape,
   groups: readonly { readonly name: string; readonly gpu: number }[],

@@ -1,4 +1,4 @@
-// Submit-time resource assertions (workflow-spec.md §8.6): rules over USER_* and K8_* tokens, and the node table.
+// Submit-time resource assertions: rules over USER_* and K8_* tokens, and the node table.
 
 export const RULE_OPERATORS = ['GT', 'GE', 'LT', 'LE', 'EQ'] as const;
 export type RuleOperator = (typeof RULE_OPERATORS)[number];

@@ -13,6 +13,8 @@ export interface NodeCapacity extends ResourceRequest {
   readonly backend?: string;
   readonly storageBytes?: number;
   readonly labels?: Readonly<Record<string, string>>;
+  /** The machine's real CPU count where `cpu` counts overcommitted scheduling slots; shown in reports. */
+  readonly reportedCpu?: number;
 }
 
 export interface PlatformShape {
@@ -21,7 +23,7 @@ export interface PlatformShape {
   readonly labels: Readonly<Record<string, string>>;
 }
 
-/** -1 means unlimited for guarantee and maximum (execution.md §5.1). */
+/** -1 means unlimited for guarantee and maximum. */
 export interface GpuQuota {
   readonly guarantee: number;
   readonly maximum: number;

@@ -1,4 +1,4 @@
-// Durations for timeouts and checkpoint frequency: seconds, `<int><unit>` or limited ISO 8601 (workflow-spec.md §12.1).
+// Durations for timeouts and checkpoint frequency: seconds, `<int><unit>` or limited ISO 8601.
 
 import { usageError } from '../core/errors.js';
 
@@ -35,7 +35,7 @@ export function parseDurationSeconds(text: string | number): number {
   );
 }
 
-/** The single-unit form we store (§12.2: multi-unit strings would not re-parse). */
+/** The single-unit form we store (multi-unit strings would not re-parse). */
 export function formatDurationSeconds(seconds: number): string {
   if (Number.isInteger(seconds)) {
     if (seconds !== 0 && seconds % 86400 === 0) return `${seconds / 86400}d`;

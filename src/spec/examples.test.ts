@@ -18,9 +18,9 @@ export function exampleFiles(dir = EXAMPLES_DIR): string[] {
     .flatMap((f) => (statSync(join(dir, f)).isDirectory() ? exampleFiles(join(dir, f)) : [join(dir, f)]));
 }
 
-// Examples with `{{ storage_url }}` and no default need it on the command line (§17).
+// Examples with `{{ storage_url }}` and no default need it on the command line.
 const VALUES = { set: [], setString: ['storage_url=s3://bucket/prefix'] };
-// Upstream rejects this one: default-values nested under workflow leaves its variables undefined (§17).
+// Upstream rejects this one: default-values nested under workflow leaves its variables undefined.
 const REJECTED: Readonly<Record<string, RegExp>> = {
   'skills/osmo-user/evals/files/jinja_workflow.yaml':
     /^Jinja substitution failure: line \d+: 'epochs' is undefined$/,

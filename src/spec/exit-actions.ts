@@ -1,4 +1,4 @@
-// exitActions: parsing the spec map and turning an exit code into COMPLETE / FAIL / RESCHEDULE (workflow-spec.md §13.1).
+// exitActions: parsing the spec map and turning an exit code into COMPLETE / FAIL / RESCHEDULE.
 
 import { usageError } from '../core/errors.js';
 import type { TaskStatus } from '../core/statuses.js';
@@ -64,7 +64,7 @@ export interface ExitActionInput {
   readonly actions: ExitActions;
   readonly poolDefaults?: ExitActions;
   readonly retryId: number;
-  /** Workflow config `max_retry_per_task`, default 0 (§13.1). */
+  /** Workflow config `max_retry_per_task`, default 0. */
   readonly maxRetryPerTask: number;
 }
 

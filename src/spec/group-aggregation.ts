@@ -1,4 +1,4 @@
-// A group's status derived from its tasks' latest retries (workflow-spec.md §14.2 "Group aggregation").
+// A group's status derived from its tasks' latest retries.
 
 import { isFailed, isGroupFinished, isTaskFinished } from '../core/statuses.js';
 import type { GroupStatus, TaskStatus } from '../core/statuses.js';

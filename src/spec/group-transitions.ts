@@ -1,4 +1,4 @@
-// Group status transition guards (workflow-spec.md §14.2).
+// Group status transition guards.
 
 import { GROUP_STATUSES, isCancelClass, isGroupFinished } from '../core/statuses.js';
 import type { GroupStatus } from '../core/statuses.js';
@@ -28,7 +28,7 @@ function sources(to: GroupStatus, force: boolean): readonly GroupStatus[] {
       return ['SUBMITTING', 'WAITING', 'PROCESSING', 'SCHEDULING', 'INITIALIZING'];
     default:
       if (!isGroupFinished(to)) return [];
-      // A cancel cannot land while the backend is still creating the group, unless forced (§14.2).
+      // A cancel cannot land while the backend is still creating the group, unless forced.
       return isCancelClass(to) && !force ? ALIVE.filter((s) => s !== 'PROCESSING') : ALIVE;
   }
 }

@@ -14,6 +14,8 @@ export { MAX_NESTING_DEPTH, MAX_RENDERED_SPEC_CHARS } from './spec-limits.js';
 export type { TemplateValues } from './render-template.js';
 export type { PoolContext } from './resources.js';
 export { missingPlatformMessage, unknownPlatformMessage } from './resources.js';
+export { hostMountsOf, platformPermissionViolation } from './platform-permissions.js';
+export type { PlatformPermissions } from './platform-permissions.js';
 export { isTemplated, parseTemplateValues, parseEnvVars, typeSetValue } from './template-values.js';
 export type { TemplateValue } from './template-values.js';
 export { PyFloat, pyFloatRepr } from './py-float.js';
@@ -22,7 +24,7 @@ export { shieldTemplate, SPECIAL_TOKEN_PATTERN } from './token-shield.js';
 export { renderJinja, JINJA_LIMITS } from './jinja-sandbox.js';
 export { loadYaml, dumpYaml } from './yaml-dialect.js';
 export { credentialReferences, redactSecrets } from './secret-redaction.js';
-export { parseQuantityBytes, bytesToGib } from './quantity.js';
+export { parseQuantityBytes, bytesToGib, quantityRuleText } from './quantity.js';
 export { parseDurationSeconds, formatDurationSeconds } from './duration.js';
 export {
   NAME_PATTERN,
@@ -35,12 +37,14 @@ export {
 } from './names.js';
 export { resolveLabels, checkLabelKey, checkLabelValue, MAX_LABELS } from './labels.js';
 export { WORKFLOW_ID_PATTERN, makeWorkflowId, splitWorkflowId } from './workflow-id.js';
-export { EXIT_CODES, PLATFORM_MESSAGES } from './exit-codes.js';
+export { PLATFORM_MESSAGES } from './platform-messages.js';
 export { canTransitionTask, taskTransitionSources } from './task-transitions.js';
 export { canTransitionGroup, groupTransitionSources } from './group-transitions.js';
 export { aggregateGroupStatus } from './group-aggregation.js';
 export type { TaskStatusView } from './group-aggregation.js';
 export { aggregateWorkflowStatus } from './workflow-aggregation.js';
+export { aggregateGroupStatusFromCounts, aggregateWorkflowStatusFromCounts } from './status-counts.js';
+export type { TaskStatusCounts } from './status-counts.js';
 export { siblingOutcome } from './sibling-outcome.js';
 export type { FinishedTask, SiblingOutcome } from './sibling-outcome.js';
 export { exitActionFor, parseExitActions, resolveExitStatus, defaultExitStatus } from './exit-actions.js';

@@ -1,4 +1,4 @@
-// Sandboxed, strict Jinja rendering over @huggingface/jinja (workflow-spec.md §3.1): only data in, only text out.
+// Sandboxed, strict Jinja rendering over @huggingface/jinja: only data in, only text out.
 
 import { Environment, Interpreter, parse, tokenize } from '@huggingface/jinja';
 import type { OsmoError } from '../core/errors.js';
@@ -25,7 +25,7 @@ interface AstNode {
 }
 type Evaluator = (node: AstNode, env: Environment) => RuntimeValue;
 
-/** Upstream's limits (§3.1): range() size, wall clock; plus an output cap standing in for the memory limit. */
+/** Upstream's limits: range() size, wall clock; plus an output cap standing in for the memory limit. */
 export const JINJA_LIMITS = {
   maxRangeItems: 100_000,
   maxSeconds: 0.5,

@@ -1,4 +1,4 @@
-// Workflow labels: Kubernetes key/value syntax, the 16-label cap and `--label` overrides (workflow-spec.md §4.2).
+// Workflow labels: Kubernetes key/value syntax, the 16-label cap and `--label` overrides.
 
 import { usageError } from '../core/errors.js';
 import { PyFloat } from './py-float.js';

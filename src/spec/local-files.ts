@@ -1,4 +1,4 @@
-// `files[].localpath` entries: the CLI inlines them from the submitter's disk after the render (cli.md §3 step 4).
+// `files[].localpath` entries: the CLI inlines them from the submitter's disk after the render.
 
 import { usageError } from '../core/errors.js';
 

@@ -1,4 +1,4 @@
-// Workflow, group and task names: syntax, length, uniqueness and the reserved name (workflow-spec.md §5.1).
+// Workflow, group and task names: syntax, length, uniqueness and the reserved name.
 
 import { usageError } from '../core/errors.js';
 

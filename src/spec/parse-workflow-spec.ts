@@ -1,4 +1,4 @@
-// The submit pipeline up to a normalised spec: render, YAML, schema, set-env, normalise, limits (workflow-spec.md §1, §11.2).
+// The submit pipeline up to a normalised spec: render, YAML, schema, set-env, normalise, limits.
 
 import { usageError } from '../core/errors.js';
 import { resolveLabels } from './labels.js';
@@ -17,10 +17,10 @@ import { parseEnvVars } from './template-values.js';
 import { assignLeads, linkGroups, toGroups } from './topology.js';
 import type { GroupSpec, ResourceSpec, WorkflowSpec } from './types.js';
 import { withLocalFilesStandIn } from './local-files.js';
-import { checkNestingDepth, checkRenderedSize, checkTaskCount } from './spec-limits.js';
+import { checkNestingDepth, checkRenderedSize, checkTaskCount, checkTaskCountEarly } from './spec-limits.js';
 import { dumpYaml, loadYaml } from './yaml-dialect.js';
 
-/** 60 days: upstream's workflow-config default and cap for both timeouts (§12.2). */
+/** 60 days: upstream's workflow-config default and cap for both timeouts. */
 export const DEFAULT_TIMEOUT_SECONDS = 60 * 86400;
 export const DEFAULT_MAX_TASKS = 20;
 
@@ -39,7 +39,7 @@ export interface ParseOptions extends TemplateValues {
   /** Pool max, else workflow config max. */
   readonly maxExecTimeoutSeconds?: number;
   readonly maxQueueTimeoutSeconds?: number;
-  /** Target pool's platforms; when given, platforms are defaulted and checked (§8.3). */
+  /** Target pool's platforms; when given, platforms are defaulted and checked. */
   readonly pool?: PoolContext;
 }
 
@@ -54,7 +54,7 @@ export function parseWorkflowSpec(text: string, options: ParseOptions): Workflow
 
 /**
  * For a dry run: the rendered text as `--dry-run` prints it, and the spec every submit check runs on.
- * `localpath` file entries are read from the submitter's disk after the render (cli.md §3 step 4),
+ * `localpath` file entries are read from the submitter's disk after the render,
  * so for the checks they stand in as empty contents.
  */
 export function dryRunWorkflowSpec(
@@ -71,8 +71,10 @@ function loadWorkflowDocument(text: string, options: ParseOptions): unknown {
   const rendered = renderWorkflowText(text, options);
   checkRenderedSize(rendered);
   checkNestingDepth(rendered);
+  const maxTasks = options.maxTasks ?? DEFAULT_MAX_TASKS;
+  checkTaskCountEarly(rendered, maxTasks);
   const document = loadYaml(rendered, 'Workflow spec is not properly formatted: ');
-  checkTaskCount(document, options.maxTasks ?? DEFAULT_MAX_TASKS);
+  checkTaskCount(document, maxTasks);
   return document;
 }
 
@@ -146,7 +148,7 @@ function dumpRendered(document: unknown): string {
 
 /**
  * Section split + default-values + sandboxed Jinja + YAML, dumped as `--dry-run` prints it:
- * only the `workflow` key, keys sorted, block style (§3.7). Throws OsmoError(USAGE/SUBMISSION).
+ * only the `workflow` key, keys sorted, block style. Throws OsmoError(USAGE/SUBMISSION).
  */
 export function renderWorkflowTemplate(text: string, values: TemplateValues): string {
   const rendered = renderWorkflowText(text, values);

@@ -1,4 +1,4 @@
-// One test per item of the reference's pitfall checklist (workflow-spec.md §19).
+// One test per item of the reference's pitfall checklist.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

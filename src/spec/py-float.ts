@@ -1,6 +1,6 @@
 // Python float semantics the spec inherits from upstream: YAML floats stay floats, and print like Python's repr.
 
-/** A float from YAML or `--set`, kept apart from integers so `2.0` does not print as `2` (§3.3, §7.1). */
+/** A float from YAML or `--set`, kept apart from integers so `2.0` does not print as `2`. */
 export class PyFloat {
   constructor(readonly value: number) {}
 }

@@ -1,6 +1,7 @@
-// Memory / storage / cache quantities: binary units only (workflow-spec.md §8.2).
+// Memory / storage / cache quantities: binary units only.
 
 import { resourceError } from '../core/errors.js';
+import { pyFloatRepr } from './py-float.js';
 
 const QUANTITY_PATTERN = /^(\d+(\.\d+)?)([a-zA-Z]*)$/;
 const KI = 1024;
@@ -8,7 +9,7 @@ const MI = KI * 1024;
 const GI = MI * 1024;
 const TI = GI * 1024;
 
-// Single-letter K/M/G/T are binary too, unlike Kubernetes (§8.2); `m` is upstream's 1/1024-byte quirk.
+// Single-letter K/M/G/T are binary too, unlike Kubernetes; `m` is upstream's 1/1024-byte quirk.
 const UNIT_BYTES: Readonly<Record<string, number>> = {
   '': 1,
   B: 1,
@@ -43,5 +44,15 @@ export function parseQuantityBytes(text: string | number, field: string): number
   return Number(match[1]) * factor;
 }
 
-/** Bytes as GiB, the unit task accounting stores (§8.2). */
+/** Bytes as GiB, the unit task accounting stores. */
 export const bytesToGib = (bytes: number): number => bytes / GI;
+
+/**
+ * The quantity as the resource rules see it: upstream rewrites a bare byte count to `<bytes/1024>Ki`
+ * (`1024` → `1.0Ki`) when it normalises the spec, so `1073741824` compares as 1 GiB, not as a plain number.
+ */
+export function quantityRuleText(text: string): string {
+  const match = QUANTITY_PATTERN.exec(text);
+  if (match === null || (match[3] ?? '') !== '') return text;
+  return `${pyFloatRepr(Number(match[1]) / KI)}Ki`;
+}

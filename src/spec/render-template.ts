@@ -1,4 +1,4 @@
-// Section split + default-values + sandboxed Jinja: spec text in, rendered workflow text out (workflow-spec.md §2–§3).
+// Section split + default-values + sandboxed Jinja: spec text in, rendered workflow text out.
 
 import { usageError } from '../core/errors.js';
 import { renderJinja } from './jinja-sandbox.js';
@@ -30,7 +30,7 @@ function defaultValues(section: string | undefined): Record<string, TemplateValu
 }
 
 /**
- * Renders the `workflow:` section with `default-values` < `--set` < `--set-string` (§3.2).
+ * Renders the `workflow:` section with `default-values` < `--set` < `--set-string`.
  * Returns the rendered text (still YAML text, special tokens intact). Throws OsmoError(USAGE/SUBMISSION).
  */
 export function renderWorkflowText(text: string, values: TemplateValues): string {

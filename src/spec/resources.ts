@@ -1,4 +1,4 @@
-// Resource profiles: quantities, platforms, topology keys and each task's profile (workflow-spec.md §7.1, §8).
+// Resource profiles: quantities, platforms, topology keys and each task's profile.
 
 import { resourceError } from '../core/errors.js';
 import { parseQuantityBytes } from './quantity.js';
@@ -79,7 +79,7 @@ export function profileForTask(
   );
 }
 
-/** `N%` (0–100) of storage, or a quantity checked like memory with field name `cache` (§7.1). */
+/** `N%` (0–100) of storage, or a quantity checked like memory with field name `cache`. */
 export function checkCacheSize(cacheSize: string): void {
   if (cacheSize.endsWith('%')) {
     const percent = Number(cacheSize.slice(0, -1));
@@ -92,7 +92,7 @@ export function checkCacheSize(cacheSize: string): void {
   parseQuantityBytes(cacheSize, 'cache');
 }
 
-/** `src` or `src:dest`; more colons or an empty dest are rejected (§7.10). */
+/** `src` or `src:dest`; more colons or an empty dest are rejected. */
 export function checkVolumeMount(mount: string): void {
   const parts = mount.split(':');
   if (parts.length > 2 || parts[0] === '' || parts[1] === '')

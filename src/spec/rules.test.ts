@@ -3,12 +3,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { OsmoError } from '../core/errors.js';
+import { EXIT_CODES } from '../core/exit-codes.js';
 import type { GroupStatus, TaskStatus } from '../core/statuses.js';
 import {
   aggregateGroupStatus,
   canTransitionGroup,
   canTransitionTask,
-  EXIT_CODES,
   exitActionFor,
   groupTransitionSources,
   isTemplated,

@@ -1,4 +1,4 @@
-// Splits a spec into its column-0 sections before Jinja and YAML (workflow-spec.md §2).
+// Splits a spec into its column-0 sections before Jinja and YAML.
 
 import { usageError } from '../core/errors.js';
 

@@ -1,8 +1,8 @@
-// What a finished task does to the rest of its group: lead semantics and ignoreNonleadStatus (workflow-spec.md §14.3).
+// What a finished task does to the rest of its group: lead semantics and ignoreNonleadStatus.
 
 import { isFailed } from '../core/statuses.js';
 import type { TaskStatus } from '../core/statuses.js';
-import { PLATFORM_MESSAGES } from './exit-codes.js';
+import { PLATFORM_MESSAGES } from './platform-messages.js';
 
 export interface FinishedTask {
   readonly name: string;

@@ -67,6 +67,19 @@ test('the task limit is counted before the schema looks at any task', () => {
   refused(chain(14_000), /^Workflow cannot have more than 20 tasks\.$/);
 });
 
+test('a large spec is counted on the syntax tree, before the document is built', () => {
+  const pad = `# ${'x'.repeat(70_000)}\n`;
+  // Past the task limit, a YAML error further down is never reached: the count came first.
+  refused(`${chain(21)}${pad}  - {name: broken, image: [\n`, /^Workflow cannot have more than 20 tasks\.$/);
+  const flow = `workflow:\n  name: w\n  tasks: [${Array.from({ length: 21 }, (_, i) => `{name: t${i}}`).join(', ')}]\n${pad}`;
+  refused(flow, /^Workflow cannot have more than 20 tasks\.$/);
+  const grouped = `workflow:\n  name: w\n  groups:\n${[0, 1].map((g) => `  - name: g${g}\n    tasks:\n${Array.from({ length: 11 }, (_, i) => `    - {name: t${g}x${i}}\n`).join('')}`).join('')}${pad}`;
+  refused(grouped, /^Workflow cannot have more than 20 tasks\.$/);
+  // Written with an alias, the tasks are left to the count after the parse: at the limit, accepted.
+  const aliased = `workflow:\n  name: w\n  tasks: &all\n${task('a')}${pad}`;
+  assert.equal(parseWorkflowSpec(aliased, opts).groups.length, 1);
+});
+
 test('a template that renders past the size cap is refused before YAML', () => {
   const text = `workflow:\n  name: w\n  tasks:\n${task('a')}# {{ pad }}\n`;
   const pad = 'x'.repeat(MAX_RENDERED_SPEC_CHARS);

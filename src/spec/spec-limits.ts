@@ -1,5 +1,6 @@
 // Cheap limits checked before the expensive stages, so an oversized spec is refused for the price of a scan.
 
+import { CST, Parser } from 'yaml';
 import { usageError } from '../core/errors.js';
 
 /** Jinja may expand a template up to its own output cap; YAML past this size costs seconds, not milliseconds. */
@@ -30,6 +31,51 @@ export function checkTaskCount(document: unknown, maxTasks: number): void {
     }
   }
   if (count > maxTasks) throw usageError(`Workflow cannot have more than ${maxTasks} tasks.`);
+}
+
+/** Below this size a spec parses in milliseconds: the full parse counts its tasks soon enough. */
+const EARLY_COUNT_MIN_CHARS = 64 * 1024;
+
+/**
+ * The task limit counted on YAML's syntax tree, before the document is built: building it is the
+ * expensive half of a parse, and a 14,000-task spec would pay it only to be refused. Counts what the
+ * tree shows for certain (block or flow lists under plain `workflow`, `tasks` and `groups` keys); a
+ * spec written another way (aliases, merge keys, tags) is left to checkTaskCount after the parse.
+ */
+export function checkTaskCountEarly(text: string, maxTasks: number): void {
+  if (text.length < EARLY_COUNT_MIN_CHARS) return;
+  let count = 0;
+  for (const token of new Parser().parse(text)) {
+    if (token.type !== 'document') continue;
+    const workflow = valueOfKey(token.value, 'workflow');
+    count = itemsOf(valueOfKey(workflow, 'tasks')).length;
+    for (const group of itemsOf(valueOfKey(workflow, 'groups')))
+      count += itemsOf(valueOfKey(group.value ?? undefined, 'tasks')).length;
+    break; // only the first document is the spec
+  }
+  if (count > maxTasks) throw usageError(`Workflow cannot have more than ${maxTasks} tasks.`);
+}
+
+type CollectionItem = CST.BlockMap['items'][number] | CST.FlowCollection['items'][number];
+
+/** The entries of a block or flow collection token; none for anything else. */
+function itemsOf(token: CST.Token | undefined): readonly CollectionItem[] {
+  if (token === undefined) return [];
+  if (token.type === 'block-map' || token.type === 'block-seq') return token.items;
+  if (token.type === 'flow-collection') return token.items.filter((i) => i.key != null || i.value != null);
+  return [];
+}
+
+/** The value under a plain key of a mapping token; the last one wins, as the parse has it. */
+function valueOfKey(token: CST.Token | undefined, key: string): CST.Token | undefined {
+  if (token === undefined || (token.type !== 'block-map' && token.type !== 'flow-collection'))
+    return undefined;
+  let found: CST.Token | undefined;
+  for (const item of token.items) {
+    if (item.key == null || item.key.type !== 'scalar') continue;
+    if (CST.resolveAsScalar(item.key)?.value === key) found = item.value ?? undefined;
+  }
+  return found;
 }
 
 const BLOCK_SCALAR_HEADER = /(?:^|[\s:-])[|>][-+0-9]*\s*(?:#.*)?$/;

@@ -1,4 +1,4 @@
-// Run-time substitution of platform tokens into one task once the workflow ID exists (workflow-spec.md §9).
+// Run-time substitution of platform tokens into one task once the workflow ID exists.
 
 import type { TaskSpec } from './types.js';
 
@@ -16,7 +16,7 @@ export interface TokenContext {
 export const DEFAULT_OUTPUT_PATH = '/osmo/data/output';
 export const defaultInputPath = (index: number): string => `/osmo/data/input/${index}`;
 
-// Spaces are tolerated inside the braces at this stage (§9), though Jinja never lets them through.
+// Spaces are tolerated inside the braces at this stage, though Jinja never lets them through.
 const TOKEN = /\{\{\s*(workflow_id|output|input:[^}]+?|host:[^}]+?)\s*\}\}/g;
 
 /** The token → value table for one task; unknown tokens are absent and so stay verbatim. */

@@ -1,4 +1,4 @@
-// Forward-only task status transitions (workflow-spec.md §14.1).
+// Forward-only task status transitions.
 
 import { TASK_STATUSES, isTaskFinished } from '../core/statuses.js';
 import type { TaskStatus } from '../core/statuses.js';
@@ -19,7 +19,7 @@ const SOURCES: ReadonlyMap<TaskStatus, readonly TaskStatus[]> = new Map(
         return [to, ['WAITING', 'PROCESSING', 'SCHEDULING']];
       case 'RUNNING':
         return [to, ['WAITING', 'PROCESSING', 'SCHEDULING', 'INITIALIZING']];
-      // A task that already runs cannot time out starting (§14.1).
+      // A task that already runs cannot time out starting.
       case 'FAILED_START_TIMEOUT':
         return [to, ['WAITING', 'PROCESSING', 'SCHEDULING', 'INITIALIZING']];
       default:

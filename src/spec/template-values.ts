@@ -1,4 +1,4 @@
-// Parsing of `--set`, `--set-string`, `--set-env` items and template detection (cli.md §2, workflow-spec.md §3.4, §7.4).
+// Parsing of `--set`, `--set-string`, `--set-env` items and template detection.
 
 import { submissionError } from '../core/errors.js';
 import { PyFloat } from './py-float.js';
@@ -16,7 +16,7 @@ export type TemplateValue =
 
 const TEMPLATE_MARKERS = ['{%', '{{', '{#', 'default-values'] as const;
 
-/** The CLI's "templated" test (§3.7): a marker anywhere in the text, comments included. */
+/** The CLI's "templated" test: a marker anywhere in the text, comments included. */
 export function isTemplated(text: string): boolean {
   return TEMPLATE_MARKERS.some((marker) => text.includes(marker));
 }
@@ -26,7 +26,7 @@ const PY_DECIMAL_INT = /^[+-]?\d(?:_?\d)*$/;
 const PY_FLOAT = /^[+-]?(?:(?:\d(?:_?\d)*)?\.\d(?:_?\d)*|\d(?:_?\d)*\.?)(?:[eE][+-]?\d(?:_?\d)*)?$/;
 const PY_SPECIAL_FLOAT = /^[+-]?(?:inf|infinity|nan)$/i;
 
-/** Python `int()` then `float()` then string, as upstream types `--set` values (§3.4). */
+/** Python `int()` then `float()` then string, as upstream types `--set` values. */
 export function typeSetValue(raw: string): TemplateValue {
   const text = raw.trim();
   // Python's int() accepts leading zeros (`007` → 7) although its literal syntax does not.
@@ -67,7 +67,7 @@ export function parseTemplateValues(
 }
 
 /**
- * Parses `--set-env` items into env vars. We split at the first `=` (cli.md §2 asks us to, unlike upstream).
+ * Parses `--set-env` items into env vars. We split at the first `=`, unlike upstream, so values may hold `=`.
  * Throws OsmoError(SUBMISSION) `Environment variable {item} is incorrectly formatted`.
  */
 export function parseEnvVars(items: readonly string[]): Record<string, string> {

@@ -1,4 +1,4 @@
-// Keeps platform tokens and `{% raw %}` blocks away from Jinja, to be restored verbatim (workflow-spec.md §3.5).
+// Keeps platform tokens and `{% raw %}` blocks away from Jinja, to be restored verbatim.
 
 /** Brace-tight tokens only: `{{ output }}` with spaces is a Jinja variable, not a token. */
 export const SPECIAL_TOKEN_PATTERN = /\{\{(uuid|workflow_id|output|input:[^}]+|host:[^}]+)\}\}/g;

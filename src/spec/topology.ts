@@ -1,4 +1,4 @@
-// Flat tasks → groups, lead rules, group dependencies and the list-order rule (workflow-spec.md §6, §10).
+// Flat tasks → groups, lead rules, group dependencies and the list-order rule.
 
 import { usageError } from '../core/errors.js';
 import { TASK_REFERENCE_PATTERN } from './names.js';
@@ -8,7 +8,7 @@ export interface PlacedGroup extends ParsedGroup {
   readonly upstreamGroups: readonly string[];
 }
 
-/** Each flat task `T` becomes group `T-group` holding only `T`, in list order (§6.3). */
+/** Each flat task `T` becomes group `T-group` holding only `T`, in list order. */
 export function toGroups(workflow: ParsedWorkflow): ParsedGroup[] {
   if (workflow.groups.length > 0) return [...workflow.groups];
   return workflow.tasks.map((task) => ({
@@ -19,7 +19,7 @@ export function toGroups(workflow: ParsedWorkflow): ParsedGroup[] {
   }));
 }
 
-/** A one-task group's task is always lead; otherwise exactly one lead (§6.2). */
+/** A one-task group's task is always lead; otherwise exactly one lead. */
 export function assignLeads(groups: readonly ParsedGroup[]): ParsedGroup[] {
   return groups.map((group) => {
     const [only] = group.tasks;
@@ -33,7 +33,7 @@ export function assignLeads(groups: readonly ParsedGroup[]): ParsedGroup[] {
 
 /**
  * Derives group dependencies from same-workflow `task:` inputs; every upstream group must come strictly earlier,
- * which also rejects self-dependency, intra-group inputs and cycles (§10.2).
+ * which also rejects self-dependency, intra-group inputs and cycles.
  */
 export function linkGroups(groups: readonly ParsedGroup[]): PlacedGroup[] {
   const groupOfTask = new Map<string, number>();

@@ -1,29 +1,29 @@
-// The normalised, JSON-serialisable workflow spec the service stores and the controller runs (workflow-spec.md §4–§9).
+// The normalised, JSON-serialisable workflow spec the service stores and the controller runs.
 
-/** One injected file (§7.5); `contents` is text unless `base64` says it is already encoded. */
+/** One injected file; `contents` is text unless `base64` says it is already encoded. */
 export interface FileSpec {
   readonly path: string;
   readonly contents: string;
   readonly base64: boolean;
 }
 
-/** A credential is mounted as a directory (string) or mapped into env vars (env var → payload key) (§7.6). */
+/** A credential is mounted as a directory (string) or mapped into env vars (env var → payload key). */
 export type CredentialSpec = string | Readonly<Record<string, string>>;
 
-/** A task input (§7.7): another task's output (`task` may be `<workflow_id>:<task>`) or an object-storage URL. */
+/** A task input: another task's output (`task` may be `<workflow_id>:<task>`) or an object-storage URL. */
 export type InputSpec =
   | { readonly kind: 'task'; readonly task: string; readonly regex: string }
   | { readonly kind: 'url'; readonly url: string; readonly regex: string }
-  /** The removed dataset form (§16), kept here: `[bucket/]name[:tag]`, fetched like a URL input. */
+  /** The removed dataset form, kept here: `[bucket/]name[:tag]`, fetched like a URL input. */
   | { readonly kind: 'dataset'; readonly name: string; readonly regex: string };
 
-/** The URL form of outputs (§7.8). */
+/** The URL form of outputs. */
 export interface UrlOutputSpec {
   readonly url: string;
   readonly regex: string;
 }
 
-/** The removed dataset output (§16), kept here: `{{output}}/<path>` becomes a new version of `dataset`. */
+/** The removed dataset output, kept here: `{{output}}/<path>` becomes a new version of `dataset`. */
 export interface DatasetOutputSpec {
   readonly dataset: string;
   readonly path: string;
@@ -32,7 +32,7 @@ export interface DatasetOutputSpec {
 
 export type OutputSpec = UrlOutputSpec | DatasetOutputSpec;
 
-/** Periodic checkpoint upload (§7.9); `path` is already made absolute. */
+/** Periodic checkpoint upload; `path` is already made absolute. */
 export interface CheckpointSpec {
   readonly path: string;
   readonly url: string;
@@ -43,7 +43,7 @@ export interface CheckpointSpec {
 export const EXIT_ACTIONS = ['COMPLETE', 'FAIL', 'RESCHEDULE'] as const;
 export type ExitAction = (typeof EXIT_ACTIONS)[number];
 
-/** One exitActions entry: inclusive code ranges, kept in map order because the first match wins (§13.1). */
+/** One exitActions entry: inclusive code ranges, kept in map order because the first match wins. */
 export interface ExitActionRule {
   readonly action: ExitAction;
   /** The text as written, e.g. `0,1-10`. */
@@ -61,7 +61,7 @@ export interface TopologySpec {
   readonly requirementType: TopologyRequirement;
 }
 
-/** A resource profile (§8.1) with quantities converted to bytes; null = unset (pool defaults apply). */
+/** A resource profile with quantities converted to bytes; null = unset (pool defaults apply). */
 export interface ResourceSpec {
   readonly cpu: number | null;
   readonly gpu: number | null;
@@ -75,7 +75,7 @@ export interface ResourceSpec {
   readonly topology: readonly TopologySpec[];
 }
 
-/** One kpi artefact request (§7.1). */
+/** One kpi artefact request. */
 export interface KpiSpec {
   readonly index: string;
   readonly path: string;
@@ -111,7 +111,7 @@ export interface GroupSpec {
   readonly tasks: readonly TaskSpec[];
   readonly barrier: boolean;
   readonly ignoreNonleadStatus: boolean;
-  /** Groups this one waits for (from same-workflow task inputs), in list order (§10.1). */
+  /** Groups this one waits for (from same-workflow task inputs), in list order. */
   readonly upstreamGroups: readonly string[];
 }
 
@@ -123,14 +123,14 @@ export interface TimeoutSpec {
 
 export interface WorkflowSpec {
   readonly name: string;
-  /** Groups in list order; flat `tasks:` are wrapped into `<task>-group` (§6.3). */
+  /** Groups in list order; flat `tasks:` are wrapped into `<task>-group`. */
   readonly groups: readonly GroupSpec[];
   readonly resources: Readonly<Record<string, ResourceSpec>>;
-  /** What the user wrote (§12.2: unset stays null). */
+  /** What the user wrote: unset stays null. */
   readonly declaredTimeout: TimeoutSpec;
   /** Effective limits after defaults and caps. */
   readonly timeout: { readonly execTimeoutSeconds: number; readonly queueTimeoutSeconds: number };
   readonly labels: Readonly<Record<string, string>>;
-  /** The rendered workflow as YAML (`workflow:` only, keys sorted), as `--dry-run` prints it (§3.7). */
+  /** The rendered workflow as YAML (`workflow:` only, keys sorted), as `--dry-run` prints it. */
   readonly renderedYaml: string;
 }

@@ -1,4 +1,4 @@
-// A workflow's status derived from its groups (workflow-spec.md §14.4).
+// A workflow's status derived from its groups.
 
 import { isFailed } from '../core/statuses.js';
 import type { GroupStatus, WorkflowStatus } from '../core/statuses.js';

@@ -1,6 +1,6 @@
-// Workflow IDs `<name>-<n>` (workflow-spec.md §5.2).
+// Workflow IDs `<name>-<n>`.
 
-/** What the CLI searches for to decide an argument is a workflow ID (cli.md §3 step 2). */
+/** What the CLI searches for to decide whether a submit argument is a workflow ID rather than a file. */
 export const WORKFLOW_ID_PATTERN = /[a-zA-Z]([a-zA-Z0-9_-]*[a-zA-Z0-9])?-\d+$/;
 
 export function makeWorkflowId(name: string, jobId: number): string {

@@ -1,4 +1,4 @@
-// YAML 1.1 as PyYAML's safe_load resolves it (workflow-spec.md §3.6), for both parsing and dumping.
+// YAML 1.1 as PyYAML's safe_load resolves it, for both parsing and dumping.
 
 import { parseDocument, stringify } from 'yaml';
 import type { ScalarTag, Tags } from 'yaml';
@@ -76,7 +76,7 @@ export function loadYaml(text: string, prefix: string): unknown {
   }
 }
 
-/** Block-style YAML with keys sorted, as upstream's dry run dumps the rendered mapping (§3.7). */
+/** Block-style YAML with keys sorted, as upstream's dry run dumps the rendered mapping. */
 export function dumpYaml(value: unknown): string {
   return stringify(value, { ...OPTIONS, sortMapEntries: true, lineWidth: 0 });
 }

@@ -68,6 +68,8 @@ export async function storeContent(
     readonly concurrency?: number;
     readonly signal?: AbortSignal;
     readonly onFile?: (file: LocalContent) => void;
+    /** Bytes of a file being stored, as they are read for sending (a file already stored sends none). */
+    readonly onBytes?: (file: LocalContent, bytes: number) => void;
   } = {},
 ): Promise<StoreContentResult> {
   const entries: ManifestEntry[] = [];
@@ -81,7 +83,8 @@ export async function storeContent(
     // Two identical files in one upload store one object.
     if (!claimed.has(etag) && !(await storage.exists(key))) {
       claimed.add(etag);
-      await storage.putFile(key, file.local, options.signal);
+      const onBytes = options.onBytes;
+      await storage.putFile(key, file.local, options.signal, onBytes && ((n) => onBytes(file, n)));
       storedObjects += 1;
       storedBytes += file.sizeBytes;
     }
@@ -115,7 +118,7 @@ export async function fetchContent(
   return bytes;
 }
 
-/** MD5 over the sorted `<relative path> <etag>` lines, as `osmo dataset checksum` prints it (cli.md §18). */
+/** MD5 over the sorted `<relative path> <etag>` lines, as `osmo dataset checksum` prints it. */
 export function manifestChecksum(entries: readonly Pick<ManifestEntry, 'relative_path' | 'etag'>[]): string {
   const lines = entries.map((e) => `${e.relative_path} ${e.etag}`).sort();
   return createHash('md5').update(lines.join('\n')).digest('hex');

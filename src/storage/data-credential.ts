@@ -1,4 +1,4 @@
-// A DATA credential as the reference stores it (cli.md §1.9, §12.1), in the shape storage needs.
+// A DATA credential as the reference stores it, in the shape storage needs.
 
 export const ADDRESSING_STYLES = ['virtual', 'path', 'auto'] as const;
 export type AddressingStyle = (typeof ADDRESSING_STYLES)[number];

@@ -16,6 +16,10 @@ export type { StorageUri, StorageScheme } from './storage-url.js';
 export { ADDRESSING_STYLES, usesPathStyle } from './data-credential.js';
 export type { AddressingStyle, DataCredential, CredentialResolver } from './data-credential.js';
 export { confinedPath, walkFiles } from './directory-transfer.js';
+export { countBytes, byteCounter } from './byte-count.js';
+export { meteredStorage, newTransferTally } from './metered-storage.js';
+export type { TransferTally } from './metered-storage.js';
+export type { ByteListener } from './byte-count.js';
 export {
   storeContent,
   fetchContent,

@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { userError } from '../core/index.js';
 import type { ObjectStorage, StoredObject, TransferOptions } from './object-storage.js';
+import { byteCounter, type ByteListener } from './byte-count.js';
 import { confinedPath, downloadTree, openConfined, uploadTree, walkFiles } from './directory-transfer.js';
 import { joinKey, normalizeKey, normalizePrefix } from './storage-key.js';
 
@@ -28,9 +29,9 @@ export class LocalStorage implements ObjectStorage {
     this.confined = options.confined === true;
   }
 
-  async putFile(key: string, localPath: string, signal?: AbortSignal): Promise<void> {
+  async putFile(key: string, localPath: string, signal?: AbortSignal, onBytes?: ByteListener): Promise<void> {
     signal?.throwIfAborted();
-    await this.atomicWrite(key, (tmp) => copyFile(localPath, tmp));
+    await this.atomicWrite(key, (tmp) => copyCounted(localPath, tmp, signal, onBytes));
   }
 
   async putStream(key: string, body: Readable, signal?: AbortSignal): Promise<void> {
@@ -44,14 +45,19 @@ export class LocalStorage implements ObjectStorage {
     await this.atomicWrite(key, (tmp) => writeFile(tmp, body));
   }
 
-  async getToFile(key: string, localPath: string, signal?: AbortSignal): Promise<void> {
+  async getToFile(
+    key: string,
+    localPath: string,
+    signal?: AbortSignal,
+    onBytes?: ByteListener,
+  ): Promise<void> {
     signal?.throwIfAborted();
     const path = await this.existingPath(key);
     await mkdir(dirname(localPath), { recursive: true });
-    if (!this.confined) return copyFile(path, localPath);
+    if (!this.confined) return copyCounted(path, localPath, signal, onBytes);
     const handle = await openConfined(await realpath(this.root), path);
     try {
-      await copyFile(`/proc/self/fd/${handle.fd}`, localPath);
+      await copyCounted(`/proc/self/fd/${handle.fd}`, localPath, signal, onBytes);
     } finally {
       await handle.close();
     }
@@ -126,6 +132,22 @@ export class LocalStorage implements ObjectStorage {
       throw err;
     }
   }
+}
+
+/** copyFile (which the kernel may do without reading into this process), streamed when someone counts. */
+async function copyCounted(
+  from: string,
+  to: string,
+  signal: AbortSignal | undefined,
+  onBytes: ByteListener | undefined,
+): Promise<void> {
+  if (onBytes === undefined) return copyFile(from, to);
+  await pipeline(
+    createReadStream(from),
+    byteCounter(onBytes),
+    createWriteStream(to),
+    signal === undefined ? {} : { signal },
+  );
 }
 
 async function isFile(path: string): Promise<boolean> {

@@ -1,5 +1,6 @@
 // The neutral object-storage interface every storage kind (local directory, S3) implements.
 import type { Readable } from 'node:stream';
+import type { ByteListener } from './byte-count.js';
 
 export interface StoredObject {
   /** The `/`-separated key, relative to the storage root. */
@@ -28,10 +29,12 @@ export interface TransferOptions {
 }
 
 export interface ObjectStorage {
-  putFile(key: string, localPath: string, signal?: AbortSignal): Promise<void>;
+  /** `onBytes` hears the file's bytes as they are read for sending (progress bars). */
+  putFile(key: string, localPath: string, signal?: AbortSignal, onBytes?: ByteListener): Promise<void>;
   putStream(key: string, body: Readable, signal?: AbortSignal): Promise<void>;
   putBytes(key: string, body: Uint8Array | string, signal?: AbortSignal): Promise<void>;
-  getToFile(key: string, localPath: string, signal?: AbortSignal): Promise<void>;
+  /** `onBytes` hears the object's bytes as they arrive. */
+  getToFile(key: string, localPath: string, signal?: AbortSignal, onBytes?: ByteListener): Promise<void>;
   getStream(key: string): Promise<Readable>;
   getBytes(key: string, signal?: AbortSignal): Promise<Buffer>;
   exists(key: string): Promise<boolean>;

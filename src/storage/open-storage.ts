@@ -1,6 +1,5 @@
 // Opens object storage from its serialisable description or from a storage URI.
-import { assertNever, userError } from '../core/index.js';
-import type { StorageLocation } from '../backends/backend.js';
+import { assertNever, type StorageLocation, userError } from '../core/index.js';
 import { usesPathStyle, type CredentialResolver } from './data-credential.js';
 import { LocalStorage } from './local-storage.js';
 import type { ObjectStorage } from './object-storage.js';

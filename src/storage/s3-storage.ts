@@ -10,6 +10,8 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { credentialError, userError } from '../core/index.js';
 import { downloadTree, uploadTree } from './directory-transfer.js';
 import type { ObjectStorage, StoredObject, TransferOptions } from './object-storage.js';
+import { byteCounter, countBytes, type ByteListener } from './byte-count.js';
+import { AbortFanOut } from './abort-fan-out.js';
 import { joinKey, normalizeKey, normalizePrefix } from './storage-key.js';
 
 /** An S3 bucket (and optional key prefix inside it) with the client settings to reach it. */
@@ -39,6 +41,7 @@ export class S3Storage implements ObjectStorage {
   // pays for it, and one that uses S3 loads it on the first request.
   private api: Promise<{ readonly sdk: S3Sdk; readonly client: S3Client }> | null = null;
   private readonly multipartBytes: number;
+  private readonly aborts = new AbortFanOut();
 
   constructor(readonly location: S3Location) {
     this.multipartBytes = Math.max(
@@ -65,10 +68,12 @@ export class S3Storage implements ObjectStorage {
     return this.api;
   }
 
-  async putFile(key: string, localPath: string, signal?: AbortSignal): Promise<void> {
+  async putFile(key: string, localPath: string, signal?: AbortSignal, onBytes?: ByteListener): Promise<void> {
     const { size } = await stat(localPath);
+    const read = (): Readable =>
+      onBytes === undefined ? createReadStream(localPath) : countBytes(createReadStream(localPath), onBytes);
     if (size >= this.multipartBytes) {
-      await this.upload(key, createReadStream(localPath), signal);
+      await this.upload(key, read(), signal);
       return;
     }
     await this.send(
@@ -78,7 +83,7 @@ export class S3Storage implements ObjectStorage {
           new sdk.PutObjectCommand({
             Bucket: this.location.bucket,
             Key: this.fullKey(key),
-            Body: createReadStream(localPath),
+            Body: read(),
             ContentLength: size,
           }),
           o,
@@ -103,16 +108,27 @@ export class S3Storage implements ObjectStorage {
     );
   }
 
-  async getToFile(key: string, localPath: string, signal?: AbortSignal): Promise<void> {
-    const body = await this.getStream(key, signal);
-    await mkdir(dirname(localPath), { recursive: true });
+  async getToFile(
+    key: string,
+    localPath: string,
+    signal?: AbortSignal,
+    onBytes?: ByteListener,
+  ): Promise<void> {
+    // The body streams after the request's answer: one child signal covers both.
+    const child = signal === undefined ? undefined : this.aborts.child(signal);
     const tmp = `${localPath}.osmo-partial-${randomUUID()}`;
     try {
-      await pipeline(body, createWriteStream(tmp), signal === undefined ? {} : { signal });
+      const body = await this.getStream(key, child?.signal);
+      await mkdir(dirname(localPath), { recursive: true });
+      const options = child === undefined ? {} : { signal: child.signal };
+      if (onBytes === undefined) await pipeline(body, createWriteStream(tmp), options);
+      else await pipeline(body, byteCounter(onBytes), createWriteStream(tmp), options);
       await rename(tmp, localPath);
     } catch (err) {
       await rm(tmp, { force: true });
       throw err;
+    } finally {
+      child?.release();
     }
   }
 
@@ -210,14 +226,15 @@ export class S3Storage implements ObjectStorage {
       queueSize: PART_CONCURRENCY,
       leavePartsOnError: false,
     });
+    const child = signal === undefined ? undefined : this.aborts.child(signal);
     const abort = (): void => void upload.abort();
-    signal?.addEventListener('abort', abort, { once: true });
+    child?.signal.addEventListener('abort', abort, { once: true });
     try {
       await upload.done();
     } catch (err) {
       throw translate(err, key, this.location.bucket);
     } finally {
-      signal?.removeEventListener('abort', abort);
+      child?.release();
     }
   }
 
@@ -230,10 +247,13 @@ export class S3Storage implements ObjectStorage {
     signal?: AbortSignal,
   ): Promise<T> {
     const api = await this.connect();
+    const child = signal === undefined ? undefined : this.aborts.child(signal);
     try {
-      return await run(api, signal === undefined ? {} : { abortSignal: signal });
+      return await run(api, child === undefined ? {} : { abortSignal: child.signal });
     } catch (err) {
       throw translate(err, key, this.location.bucket);
+    } finally {
+      child?.release();
     }
   }
 

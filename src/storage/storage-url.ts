@@ -1,4 +1,4 @@
-// Storage URIs of the reference (cli.md §11): scheme, profile (scheme + bucket part) and key prefix.
+// Storage URIs of the reference: scheme, profile (scheme + bucket part) and key prefix.
 import { usageError } from '../core/index.js';
 
 export const STORAGE_SCHEMES = ['s3', 'gs', 'azure', 'swift', 'tos', 'file'] as const;

@@ -1,4 +1,4 @@
-// The app aggregate: named, versioned workflow specs (service-api.md §3.10), as the store hands them out.
+// The app aggregate: named, versioned workflow specs, as the store hands them out.
 import type { ListOrder, Page } from './repositories.js';
 
 export const APP_VERSION_STATUSES = ['PENDING', 'READY', 'PENDING_DELETE', 'DELETED'] as const;

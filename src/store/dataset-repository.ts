@@ -1,4 +1,4 @@
-// The dataset aggregate (service-api.md §3.12, §7.5): datasets and collections, versions, tags and members.
+// The dataset aggregate: datasets and collections, versions, tags and members.
 import type { ListOrder } from './repositories.js';
 
 export const DATASET_VERSION_STATUSES = ['PENDING', 'READY', 'PENDING_DELETE', 'DELETED'] as const;

@@ -58,5 +58,14 @@ export function createGroupRepository(ctx: StoreContext): GroupRepository {
         .where('group_uuid', '=', groupUuid)
         .execute();
     },
+    async getByName(workflowUuid, name) {
+      const row = await ctx.db
+        .selectFrom('groups')
+        .selectAll()
+        .where('workflow_uuid', '=', workflowUuid)
+        .where('name', '=', name)
+        .executeTakeFirst();
+      return row ? toGroup(row) : null;
+    },
   };
 }

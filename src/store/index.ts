@@ -1,5 +1,9 @@
 // The store's public surface: open a store, its repositories, and the records they return.
 export { openStore } from './store.js';
+export { ReadCache } from './read-cache.js';
+export type { WriteGenerations } from './write-generations.js';
+export { countTasks, countWorkflows, oldestSchedulingStart, tasksTimedIn } from './status-counts.js';
+export type { PoolStatusCount, PoolStatusTasks, TaskTimes } from './status-counts.js';
 export { STORE_KINDS, LIST_ORDERS } from './repositories.js';
 export type {
   StoreKind,
@@ -33,6 +37,7 @@ export type {
   Labels,
   Plugins,
   Workflow,
+  WorkflowSummary,
   Group,
   Task,
   WorkflowEvent,
@@ -44,6 +49,12 @@ export type {
 export type { Database } from './schema.js';
 export type { ConfigRevision, ConfigHistoryFilters, ConfigHistoryRepository } from './config-history.js';
 export type { Profile, ProfileRepository } from './profiles.js';
+export type {
+  DueDelivery,
+  NotificationDelivery,
+  NotificationEvent,
+  NotificationRepository,
+} from './notifications.js';
 export { APP_VERSION_STATUSES } from './app-repository.js';
 export type {
   App,
@@ -68,8 +79,8 @@ export type {
 export { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT } from './workflow-queries.js';
 export { parseLabelSelectors } from './label-selector.js';
 export type { LabelSelector } from './label-selector.js';
-export { withTestStores, makeTestStore, testPostgresUrl, newTestWorkflow } from './testing.js';
-export type { TestStore } from './testing.js';
 export { CREDENTIAL_TYPES } from './credentials.js';
 export type { CredentialType, StoredCredential, CredentialRepository } from './credentials.js';
 export type { AccountRepository, UserSearch } from './accounts.js';
+export { USAGE_GROUPINGS } from './usage.js';
+export type { UsageGrouping, UsageQuery, UsageRepository, UsageRow } from './usage.js';

@@ -1,4 +1,4 @@
-// Parses workflow label selectors (`key=value`, `*` wildcards, `(a|b)` alternatives; service-api.md §3.7.3).
+// Parses workflow label selectors (`key=value`, `*` wildcards, `(a|b)` alternatives).
 import { usageError } from '../core/index.js';
 
 const MAX_SELECTOR_BYTES = 4096;

@@ -1,4 +1,4 @@
-// The profile repository: notification flags and default pool per user (service-api.md §10).
+// The profile repository: notification flags and webhook, default pool and default dataset bucket per user.
 import { readBool, writeBool } from './codec.js';
 import type { StoreContext } from './context.js';
 
@@ -7,6 +7,9 @@ export interface Profile {
   readonly emailNotification: boolean;
   readonly slackNotification: boolean;
   readonly pool: string | null;
+  readonly bucket: string | null;
+  /** The user's webhook URL as sealed by the credential vault; null when none is set. */
+  readonly sealedWebhookUrl: string | null;
 }
 
 export interface ProfileRepository {
@@ -28,6 +31,8 @@ export function createProfileRepository(ctx: StoreContext): ProfileRepository {
           emailNotification: readBool(row.email_notification),
           slackNotification: readBool(row.slack_notification),
           pool: row.pool,
+          bucket: row.bucket,
+          sealedWebhookUrl: row.webhook_url,
         }
       : null;
   };
@@ -36,11 +41,25 @@ export function createProfileRepository(ctx: StoreContext): ProfileRepository {
     if (found) return found;
     await ctx.db
       .insertInto('profile')
-      .values({ user_name: userName, email_notification: 0, slack_notification: 0, pool: null })
+      .values({
+        user_name: userName,
+        email_notification: 0,
+        slack_notification: 0,
+        pool: null,
+        bucket: null,
+        webhook_url: null,
+      })
       .onConflict((oc) => oc.column('user_name').doNothing())
       .execute();
     return (
-      (await read(userName)) ?? { userName, emailNotification: false, slackNotification: false, pool: null }
+      (await read(userName)) ?? {
+        userName,
+        emailNotification: false,
+        slackNotification: false,
+        pool: null,
+        bucket: null,
+        sealedWebhookUrl: null,
+      }
     );
   };
   return {
@@ -54,6 +73,8 @@ export function createProfileRepository(ctx: StoreContext): ProfileRepository {
           email_notification: writeBool(next.emailNotification),
           slack_notification: writeBool(next.slackNotification),
           pool: next.pool,
+          bucket: next.bucket,
+          webhook_url: next.sealedWebhookUrl,
         })
         .where('user_name', '=', userName)
         .execute();

@@ -6,8 +6,11 @@ import type { AccountRepository } from './accounts.js';
 import type { CredentialRepository } from './credentials.js';
 import type { DatasetRepository } from './dataset-repository.js';
 import type { ConfigHistoryRepository } from './config-history.js';
+import type { NotificationRepository } from './notifications.js';
 import type { ProfileRepository } from './profiles.js';
 import type { Database } from './schema.js';
+import type { UsageRepository } from './usage.js';
+import type { WriteGenerations } from './write-generations.js';
 import type {
   AccessToken,
   Group,
@@ -19,6 +22,7 @@ import type {
   User,
   UserRole,
   Workflow,
+  WorkflowSummary,
   WorkflowEvent,
 } from './types.js';
 
@@ -34,7 +38,7 @@ export interface Page<T> {
   readonly moreEntries: boolean;
 }
 
-/** GET /api/workflow filters (service-api.md §3.7.3); the service resolves users and pools first. */
+/** GET /api/workflow filters; the service resolves users and pools first. */
 export interface WorkflowListFilters {
   readonly users?: readonly string[];
   /** Substring of the workflow id. */
@@ -73,6 +77,10 @@ export interface WorkflowRepository {
   /** By workflow id (`name-3`) or 32-hex workflow uuid; null when unknown. */
   get(idOrUuid: string): Promise<Workflow | null>;
   list(filters: WorkflowListFilters): Promise<Page<Workflow>>;
+  /** The same page as `list`, without the spec columns. */
+  listSummaries(filters: WorkflowListFilters): Promise<Page<WorkflowSummary>>;
+  /** One workflow by uuid without the spec columns; null when unknown. */
+  getSummary(workflowUuid: string): Promise<WorkflowSummary | null>;
   /** Workflows not yet finished, oldest first: what the engine resumes at restart. */
   listAlive(): Promise<Workflow[]>;
   /** Uuids of the alive workflows, oldest first: a cheap read where the rows are fetched one by one. */
@@ -111,6 +119,8 @@ export interface GroupRepository {
   ): Promise<boolean>;
   setRemainingUpstream(groupUuid: string, remaining: readonly string[]): Promise<void>;
   setCleanedUp(groupUuid: string, cleanedUp: boolean): Promise<void>;
+  /** One group of a workflow by its name. */
+  getByName(workflowUuid: string, name: string): Promise<Group | null>;
 }
 
 /** Facts about an attempt; times only fill columns that are still null, the rest overwrite. */
@@ -140,7 +150,7 @@ export interface TaskAttempt extends Task {
   readonly priority: Priority;
 }
 
-/** GET /api/task filters (service-api.md §3.7.6). */
+/** GET /api/task filters. */
 export interface TaskListFilters {
   /** Substring of the workflow id. */
   readonly workflowId?: string;
@@ -192,6 +202,10 @@ export interface TaskRepository {
     filters: TaskListFilters,
     options?: { readonly byWorkflow?: boolean },
   ): Promise<TaskUsageSummary[]>;
+  /** One attempt of a task: the row of (workflow, name, retry). */
+  getAttempt(workflowUuid: string, taskName: string, retryId: number): Promise<Task | null>;
+  /** The latest retry of each named task of a workflow (a group's tasks), sorted by name. */
+  listLatestByNames(workflowUuid: string, taskNames: readonly string[]): Promise<Task[]>;
 }
 
 export interface UserRepository {
@@ -214,6 +228,8 @@ export interface TokenRepository {
   listByUser(userName: string, kind?: TokenKind): Promise<AccessToken[]>;
   deleteByName(userName: string, tokenName: string): Promise<boolean>;
   deleteByHash(tokenHash: string): Promise<boolean>;
+  /** Deletes the grants of this name of every user (an attempt's grant, whose name is unique). */
+  deleteNamed(tokenName: string, kind: TokenKind): Promise<boolean>;
   touch(tokenHash: string, at: Date): Promise<void>;
 }
 
@@ -243,6 +259,8 @@ export interface EventRepository {
 export interface Store {
   readonly db: Kysely<Database>;
   readonly dialect: StoreKind;
+  /** Committed writes counted per table: answers cached until what they read is written again. */
+  readonly writes: WriteGenerations;
   /** Runs `fn` in one transaction; inside a transaction it simply runs `fn` on the same one. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -259,4 +277,6 @@ export interface Store {
   readonly credentials: CredentialRepository;
   readonly apps: AppRepository;
   readonly datasets: DatasetRepository;
+  readonly usage: UsageRepository;
+  readonly notifications: NotificationRepository;
 }

@@ -1,4 +1,4 @@
-// The Kysely Database interface: every table and column of the one store schema (service-api.md §7).
+// The Kysely Database interface: every table and column of the one store schema.
 import type { ColumnType, Generated } from 'kysely';
 
 /** Written as ISO-8601 UTC text; read back as text (SQLite) or Date (PostgreSQL). */
@@ -194,6 +194,29 @@ export interface ProfileTable {
   email_notification: Bool;
   slack_notification: Bool;
   pool: string | null;
+  bucket: string | null;
+  /** The user's webhook URL, sealed with the user's data key; null when none. */
+  webhook_url: string | null;
+}
+
+export interface NotificationEventsTable {
+  id: Generated<number>;
+  workflow_uuid: string;
+  kind: string;
+  workflow_status: string;
+  created_at: Timestamp;
+  expanded: Bool;
+}
+
+export interface NotificationDeliveriesTable {
+  id: Generated<number>;
+  event_id: number;
+  channel: string;
+  state: string;
+  attempts: number;
+  next_attempt_at: Timestamp;
+  last_error: string | null;
+  sent_at: NullableTimestamp;
 }
 
 export interface DatasetTable {
@@ -236,6 +259,8 @@ export interface CollectionTable {
 }
 
 export interface Database {
+  notification_events: NotificationEventsTable;
+  notification_deliveries: NotificationDeliveriesTable;
   users: UsersTable;
   user_roles: UserRolesTable;
   access_token: AccessTokenTable;

@@ -1,4 +1,4 @@
-// Task reads across workflows: GET /api/task listing and its usage summaries (service-api.md §3.7.6).
+// Task reads across workflows: GET /api/task listing and its usage summaries.
 import { sql } from 'kysely';
 import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
 import type { Priority } from '../core/index.js';
@@ -9,7 +9,7 @@ import type { Database } from './schema.js';
 import { toTask } from './task-mapper.js';
 import { DEFAULT_LIST_LIMIT, checkPaging } from './workflow-queries.js';
 
-// Launched attempts are listed before everything else (service-api.md §3.7.6).
+// Launched attempts are listed before everything else.
 const LISTED_FIRST = ['SCHEDULING', 'INITIALIZING', 'RUNNING'] as const;
 
 type AttemptRow = Row<'tasks'> & {

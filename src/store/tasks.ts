@@ -4,12 +4,14 @@ import { databaseError } from '../core/index.js';
 import { newUuidHex, readBool, readJson, writeBool, writeJson } from './codec.js';
 import type { StoreContext } from './context.js';
 import type { TaskAttempt, TaskRepository } from './repositories.js';
+import type { Task } from './types.js';
 import { taskFieldValues } from './task-fields.js';
 import { listTasksForApi, selectAttempts, summarizeTasks, toTaskAttempt } from './task-list.js';
 import { toTask } from './task-mapper.js';
 
 const LAUNCHED_STATUSES: readonly TaskStatus[] = ['SCHEDULING', 'INITIALIZING', 'RUNNING'];
 const ATTEMPT_PAGE_ROWS = 500;
+const NAME_CHUNK = 500;
 
 export function createTaskRepository(ctx: StoreContext): TaskRepository {
   const get: TaskRepository['get'] = async (taskDbKey) => {
@@ -129,5 +131,40 @@ export function createTaskRepository(ctx: StoreContext): TaskRepository {
     },
     listForApi: (filters) => listTasksForApi(ctx, filters),
     summarize: (filters, options = {}) => summarizeTasks(ctx, filters, options.byWorkflow === true),
+    async getAttempt(workflowUuid, taskName, retryId) {
+      const row = await ctx.db
+        .selectFrom('tasks')
+        .selectAll()
+        .where('workflow_uuid', '=', workflowUuid)
+        .where('name', '=', taskName)
+        .where('retry_id', '=', retryId)
+        .executeTakeFirst();
+      return row ? toTask(row) : null;
+    },
+    async listLatestByNames(workflowUuid, taskNames) {
+      // By name through the (workflow, name, retry) index, in chunks that stay under bound-parameter limits.
+      const tasks: Task[] = [];
+      for (let i = 0; i < taskNames.length; i += NAME_CHUNK) {
+        const rows = await ctx.db
+          .selectFrom('tasks as t')
+          .selectAll('t')
+          .where('t.workflow_uuid', '=', workflowUuid)
+          .where('t.name', 'in', taskNames.slice(i, i + NAME_CHUNK))
+          .where(({ not, exists, selectFrom }) =>
+            not(
+              exists(
+                selectFrom('tasks as newer')
+                  .select('newer.task_db_key')
+                  .whereRef('newer.workflow_uuid', '=', 't.workflow_uuid')
+                  .whereRef('newer.name', '=', 't.name')
+                  .whereRef('newer.retry_id', '>', 't.retry_id'),
+              ),
+            ),
+          )
+          .execute();
+        for (const row of rows) tasks.push(toTask(row));
+      }
+      return tasks.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    },
   };
 }

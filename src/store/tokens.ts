@@ -1,4 +1,4 @@
-// The token repository: personal access tokens and login session tokens, stored only as hashes.
+// The token repository: personal access tokens, login sessions and task grants, stored only as hashes.
 import { readTime, readTimeOrNull, writeTime, writeTimeOrNull } from './codec.js';
 import type { Row, StoreContext } from './context.js';
 import type { TokenRepository } from './repositories.js';
@@ -72,6 +72,14 @@ export function createTokenRepository(ctx: StoreContext): TokenRepository {
       const result = await ctx.db
         .deleteFrom('access_token')
         .where('access_token', '=', tokenHash)
+        .executeTakeFirst();
+      return result.numDeletedRows > 0n;
+    },
+    async deleteNamed(tokenName, kind) {
+      const result = await ctx.db
+        .deleteFrom('access_token')
+        .where('token_name', '=', tokenName)
+        .where('kind', '=', kind)
         .executeTakeFirst();
       return result.numDeletedRows > 0n;
     },

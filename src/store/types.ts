@@ -1,7 +1,8 @@
 // Domain records the store returns and the inputs it accepts: camelCase, Dates, parsed JSON.
 import type { GroupStatus, Priority, TaskStatus, WorkflowStatus } from '../core/index.js';
 
-export const TOKEN_KINDS = ['personal', 'session'] as const;
+/** `task`: the grant of one running attempt's `osmo` CLI, deleted when the attempt ends. */
+export const TOKEN_KINDS = ['personal', 'session', 'task'] as const;
 export type TokenKind = (typeof TOKEN_KINDS)[number];
 
 export interface User {
@@ -73,6 +74,9 @@ export interface Workflow {
   /** The parsed spec for the engine; null for FAILED_SUBMISSION records. */
   readonly specJson: unknown;
 }
+
+/** A workflow without its spec texts: what lists show, without reading specs of up to megabytes per row. */
+export type WorkflowSummary = Omit<Workflow, 'specText' | 'templateSpecText' | 'specJson'>;
 
 export interface Group {
   readonly groupUuid: string;

@@ -112,6 +112,25 @@ withTestStores((store) => {
     assert.equal(exact.moreEntries, false);
   });
 
+  void test('summaries are the same page as the list, in the same order, without the spec texts', async () => {
+    const pages: WorkflowListFilters[] = [
+      { limit: 2, order: 'DESC' },
+      { limit: 2, offset: 1, order: 'ASC' },
+      { users: ['alice@x'], statuses: [], order: 'DESC' },
+    ];
+    for (const filters of pages) {
+      const full = await store().workflows.list(filters);
+      const summaries = await store().workflows.listSummaries(filters);
+      const withoutSpec = full.rows.map((w) => {
+        const { specText, templateSpecText, specJson, ...summary } = w;
+        void [specText, templateSpecText, specJson];
+        return summary;
+      });
+      assert.deepEqual(summaries, { rows: withoutSpec, moreEntries: full.moreEntries });
+      assert.ok(summaries.rows.every((w) => !('specText' in w) && !('specJson' in w)));
+    }
+  });
+
   void test('bad paging and bad selectors are usage errors', async () => {
     const usage = (err: unknown) => err instanceof OsmoError && err.code === 'USAGE';
     await assert.rejects(store().workflows.list({ limit: 1001 }), usage);

@@ -1,12 +1,40 @@
-// Maps a `workflows` row to the Workflow domain record.
+// Maps a `workflows` row to the Workflow domain record, or one without its spec columns to a summary.
 import type { Priority, WorkflowStatus } from '../core/index.js';
 import { readJson, readTime, readTimeOrNull } from './codec.js';
 import type { Row } from './context.js';
-import type { Labels, Plugins, Workflow } from './types.js';
+import type { Labels, Plugins, Workflow, WorkflowSummary } from './types.js';
 
-export function toWorkflow(row: Row<'workflows'>): Workflow {
-  let spec: unknown;
-  let specParsed = false;
+/** The columns a summary is read from: all but the spec texts. */
+export const SUMMARY_COLUMNS = [
+  'workflow_uuid',
+  'workflow_name',
+  'job_id',
+  'workflow_id',
+  'submitted_by',
+  'cancelled_by',
+  'submit_time',
+  'start_time',
+  'end_time',
+  'exec_timeout',
+  'queue_timeout',
+  'backend',
+  'pool',
+  'version',
+  'outputs',
+  'status',
+  'failure_message',
+  'parent_name',
+  'parent_job_id',
+  'app_uuid',
+  'app_version',
+  'plugins',
+  'labels',
+  'priority',
+] as const;
+
+type SummaryRow = Pick<Row<'workflows'>, (typeof SUMMARY_COLUMNS)[number]>;
+
+export function toWorkflowSummary(row: SummaryRow): WorkflowSummary {
   return {
     workflowUuid: row.workflow_uuid,
     workflowName: row.workflow_name,
@@ -32,6 +60,14 @@ export function toWorkflow(row: Row<'workflows'>): Workflow {
     plugins: readJson(row.plugins) as Plugins,
     labels: readJson(row.labels) as Labels,
     priority: row.priority as Priority,
+  };
+}
+
+export function toWorkflow(row: Row<'workflows'>): Workflow {
+  let spec: unknown;
+  let specParsed = false;
+  return {
+    ...toWorkflowSummary(row),
     specText: row.spec_text,
     templateSpecText: row.template_spec_text,
     // Lists of alive workflows are read on every engine beat; most readers never look at the spec.

@@ -7,8 +7,8 @@ import type { StoreContext } from './context.js';
 import { parseLabelSelectors } from './label-selector.js';
 import type { Page, WorkflowListFilters } from './repositories.js';
 import type { Database } from './schema.js';
-import type { Workflow } from './types.js';
-import { toWorkflow } from './workflow-mapper.js';
+import type { Workflow, WorkflowSummary } from './types.js';
+import { SUMMARY_COLUMNS, toWorkflow, toWorkflowSummary } from './workflow-mapper.js';
 
 export const DEFAULT_LIST_LIMIT = 20;
 export const MAX_LIST_LIMIT = 1000;
@@ -72,33 +72,57 @@ export async function listWorkflows(
   ctx: StoreContext,
   filters: WorkflowListFilters,
 ): Promise<Page<Workflow>> {
+  const rows = await pageQuery(ctx, filters).selectAll().execute();
+  return orderedPage(rows.map(toWorkflow), filters);
+}
+
+export async function listWorkflowSummaries(
+  ctx: StoreContext,
+  filters: WorkflowListFilters,
+): Promise<Page<WorkflowSummary>> {
+  const rows = await pageQuery(ctx, filters).select(SUMMARY_COLUMNS).execute();
+  return orderedPage(rows.map(toWorkflowSummary), filters);
+}
+
+/**
+ * The rows of one page in one round trip: the page's keys come from an index alone (no row is read
+ * while skipping `offset`), then only those rows are read. One more than the page, to tell whether
+ * more follow.
+ */
+function pageQuery(ctx: StoreContext, filters: WorkflowListFilters) {
   const offset = filters.offset ?? 0;
   const limit = filters.limit ?? DEFAULT_LIST_LIMIT;
   checkPaging(offset, limit);
-  const direction = filters.order === 'DESC' ? 'desc' : 'asc';
+  const direction = listDirection(filters);
   const where = workflowFilter(ctx, filters);
-  // Page the keys first (the submit-time index covers this), then fetch only the page's rows.
-  const keys = await ctx.db
-    .selectFrom('workflows')
-    .select('workflow_uuid')
-    .where(where)
-    .orderBy('submit_time', direction)
-    .orderBy('workflow_uuid', direction)
-    .limit(limit + 1)
-    .offset(offset)
-    .execute();
-  const pageKeys = keys.slice(0, limit).map((k) => k.workflow_uuid);
-  if (pageKeys.length === 0) return { rows: [], moreEntries: keys.length > limit };
-  const rows = await ctx.db
-    .selectFrom('workflows')
-    .selectAll()
-    .where('workflow_uuid', 'in', pageKeys)
-    .execute();
-  const byUuid = new Map(rows.map((r) => [r.workflow_uuid, toWorkflow(r)]));
-  return {
-    rows: pageKeys.flatMap((k) => byUuid.get(k) ?? []),
-    moreEntries: keys.length > limit,
-  };
+  return ctx.db.selectFrom('workflows').where('workflow_uuid', 'in', (qb) =>
+    qb
+      .selectFrom('workflows')
+      .select('workflow_uuid')
+      .where(where)
+      .orderBy('submit_time', direction)
+      .orderBy('workflow_uuid', direction)
+      .limit(limit + 1)
+      .offset(offset),
+  );
+}
+
+const listDirection = (filters: WorkflowListFilters): 'asc' | 'desc' =>
+  filters.order === 'DESC' ? 'desc' : 'asc';
+
+/** IN keeps no order: the page is put back in the list's order here. */
+function orderedPage<T extends WorkflowSummary>(rows: T[], filters: WorkflowListFilters): Page<T> {
+  const limit = filters.limit ?? DEFAULT_LIST_LIMIT;
+  const sign = listDirection(filters) === 'asc' ? 1 : -1;
+  rows.sort((a, b) => sign * compareListOrder(a, b));
+  return { rows: rows.slice(0, limit), moreEntries: rows.length > limit };
+}
+
+/** The list's ORDER BY (submit time, then uuid: lowercase hex, which sorts alike everywhere). */
+function compareListOrder(a: WorkflowSummary, b: WorkflowSummary): number {
+  const bySubmit = a.submitTime.getTime() - b.submitTime.getTime();
+  if (bySubmit !== 0) return bySubmit;
+  return a.workflowUuid < b.workflowUuid ? -1 : a.workflowUuid > b.workflowUuid ? 1 : 0;
 }
 
 function workflowFilter(ctx: StoreContext, f: WorkflowListFilters): (eb: WorkflowsEb) => Expression<SqlBool> {
@@ -156,4 +180,17 @@ function parseApp(app: string): { name: string; version?: number } {
     throw usageError(`Invalid app ${app}: expected name or name:version.`);
   }
   return { name: app.slice(0, colon), version };
+}
+
+/** One workflow by uuid without its spec texts: what the engine reads on every report of a wide workflow. */
+export async function getWorkflowSummary(
+  ctx: StoreContext,
+  workflowUuid: string,
+): Promise<WorkflowSummary | null> {
+  const row = await ctx.db
+    .selectFrom('workflows')
+    .select(SUMMARY_COLUMNS)
+    .where('workflow_uuid', '=', workflowUuid)
+    .executeTakeFirst();
+  return row ? toWorkflowSummary(row) : null;
 }

@@ -5,6 +5,7 @@ import type { WorkflowStatus } from '../core/index.js';
 import { newUuidHex, writeBool, writeJson, writeTime } from './codec.js';
 import type { StoreContext } from './context.js';
 import { fillOnce } from './fill-once.js';
+import { insertNotificationEvent } from './notifications.js';
 import type { WorkflowStatusFields } from './repositories.js';
 import type { Database, GroupsTable, TasksTable, WorkflowsTable } from './schema.js';
 import type { NewFailedSubmission, NewWorkflow, Workflow } from './types.js';
@@ -208,7 +209,25 @@ export async function setWorkflowStatus(
 ): Promise<boolean> {
   if (allowedFrom.length === 0) return false;
   const at = fields.at ?? new Date();
-  const result = await ctx.db
+  const write = async (db: Kysely<Database>): Promise<boolean> => {
+    const changed = await updateWorkflowStatus(db, workflowUuid, to, allowedFrom, fields, at);
+    // The notification outbox: written with the final status, so a crash keeps both or neither.
+    if (changed && isWorkflowFinished(to)) await insertNotificationEvent(db, workflowUuid, 'ENDED', to, at);
+    return changed;
+  };
+  if (!isWorkflowFinished(to) || ctx.db.isTransaction) return write(ctx.db);
+  return ctx.db.transaction().execute(write);
+}
+
+async function updateWorkflowStatus(
+  db: Kysely<Database>,
+  workflowUuid: string,
+  to: WorkflowStatus,
+  allowedFrom: readonly WorkflowStatus[],
+  fields: WorkflowStatusFields,
+  at: Date,
+): Promise<boolean> {
+  const result = await db
     .updateTable('workflows')
     .set({
       status: to,

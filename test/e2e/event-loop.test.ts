@@ -112,6 +112,10 @@ describe('heavy specs and dry runs', () => {
     `  - name: ${name}\n    image: ubuntu\n    command: [echo]\n${extra}`;
   const refusedBySubmit: ReadonlyArray<[string, string]> = [
     ['duplicate task names', `workflow:\n  name: dup\n  tasks:\n${task('a')}${task('a')}`],
+    [
+      'a quantity unit the schema does not know (16GB)',
+      `workflow:\n  name: units\n  resources:\n    default:\n      memory: 16GB\n  tasks:\n${task('a')}`,
+    ],
     ['too many tasks', `workflow:\n  name: many\n  tasks:\n${chain(21).split('\n').slice(3).join('\n')}`],
     [
       'a platform the pool lacks',

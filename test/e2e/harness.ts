@@ -60,6 +60,8 @@ export async function startServiceProcess(
       ...(options.dev === false ? [] : ['--dev']),
       '--log-level',
       'warn',
+      // Tests name the backend they exercise: a Docker socket on the test machine must not switch them.
+      ...(options.args?.includes('--backend') ? [] : ['--backend', 'process']),
       ...(options.args ?? []),
     ],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } },

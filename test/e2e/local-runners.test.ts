@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   podmanMissingReason,
   startTestEngine,
+  listenOnce,
   TEST_IMAGE,
   type TestEngine,
 } from '../../src/backends/docker/podman-fixture.js';
@@ -26,6 +27,7 @@ let registry: TestRegistry;
 let engine: TestEngine;
 let dir: string;
 let privateImage: string;
+let stateDir: string;
 
 const TWO_TASKS = `workflow:
   name: pipeline
@@ -49,7 +51,7 @@ const HOST_SPEC = `workflow:
         - name: server
           image: ${TEST_IMAGE}
           lead: true
-          command: ['sh', '-c', 'nc -l -p 7070 > {{output}}/got.txt; echo "server got: $(cat {{output}}/got.txt)"']
+          command: ['sh', '-c', '${listenOnce(7070)} > {{output}}/got.txt; echo "server got: $(cat {{output}}/got.txt)"']
         - name: client
           image: ${TEST_IMAGE}
           command: ['sh', '-c', 'until echo hi-server | nc {{host:server}} 7070; do sleep 0.2; done']
@@ -79,6 +81,9 @@ describe('local runners', { skip: podmanMissing }, () => {
     engine = await startTestEngine(registry.engineEnv);
     privateImage = await registry.push(engine.env, 'osmo/local-busybox:1');
     dir = await tempDir('local-runs');
+    // The CLI state directory, where runs without --work-dir keep their work directories.
+    stateDir = await tempDir('local-state');
+    process.env['OSMO_LOG_FILE_DIR'] = stateDir;
   });
 
   after(async () => {
@@ -108,9 +113,52 @@ describe('local runners', { skip: podmanMissing }, () => {
     ok(fromSecond);
     assert.match(fromSecond.stderr, /Task "first" completed in a previous run: skipped/);
     assert.match(fromSecond.stdout, /second read: from first/);
-    const noDir = await local('standalone', ['-f', file, '--resume']);
-    assert.notEqual(noDir.code, 0);
-    assert.match(noDir.stdout + noDir.stderr, /require --work-dir/);
+  });
+
+  test('without --work-dir each workflow gets its own work directory, which --resume and --from-step find', async () => {
+    // Its own name: the first test above already ran "pipeline" without --work-dir.
+    const file = await specFile('resume-default', TWO_TASKS.replace('name: pipeline', 'name: resumable'));
+    const before = await local('standalone', ['-f', file, '--resume']);
+    assert.equal(before.code, 2, before.stdout + before.stderr);
+    assert.match(
+      before.stdout,
+      /No previous run of workflow "resumable" to resume in .*standalone\/resumable/,
+    );
+    const first = await local('standalone', ['-f', file]);
+    ok(first);
+    assert.match(first.stderr, new RegExp(`Work directory: ${join(stateDir, 'standalone', 'resumable')}\n`));
+    const resumed = await local('standalone', ['-f', file, '--resume']);
+    ok(resumed);
+    assert.match(resumed.stderr, /Task "second" completed in a previous run: skipped/);
+    const fromSecond = await local('standalone', ['-f', file, '--from-step', 'second']);
+    ok(fromSecond);
+    assert.match(fromSecond.stderr, /Task "first" completed in a previous run: skipped/);
+    assert.match(fromSecond.stdout, /second read: from first/);
+    // A fresh run starts over in the same directory.
+    const fresh = await local('standalone', ['-f', file]);
+    ok(fresh);
+    assert.match(fresh.stdout, /first ran in/);
+  });
+
+  test('docker-compose run: a sibling stopped because its lead finished is said so, not "exit code none"', async () => {
+    const spec = `workflow:
+  name: lead-ends
+  groups:
+    - name: pair
+      tasks:
+        - name: lead
+          image: ${TEST_IMAGE}
+          lead: true
+          command: ['sh', '-c', 'sleep 1; echo lead done']
+        - name: side
+          image: ${TEST_IMAGE}
+          command: ['sh', '-c', 'sleep 600']
+`;
+    const r = await local('docker-compose', ['-f', await specFile('lead-ends', spec)]);
+    ok(r);
+    assert.match(r.stderr, /Task "lead" completed successfully/);
+    assert.match(r.stderr, /Task "side" stopped: its lead task "lead" finished/);
+    assert.doesNotMatch(r.stderr, /exit code none/);
   });
 
   test('docker-compose run: {{host:server}} inside a group, then the next wave reads its output', async () => {

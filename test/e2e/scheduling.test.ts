@@ -165,7 +165,7 @@ test('a non-admin sees only the pools its roles allow; config set ROLE stores a 
     ['batch'],
   );
   assert.match((await osmo(carol, ['profile', 'list'])).stdout, /accessible:\n {4}- batch\nroles:/);
-  // No default pool in the profile: the only visible pool is used (cli.md §1.11).
+  // No default pool in the profile: the only visible pool is used.
   const resources = await osmo(carol, ['resource', 'list']);
   assert.equal(resources.code, 0, resources.stdout);
   assert.doesNotMatch(resources.stdout, /research/);

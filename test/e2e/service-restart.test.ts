@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { openStore, makeTestStore, STORE_KINDS, type Store } from '../../src/store/index.js';
+import { openStore, STORE_KINDS, type Store } from '../../src/store/index.js';
+import { makeTestStore } from '../../src/store/testing.js';
 import { eventually, loginAs, osmo, removeDir, startServiceProcess, tempDir } from './harness.js';
 
 const dirs: string[] = [];
@@ -144,3 +145,73 @@ for (const kind of STORE_KINDS) {
     }
   });
 }
+
+test('a SIGKILL with 200 workflows in flight loses none: each completes once, with all its lines', async () => {
+  const dataDir = await tempDir('restart-many');
+  dirs.push(dataDir);
+  const env = {
+    OSMO_NODES: JSON.stringify([{ name: 'wide', cpu: 64, memoryBytes: 64 * GiB, storageBytes: 100 * GiB }]),
+  };
+  let service = await startServiceProcess({ dataDir, env });
+  // A failed check must not leave a service behind to hold the test process open.
+  after(() => service.stop());
+  const login = async (): Promise<Record<string, string>> => {
+    const r = await fetch(`${service.url}/api/auth/dev/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'erin' }),
+    });
+    const { token } = (await r.json()) as { token: string };
+    return { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+  };
+  let headers = await login();
+  const spec = `workflow:
+  name: many
+  tasks:
+    - name: step
+      image: ubuntu
+      command: ['sh', '-c', 'echo begin; sleep 1; echo end']
+`;
+  const ids: string[] = [];
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (ids.length < 200) {
+        ids.push('');
+        const r = await fetch(`${service.url}/api/pool/default/workflow`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ file: spec }),
+        });
+        assert.equal(r.status, 200, await r.clone().text());
+        ids[ids.indexOf('')] = ((await r.json()) as { name: string }).name;
+      }
+    }),
+  );
+  const listed = async (statuses: readonly string[]): Promise<{ name: string; status: string }[]> => {
+    const query = statuses.map((s) => `statuses=${s}`).join('&');
+    const r = await fetch(`${service.url}/api/workflow?${query}&limit=1000`, { headers });
+    return ((await r.json()) as { workflows: { name: string; status: string }[] }).workflows;
+  };
+  // Killed while many run, others wait and some are done.
+  await eventually(async () => ((await listed(['RUNNING'])).length >= 20 ? true : null));
+  await service.kill();
+
+  service = await startServiceProcess({ dataDir, env });
+  headers = await login();
+  await eventually(
+    async () => ((await listed(['PENDING', 'WAITING', 'RUNNING'])).length === 0 ? true : null),
+    120_000,
+  );
+  const all = await listed([]);
+  assert.equal(all.length, 200);
+  assert.deepEqual(
+    all.filter((w) => w.status !== 'COMPLETED').map((w) => `${w.name} ${w.status}`),
+    [],
+  );
+  for (const id of ids) {
+    const r = await fetch(`${service.url}/api/workflow/${id}/logs`, { headers });
+    const text = await r.text();
+    assert.equal(text.match(/\[step\] begin$/gm)?.length, 1, `${id}: ${text}`);
+    assert.equal(text.match(/\[step\] end$/gm)?.length, 1, `${id}: ${text}`);
+  }
+});

@@ -71,6 +71,7 @@ test('a task sees neither the data dir, its keys, other attempts nor the service
     `${data}/service-key.json`,
     `${data}/osmo.db`,
     `${data}/work/attempts/${first.id}`,
+    `${data}/work/launcher/launcher.sock`,
     '/work',
     '/root',
     '/var',

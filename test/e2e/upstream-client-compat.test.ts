@@ -53,7 +53,7 @@ test('the profile of a token login shows the real expiry of that token', async (
 
   const profile = await apiCall(service.url, 'GET', '/api/profile/settings', access);
   assert.equal(profile.status, 200, profile.text);
-  // Naive ISO 8601 of the expiry day, as every other TIMESTAMP is written (service-api.md §2.4).
+  // Naive ISO 8601 of the expiry day, as every other TIMESTAMP is written.
   const expiry = new RegExp(`^${expires}T00:00:00(\\.0+)?$`);
   const token = (JSON.parse(profile.text) as { token: { name: string; expires_at: string | null } }).token;
   assert.equal(token.name, 'ci');

@@ -1,4 +1,4 @@
-// OSMO-issued access tokens: RS256 JWTs signed and verified by the service itself (service-api.md §5.4).
+// OSMO-issued access tokens: RS256 JWTs signed and verified by the service itself.
 import {
   createPrivateKey,
   createPublicKey,
@@ -29,6 +29,8 @@ export interface AccessClaims {
   readonly osmo_token_name?: string;
   /** The login session the token was issued for; with `osmo_token_name`, what is checked on every request. */
   readonly osmo_session?: string;
+  /** The attempt grant a task's `osmo` CLI was issued: checked on every request, gone when the attempt ends. */
+  readonly osmo_task?: string;
 }
 
 export function generateSigningKey(): SigningKey {
@@ -50,7 +52,7 @@ const b64url = (data: Buffer | string): string => Buffer.from(data).toString('ba
 
 export function signAccessToken(
   key: SigningKey,
-  subject: { user: string; roles: readonly string[]; tokenName?: string; session?: string },
+  subject: { user: string; roles: readonly string[]; tokenName?: string; session?: string; task?: string },
   nowSeconds: number,
   ttlSeconds: number,
 ): string {
@@ -64,6 +66,7 @@ export function signAccessToken(
     roles: subject.roles,
     ...(subject.tokenName === undefined ? {} : { osmo_token_name: subject.tokenName }),
     ...(subject.session === undefined ? {} : { osmo_session: subject.session }),
+    ...(subject.task === undefined ? {} : { osmo_task: subject.task }),
   };
   const header = b64url(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid: key.kid }));
   const body = b64url(JSON.stringify(claims));
@@ -109,8 +112,38 @@ export function verifyAccessToken(
   return { ok: true, claims };
 }
 
+/** How many verified tokens a service remembers: far more than its callers hold at once. */
+export const VERIFIED_TOKEN_CACHE_SIZE = 10_000;
+
+export type TokenVerifier = (token: string, nowSeconds: number) => ReturnType<typeof verifyAccessToken>;
+
+/**
+ * `verifyAccessToken` for one key that checks each token's RS256 signature once: a token that passed is
+ * remembered by its exact text until it expires (least recently used out past `maxEntries`). Only the
+ * signature and claims check is skipped; whether the token's grant still exists is the caller's to check
+ * on every request. A token that once passed stays past its not-before time, as time only moves on.
+ */
+export function cachedTokenVerifier(key: SigningKey, maxEntries = VERIFIED_TOKEN_CACHE_SIZE): TokenVerifier {
+  const verified = new Map<string, AccessClaims>();
+  return (token, nowSeconds) => {
+    const claims = verified.get(token);
+    if (claims !== undefined) {
+      verified.delete(token);
+      if (claims.exp <= nowSeconds) return { ok: false, reason: 'expired' };
+      verified.set(token, claims);
+      return { ok: true, claims };
+    }
+    const result = verifyAccessToken(key, token, nowSeconds);
+    if (result.ok) {
+      if (verified.size >= maxEntries) verified.delete(verified.keys().next().value ?? '');
+      verified.set(token, result.claims);
+    }
+    return result;
+  };
+}
+
 /** The public half of the key as a JWKS document (`GET /api/auth/keys`). */
-export function jwks(key: SigningKey): { keys: object[] } {
+export function jwks(key: SigningKey): { keys: Record<string, unknown>[] } {
   return { keys: [{ ...key.publicKey.export({ format: 'jwk' }), kid: key.kid, alg: 'RS256', use: 'sig' }] };
 }
 
@@ -128,6 +161,7 @@ function isAccessClaims(v: unknown): v is AccessClaims {
     Array.isArray(v.roles) &&
     v.roles.every((r) => typeof r === 'string') &&
     (v.osmo_token_name === undefined || typeof v.osmo_token_name === 'string') &&
-    (v.osmo_session === undefined || typeof v.osmo_session === 'string')
+    (v.osmo_session === undefined || typeof v.osmo_session === 'string') &&
+    (v.osmo_task === undefined || typeof v.osmo_task === 'string')
   );
 }

@@ -1,4 +1,4 @@
-// Refuses a workflow action in a pool the caller's roles do not allow (service-api.md §6.7).
+// Refuses a workflow action in a pool the caller's roles do not allow.
 import { userError } from '../../core/index.js';
 import type { RoleDocumentLike } from '../../identity/index.js';
 import { canUsePool } from '../../identity/index.js';

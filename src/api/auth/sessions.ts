@@ -35,13 +35,19 @@ type Grant = Pick<AccessToken, 'userName' | 'tokenName' | 'kind'>;
 export async function issueAccess(deps: SessionDeps, grant: Grant): Promise<IssuedAccess> {
   const now = Math.floor(deps.now().getTime() / 1000);
   const personal = grant.kind === 'personal' ? grant.tokenName : null;
-  const roles = await deps.store.accounts.effectiveRoles(grant.userName, personal);
+  const held = await deps.store.accounts.effectiveRoles(grant.userName, personal);
+  // A task's CLI never holds the admin role, whoever submitted the workflow (see caller-grant.ts).
+  const roles = grant.kind === 'task' ? held.filter((r) => r !== ADMIN_ROLE) : held;
   const token = signAccessToken(
     deps.key,
     {
       user: grant.userName,
       roles,
-      ...(personal === null ? { session: grant.tokenName } : { tokenName: personal }),
+      ...(grant.kind === 'personal'
+        ? { tokenName: grant.tokenName }
+        : grant.kind === 'task'
+          ? { task: grant.tokenName }
+          : { session: grant.tokenName }),
     },
     now,
     deps.accessTokenTtlSeconds,
@@ -82,7 +88,7 @@ export async function openDevSession(
   return openSession(deps, user);
 }
 
-/** Exchanges a session secret or a personal access token for a fresh access token (cli.md §4.3). */
+/** Exchanges a session secret or a personal access token for a fresh access token. */
 export async function refreshAccess(deps: SessionDeps, secret: string): Promise<IssuedAccess> {
   if (secret.length !== 43 && secret.length !== 64) {
     throw userError(`Access token has invalid length ${secret.length}`);

@@ -1,15 +1,16 @@
-// Apps and their versions in upstream's wire shapes (service-api.md §3.10).
+// Apps and their versions in upstream's wire shapes.
 import type { App, AppSummary, AppVersion, Store, Workflow } from '../../store/index.js';
+import type { AppInfo, AppListEntry, AppVersionEntry } from './app-wire.js';
 import { wireTime } from './query-values.js';
 
-export const appVersionEntry = (v: AppVersion): object => ({
+export const appVersionEntry = (v: AppVersion): AppVersionEntry => ({
   version: v.version,
   created_by: v.createdBy,
   created_date: wireTime(v.createdDate),
   status: v.status,
 });
 
-export const appInfo = (app: App, versions: readonly AppVersion[]): object => ({
+export const appInfo = (app: App, versions: readonly AppVersion[]): AppInfo => ({
   uuid: app.uuid,
   name: app.name,
   description: app.description,
@@ -18,7 +19,7 @@ export const appInfo = (app: App, versions: readonly AppVersion[]): object => ({
   versions: versions.map(appVersionEntry),
 });
 
-export const appListEntry = (app: AppSummary): object => ({
+export const appListEntry = (app: AppSummary): AppListEntry => ({
   uuid: app.uuid,
   name: app.name,
   description: app.description,

@@ -1,7 +1,8 @@
-// Wire shapes of pools, quota and resources (service-api.md §3.5, §3.6, §11.3, §11.5).
+// Wire shapes of pools, quota and resources.
 import type { ConfigDocument, Pool } from '../../config/pool-config.js';
 import type { NodeCapacity, PoolUsage, QuotaReport } from '../../scheduler/index.js';
 import { DEFAULT_GPU_QUOTA, nodeMatchesPlatform } from '../../scheduler/index.js';
+import type { PoolMinimal, PoolQuota, ResourceEntry, ResourceUsage } from './pool-wire.js';
 
 const GIB = 1024 ** 3;
 
@@ -11,7 +12,7 @@ export function poolStatus(pool: Pool, doc: ConfigDocument): 'MAINTENANCE' | 'ON
   return pool.enable_maintenance ? 'MAINTENANCE' : online ? 'ONLINE' : 'OFFLINE';
 }
 
-export function poolMinimal(pool: Pool, name: string, doc: ConfigDocument): object {
+export function poolMinimal(pool: Pool, name: string, doc: ConfigDocument): PoolMinimal {
   return {
     name,
     description: pool.description,
@@ -42,7 +43,7 @@ export function poolMinimal(pool: Pool, name: string, doc: ConfigDocument): obje
   };
 }
 
-const usageJson = (u: PoolUsage): Record<string, string> => ({
+const usageJson = (u: PoolUsage): ResourceUsage => ({
   quota_used: String(u.quotaUsed),
   quota_free: String(u.quotaFree),
   quota_limit: String(u.quotaLimit),
@@ -55,7 +56,7 @@ export function poolQuotaJson(
   doc: ConfigDocument,
   report: QuotaReport,
   only: ReadonlySet<string> | null,
-): object {
+): PoolQuota {
   const sets = report.nodeSets
     .map((set) => ({
       pools: set.pools
@@ -114,7 +115,7 @@ export function nodePairs(doc: ConfigDocument, node: NodeCapacity): [string, str
 }
 
 /**
- * One ResourcesEntry (§3.6) for a node and the pools/platforms it belongs to that `keep` admits; null
+ * One ResourcesEntry for a node and the pools/platforms it belongs to that `keep` admits; null
  * when none is admitted. `resource_type` counts every pool of the node, shown or not.
  */
 export function resourceEntry(
@@ -122,21 +123,19 @@ export function resourceEntry(
   node: NodeCapacity,
   used: NodeUsage,
   keep: PairFilter,
-): object | null {
+): ResourceEntry | null {
   const all = nodePairs(doc, node);
   const pairs = all.filter(([pool, platform]) => keep(pool, platform));
   if (pairs.length === 0) return null;
   const storageGi = Math.floor((node.storageBytes ?? 0) / GIB);
   const alloc = {
     storage: node.storageBytes ?? 0,
-    cpu: node.cpu,
+    cpu: node.reportedCpu ?? node.cpu,
     memory: `${Math.floor(node.memoryBytes / 1024)}Ki`,
     gpu: node.gpu,
   };
-  const byPool = (
-    value: (pool: string, platform: string) => unknown,
-  ): Record<string, Record<string, unknown>> => {
-    const out: Record<string, Record<string, unknown>> = {};
+  const byPool = <T>(value: (pool: string, platform: string) => T): Record<string, Record<string, T>> => {
+    const out: Record<string, Record<string, T>> = {};
     for (const [pool, platform] of pairs) (out[pool] ??= {})[platform] = value(pool, platform);
     return out;
   };
@@ -148,7 +147,7 @@ export function resourceEntry(
       node: node.name,
       'pool/platform': pairs.map(([p, pl]) => `${p}/${pl}`),
       storage: String(storageGi),
-      cpu: String(node.cpu),
+      cpu: String(alloc.cpu),
       memory: String(Math.floor(node.memoryBytes / GIB)),
       gpu: String(node.gpu),
     },
@@ -170,7 +169,7 @@ export function resourceEntry(
     platform_allocatable_fields: byPool(() => alloc),
     platform_available_fields: byPool(() => ({
       storage: Math.max(0, alloc.storage - used.storageBytes),
-      cpu: Math.max(0, node.cpu - used.cpu),
+      cpu: Math.max(0, alloc.cpu - used.cpu),
       memory: `${Math.max(0, Math.floor((node.memoryBytes - used.memoryBytes) / 1024))}Ki`,
       gpu: Math.max(0, node.gpu - used.gpu),
     })),

@@ -1,4 +1,4 @@
-// Query-string coercions upstream's clients rely on (cli.md §1.7): repeated keys, Python-style booleans.
+// Query-string coercions upstream's clients rely on: repeated keys, Python-style booleans.
 import { z } from 'zod';
 
 /** `?k=a&k=b`, `?k=a` and no `k` all become a list. */
@@ -22,7 +22,7 @@ export const isoDate = z
   .refine((d) => !Number.isNaN(d.getTime()), 'must be an ISO date-time')
   .optional();
 
-/** Naive ISO-8601 without an offset, as upstream serialises TIMESTAMP columns (service-api.md §2.4). */
+/** Naive ISO-8601 without an offset, as upstream serialises TIMESTAMP columns. */
 export const wireTime = (d: Date | null): string | null => (d === null ? null : d.toISOString().slice(0, -1));
 
 export const seconds = (from: Date | null, to: Date | null): number | null =>

@@ -1,7 +1,8 @@
-// The concise resource listing (service-api.md §3.6, `concise=true`): totals per pool and platform.
+// The concise resource listing (`concise=true`): totals per pool and platform.
 import type { ConfigDocument } from '../../config/pool-config.js';
 import type { NodeRow, PairFilter } from './pool-json.js';
 import { nodePairs, poolStatus } from './pool-json.js';
+import type { ConciseResources } from './pool-wire.js';
 
 const GIB = 1024 ** 3;
 
@@ -15,7 +16,11 @@ interface Quantities {
 const zero = (): Quantities => ({ storage: 0, cpu: 0, memory: 0, gpu: 0 });
 
 /** Storage and memory are summed in GiB, as `exposed_fields` reports them. */
-export function conciseResources(doc: ConfigDocument, rows: readonly NodeRow[], keep: PairFilter): object {
+export function conciseResources(
+  doc: ConfigDocument,
+  rows: readonly NodeRow[],
+  keep: PairFilter,
+): ConciseResources {
   const totals = new Map<string, { pool: string; platform: string; usage: Quantities; alloc: Quantities }>();
   for (const { node, used } of rows) {
     for (const [pool, platform] of nodePairs(doc, node)) {
@@ -24,7 +29,7 @@ export function conciseResources(doc: ConfigDocument, rows: readonly NodeRow[], 
       const t = totals.get(key) ?? { pool, platform, usage: zero(), alloc: zero() };
       totals.set(key, t);
       t.alloc.storage += Math.floor((node.storageBytes ?? 0) / GIB);
-      t.alloc.cpu += node.cpu;
+      t.alloc.cpu += node.reportedCpu ?? node.cpu;
       t.alloc.memory += Math.floor(node.memoryBytes / GIB);
       t.alloc.gpu += node.gpu;
       t.usage.storage += Math.ceil(used.storageBytes / GIB);

@@ -1,4 +1,4 @@
-// Upstream's strategic merge patch for PATCH config endpoints (service-api.md §3.11).
+// Upstream's strategic merge patch for PATCH config endpoints.
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -18,7 +18,7 @@ export function strategicMerge(original: unknown, patch: unknown): unknown {
   return out;
 }
 
-/** Keys whose values changed, recursing into maps; lists and scalars are taken whole (cli.md §16.3). */
+/** Keys whose values changed, recursing into maps; lists and scalars are taken whole. */
 export function recursiveDiff(before: unknown, after: unknown): unknown {
   if (!isObject(before) || !isObject(after)) return after;
   const out: Record<string, unknown> = {};

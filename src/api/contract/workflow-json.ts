@@ -1,15 +1,49 @@
-// Workflow, group and task rows in upstream's wire shapes and field order (service-api.md §3.7).
+// Workflow, group and task rows in upstream's wire shapes and field order.
+import { z } from 'zod';
 import { isFailed } from '../../core/index.js';
 import type { TaskStatus } from '../../core/index.js';
-import type { App, Group, Task, TaskAttempt, Workflow } from '../../store/index.js';
+import { outputPrefix } from '../../controller/context.js';
+import type { GroupSpec } from '../../spec/index.js';
+import type { App, Group, Task, TaskAttempt, Workflow, WorkflowSummary } from '../../store/index.js';
+import { grafanaUrl, taskDashboardUrl, workflowDashboardUrl, type LinkBackend } from './backend-links.js';
 import { seconds, wireTime } from './query-values.js';
+import type {
+  TaskListEntry,
+  TaskOutput,
+  WorkflowListEntry,
+  WorkflowQuery,
+  WorkflowTask,
+} from './workflow-wire.js';
+import { WorkflowList } from './workflow-wire.js';
 
 export interface Links {
   readonly base: string;
   readonly now: Date;
+  /** The backend config of a workflow (by its backend, else its pool's); none means no dashboard links. */
+  readonly backendOf?: (w: {
+    readonly backend: string | null;
+    readonly pool: string | null;
+  }) => LinkBackend | undefined;
+  /** The storage URL task outputs are kept under (`s3://bucket/prefix`, `file:///...`); none: not shown. */
+  readonly outputBase?: string;
 }
 
-const workflowLinks = (l: Links, w: Workflow) => ({
+/**
+ * Where a task's results are (our addition, docs/compatibility.md): its `{{output}}` directory as the
+ * service keeps it, then each `outputs:` URL and dataset of its spec, so an agent can report results
+ * without reading the spec.
+ */
+function taskOutputs(l: Links, w: Workflow, g: Group, t: Task): z.infer<typeof TaskOutput>[] {
+  const kept =
+    l.outputBase === undefined ? [] : [{ url: `${l.outputBase}/${outputPrefix(w.workflowId, t.name)}` }];
+  const spec = (g.spec as Partial<GroupSpec> | null)?.tasks?.find((s) => s.name === t.name);
+  const declared = (spec?.outputs ?? []).map((o) =>
+    'url' in o ? { url: o.url } : { dataset: o.dataset, path: o.path },
+  );
+  return [...kept, ...declared];
+}
+
+const workflowLinks = (l: Links, w: WorkflowSummary) => ({
   overview: `${l.base}/workflows/${w.workflowId}`,
   logs: `${l.base}/api/workflow/${w.workflowId}/logs`,
   errorLogs: `${l.base}/api/workflow/${w.workflowId}/error_logs`,
@@ -19,10 +53,14 @@ const queuedTime = (w: { submitTime: Date; startTime: Date | null; endTime: Date
   seconds(w.submitTime, w.startTime ?? w.endTime ?? now);
 
 /** The app a workflow came from, when its row still exists (renames show the current name). */
-const appOf = (w: Workflow, apps: ReadonlyMap<string, App>): App | undefined =>
+const appOf = (w: WorkflowSummary, apps: ReadonlyMap<string, App>): App | undefined =>
   w.appUuid === null ? undefined : apps.get(w.appUuid);
 
-export function workflowListEntry(l: Links, w: Workflow, apps: ReadonlyMap<string, App> = new Map()): object {
+export function workflowListEntry(
+  l: Links,
+  w: WorkflowSummary,
+  apps: ReadonlyMap<string, App> = new Map(),
+): WorkflowListEntry {
   const links = workflowLinks(l, w);
   return {
     user: w.submittedBy,
@@ -37,8 +75,8 @@ export function workflowListEntry(l: Links, w: Workflow, apps: ReadonlyMap<strin
     overview: links.overview,
     logs: links.logs,
     error_logs: isFailed(w.status) ? links.errorLogs : null,
-    grafana_url: null,
-    dashboard_url: null,
+    grafana_url: grafanaUrl(l.backendOf?.(w), w, l.now),
+    dashboard_url: workflowDashboardUrl(l.backendOf?.(w), w.workflowUuid),
     pool: w.pool,
     app_owner: appOf(w, apps)?.owner ?? null,
     app_name: appOf(w, apps)?.name ?? null,
@@ -48,8 +86,17 @@ export function workflowListEntry(l: Links, w: Workflow, apps: ReadonlyMap<strin
   };
 }
 
-/** Statuses whose attempts have error logs worth linking (service-api.md §3.7.4). */
-function hasErrorLogs(status: TaskStatus): boolean {
+/**
+ * The JSON schema of `GET /api/workflow`'s answer, for Fastify's compiled serialiser, derived from its
+ * wire schema: every field in its order, so the compiled writer and the builder above cannot drift.
+ */
+export const WORKFLOW_LIST_RESPONSE_SCHEMA = (() => {
+  const { $schema: _dialect, ...schema } = z.toJSONSchema(WorkflowList, { io: 'output' });
+  return schema;
+})();
+
+/** Statuses whose attempts have error logs worth linking. */
+export function hasErrorLogs(status: TaskStatus): boolean {
   if (status === 'RESCHEDULED') return true;
   const serverSide: readonly TaskStatus[] = [
     'FAILED_UPSTREAM',
@@ -70,7 +117,7 @@ function hasErrorLogs(status: TaskStatus): boolean {
 export const podName = (w: Workflow, t: Task): string =>
   t.podName ?? `${w.workflowUuid.slice(0, 16)}-${t.taskUuid.slice(0, 16)}`;
 
-function taskQueryEntry(l: Links, w: Workflow, g: Group, t: Task): object {
+function taskQueryEntry(l: Links, w: Workflow, g: Group, t: Task): WorkflowTask {
   const base = `${l.base}/api/workflow/${w.workflowId}`;
   return {
     name: t.name,
@@ -91,12 +138,13 @@ function taskQueryEntry(l: Links, w: Workflow, g: Group, t: Task): object {
     input_download_start_time: wireTime(t.inputDownloadStartTime),
     input_download_end_time: wireTime(t.inputDownloadEndTime),
     output_upload_start_time: wireTime(t.outputUploadStartTime),
-    dashboard_url: null,
+    dashboard_url: taskDashboardUrl(l.backendOf?.(w), podName(w, t)),
     pod_name: podName(w, t),
     pod_ip: t.podIp,
     task_uuid: t.taskUuid,
     node_name: t.nodeName,
     lead: t.lead,
+    outputs: taskOutputs(l, w, g, t),
   };
 }
 
@@ -107,7 +155,7 @@ export function workflowQueryResponse(
   tasks: readonly Task[],
   tags: readonly string[],
   apps: ReadonlyMap<string, App> = new Map(),
-): object {
+): WorkflowQuery {
   const base = `${l.base}/api/workflow/${w.workflowId}`;
   return {
     name: w.workflowId,
@@ -121,9 +169,9 @@ export function workflowQueryResponse(
     overview: workflowLinks(l, w).overview,
     parent_name: w.parentName,
     parent_job_id: w.parentJobId,
-    dashboard_url: null,
-    grafana_url: null,
-    tags,
+    dashboard_url: workflowDashboardUrl(l.backendOf?.(w), w.workflowUuid),
+    grafana_url: grafanaUrl(l.backendOf?.(w), w, l.now),
+    tags: [...tags],
     submit_time: wireTime(w.submitTime),
     start_time: wireTime(w.startTime),
     end_time: wireTime(w.endTime),
@@ -141,8 +189,8 @@ export function workflowQueryResponse(
       processing_start_time: wireTime(g.processingStartTime),
       scheduling_start_time: wireTime(g.schedulingStartTime),
       initializing_start_time: wireTime(g.initializingStartTime),
-      remaining_upstream_groups: g.remainingUpstreamGroups,
-      downstream_groups: g.downstreamGroups,
+      remaining_upstream_groups: [...g.remainingUpstreamGroups],
+      downstream_groups: [...g.downstreamGroups],
       failure_message: g.failureMessage,
       tasks: tasks.filter((t) => t.groupName === g.name).map((t) => taskQueryEntry(l, w, g, t)),
     })),
@@ -158,7 +206,7 @@ export function workflowQueryResponse(
   };
 }
 
-export function taskListEntry(l: Links, t: TaskAttempt): object {
+export function taskListEntry(l: Links, t: TaskAttempt): TaskListEntry {
   const base = `${l.base}/api/workflow/${t.workflowId}`;
   return {
     user: t.submittedBy,
@@ -175,8 +223,12 @@ export function taskListEntry(l: Links, t: TaskAttempt): object {
     overview: `${l.base}/workflows/${t.workflowId}`,
     logs: `${base}/logs?task_name=${t.name}`,
     error_logs: isFailed(t.status) ? `${base}/error_logs?task_name=${t.name}` : null,
-    grafana_url: null,
-    dashboard_url: null,
+    // The window of the task's own run: a task row does not carry its workflow's times.
+    grafana_url: grafanaUrl(l.backendOf?.(t), t, l.now),
+    dashboard_url: taskDashboardUrl(
+      l.backendOf?.(t),
+      t.podName ?? `${t.workflowUuid.slice(0, 16)}-${t.taskUuid.slice(0, 16)}`,
+    ),
     storage: t.diskGib,
     cpu: t.cpuCount,
     memory: t.memoryGib,

@@ -1,4 +1,4 @@
-// Personal access tokens, own and (admin) another user's (service-api.md §3.2; osmo token, cli.md §13).
+// Personal access tokens, own and (admin) another user's, as `osmo token` calls them.
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { userError } from '../../core/index.js';
@@ -9,6 +9,13 @@ import type { Caller } from '../auth/caller.js';
 import type { RouteList } from '../route-table.js';
 import { defineRoute } from '../route-table.js';
 import { roleJson } from './users.js';
+import {
+  AccessTokenList,
+  AccessTokenRoles,
+  TokenSecret,
+  type AccessTokenEntry,
+} from '../contract/auth-wire.js';
+import { Done } from '../contract/wire-registry.js';
 
 export const TOKEN_NAME = /^[a-zA-Z]([a-zA-Z0-9_-]*[a-zA-Z0-9])?$/;
 const DAY_MS = 86400_000;
@@ -78,7 +85,7 @@ function asJsonString(reply: FastifyReply, secret: string): FastifyReply {
   return reply.type('application/json; charset=utf-8').send(JSON.stringify(secret));
 }
 
-async function listTokens(deps: TokenRouteDeps, owner: string): Promise<object[]> {
+async function listTokens(deps: TokenRouteDeps, owner: string): Promise<AccessTokenEntry[]> {
   const tokens = await deps.store.tokens.listByUser(owner, 'personal');
   return Promise.all(
     tokens.map(async (t) => ({
@@ -111,6 +118,8 @@ export function accessTokenRoutes(deps: TokenRouteDeps): RouteList {
     defineRoute({
       method: 'POST',
       url: '/api/auth/access_token/:token_name',
+      operationId: 'createAccessToken',
+      response: TokenSecret,
       summary: 'Create a personal access token; the raw token is returned once',
       access: 'user',
       params: named,
@@ -123,6 +132,8 @@ export function accessTokenRoutes(deps: TokenRouteDeps): RouteList {
     defineRoute({
       method: 'DELETE',
       url: '/api/auth/access_token/:token_name',
+      operationId: 'deleteAccessToken',
+      response: Done,
       summary: 'Delete one of your personal access tokens',
       access: 'user',
       params: named,
@@ -131,6 +142,8 @@ export function accessTokenRoutes(deps: TokenRouteDeps): RouteList {
     defineRoute({
       method: 'GET',
       url: '/api/auth/access_token',
+      operationId: 'listAccessTokens',
+      response: AccessTokenList,
       summary: 'Your personal access tokens (never their values)',
       access: 'user',
       handler: async ({ caller }) => listTokens(deps, callerOf(caller).user),
@@ -138,6 +151,8 @@ export function accessTokenRoutes(deps: TokenRouteDeps): RouteList {
     defineRoute({
       method: 'GET',
       url: '/api/auth/access_token/:token_name/roles',
+      operationId: 'getAccessTokenRoles',
+      response: AccessTokenRoles,
       summary: 'The roles of one of your personal access tokens',
       access: 'user',
       params: named,
@@ -154,6 +169,8 @@ export function accessTokenRoutes(deps: TokenRouteDeps): RouteList {
     defineRoute({
       method: 'POST',
       url: '/api/auth/user/:user_id/access_token/:token_name',
+      operationId: 'createUserAccessToken',
+      response: TokenSecret,
       summary: 'Create a personal access token for another user (admin)',
       access: 'admin',
       params: forUserNamed,
@@ -173,6 +190,8 @@ export function accessTokenRoutes(deps: TokenRouteDeps): RouteList {
     defineRoute({
       method: 'GET',
       url: '/api/auth/user/:user_id/access_token',
+      operationId: 'listUserAccessTokens',
+      response: AccessTokenList,
       summary: "Another user's personal access tokens (admin)",
       access: 'admin',
       params: forUser,
@@ -181,6 +200,8 @@ export function accessTokenRoutes(deps: TokenRouteDeps): RouteList {
     defineRoute({
       method: 'DELETE',
       url: '/api/auth/user/:user_id/access_token/:token_name',
+      operationId: 'deleteUserAccessToken',
+      response: Done,
       summary: "Delete another user's personal access token (admin)",
       access: 'admin',
       params: forUserNamed,

@@ -4,7 +4,7 @@ import type { App, Store } from '../../store/index.js';
 import { isAdmin } from '../auth/caller.js';
 import type { Caller } from '../auth/caller.js';
 
-/** `name` or `name:version` on the CLI; the service takes bare names (service-api.md §3.10). */
+/** `name` or `name:version` on the CLI; the service takes bare names. */
 export const APP_NAME_PATTERN = /^[a-zA-Z0-9_-]+$/;
 
 export function checkAppName(name: string): void {

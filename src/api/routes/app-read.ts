@@ -1,4 +1,4 @@
-// App list, info and spec (service-api.md §3.10): every logged-in user may read every app.
+// App list, info and spec: every logged-in user may read every app.
 import { z } from 'zod';
 import { userError } from '../../core/index.js';
 import { LIST_ORDERS } from '../../store/index.js';
@@ -9,6 +9,8 @@ import type { RouteList } from '../route-table.js';
 import { defineRoute } from '../route-table.js';
 import { existingApp } from './app-access.js';
 import { pagingChecks } from './workflow-read.js';
+import { AppInfo, AppList } from '../contract/app-wire.js';
+import { Text } from '../contract/wire-registry.js';
 
 const order = z
   .string()
@@ -24,6 +26,8 @@ export function appReadRoutes(deps: ApiDeps): RouteList {
     defineRoute({
       method: 'GET',
       url: '/api/app',
+      operationId: 'listApps',
+      response: AppList,
       summary: 'List apps: yours by default, or those of some owners, or all',
       access: 'user',
       query: z.object({
@@ -52,6 +56,8 @@ export function appReadRoutes(deps: ApiDeps): RouteList {
     defineRoute({
       method: 'GET',
       url: '/api/app/user/:name',
+      operationId: 'getApp',
+      response: AppInfo,
       summary: 'An app with its newest versions',
       access: 'user',
       params: NameParams,
@@ -76,6 +82,8 @@ export function appReadRoutes(deps: ApiDeps): RouteList {
     defineRoute({
       method: 'GET',
       url: '/api/app/user/:name/spec',
+      operationId: 'getAppSpec',
+      response: Text,
       summary: 'The stored spec of an app version (default: the newest READY one)',
       access: 'user',
       produces: 'text/plain',

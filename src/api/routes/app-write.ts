@@ -1,4 +1,4 @@
-// App create, new version, delete and rename (service-api.md §3.10); specs are checked before they are stored.
+// App create, new version, delete and rename; specs are checked before they are stored.
 import { z } from 'zod';
 import { userError } from '../../core/index.js';
 import { wireTime } from '../contract/query-values.js';
@@ -8,6 +8,8 @@ import type { RouteList } from '../route-table.js';
 import { defineRoute } from '../route-table.js';
 import { assertOwner, checkAppName, existingApp } from './app-access.js';
 import { contentLength, MAX_SPEC_BYTES } from './workflow-submit.js';
+import { AppRenamed, AppVersionCreated, AppVersionsDeleted } from '../contract/app-wire.js';
+import { Done } from '../contract/wire-registry.js';
 
 const MAX_DESCRIPTION_CHARS = 4096;
 
@@ -24,6 +26,8 @@ export function appWriteRoutes(deps: ApiDeps): RouteList {
     defineRoute({
       method: 'POST',
       url: '/api/app/user/:name',
+      operationId: 'createApp',
+      response: Done,
       summary: 'Create an app with its first version',
       access: 'user',
       params: NameParams,
@@ -47,6 +51,8 @@ export function appWriteRoutes(deps: ApiDeps): RouteList {
     defineRoute({
       method: 'PATCH',
       url: '/api/app/user/:name',
+      operationId: 'updateApp',
+      response: AppVersionCreated,
       summary: 'Store a new version of an app',
       access: 'user',
       params: NameParams,
@@ -69,6 +75,8 @@ export function appWriteRoutes(deps: ApiDeps): RouteList {
     defineRoute({
       method: 'DELETE',
       url: '/api/app/user/:name',
+      operationId: 'deleteApp',
+      response: AppVersionsDeleted,
       summary: 'Delete one version of an app, or all of them',
       access: 'user',
       params: NameParams,
@@ -99,6 +107,8 @@ export function appWriteRoutes(deps: ApiDeps): RouteList {
     defineRoute({
       method: 'POST',
       url: '/api/app/user/:name/rename',
+      operationId: 'renameApp',
+      response: AppRenamed,
       summary: 'Rename an app',
       access: 'user',
       params: NameParams,

@@ -1,4 +1,4 @@
-// Login discovery, the dev login, token refresh and logout (service-api.md §3.2; dev login differs, see docs/compatibility.md).
+// Login discovery, the dev login, token refresh and logout (the dev login differs from upstream's, see docs/compatibility.md).
 import { z } from 'zod';
 import { userError } from '../../core/index.js';
 import { jwks } from '../auth/jwt.js';
@@ -6,6 +6,8 @@ import type { SessionDeps } from '../auth/sessions.js';
 import { closeSession, openDevSession, refreshAccess } from '../auth/sessions.js';
 import type { RouteList } from '../route-table.js';
 import { defineRoute } from '../route-table.js';
+import { IssuedAccess, IssuedSession, Jwks, LoginInfo } from '../contract/auth-wire.js';
+import { Done } from '../contract/wire-registry.js';
 
 const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/;
 
@@ -19,6 +21,8 @@ export function authRoutes(
     defineRoute({
       method: 'GET',
       url: '/api/auth/login',
+      operationId: 'getLoginInfo',
+      response: LoginInfo,
       summary: 'Login discovery: the device-authorization and token endpoints this service serves',
       access: 'public',
       handler: async () => ({
@@ -33,6 +37,8 @@ export function authRoutes(
     defineRoute({
       method: 'GET',
       url: '/api/auth/keys',
+      operationId: 'getSigningKeys',
+      response: Jwks,
       summary: 'The public keys that verify OSMO-issued access tokens',
       access: 'public',
       handler: async () => jwks(deps.key),
@@ -40,6 +46,8 @@ export function authRoutes(
     defineRoute({
       method: 'POST',
       url: '/api/auth/dev/login',
+      operationId: 'devLogin',
+      response: IssuedSession,
       summary: 'Username-only login, allowed only when the service runs in dev mode',
       access: 'public',
       body: z.object({ username: z.string() }),
@@ -54,6 +62,8 @@ export function authRoutes(
     defineRoute({
       method: 'POST',
       url: '/api/auth/jwt/access_token',
+      operationId: 'refreshAccessToken',
+      response: IssuedAccess,
       summary: 'Exchange a session or personal access token for a short-lived access token',
       access: 'public',
       body: z.object({ token: z.string().max(256) }),
@@ -62,6 +72,8 @@ export function authRoutes(
     defineRoute({
       method: 'POST',
       url: '/api/auth/logout',
+      operationId: 'logout',
+      response: Done,
       summary: 'Revoke a login session',
       access: 'public',
       body: z.object({ token: z.string().max(256) }),

@@ -1,4 +1,4 @@
-// Configuration history: list, rollback, revision delete, tags and diff (service-api.md §3.11 "Config history").
+// Configuration history: list, rollback, revision delete, tags and diff.
 import { z } from 'zod';
 import { CONFIG_TYPES, MANAGED_CONFIG_TYPES } from '../../config/pool-config.js';
 import type { ManagedConfigType } from '../../config/pool-config.js';
@@ -7,6 +7,8 @@ import { flag, isoDate, repeated } from '../contract/query-values.js';
 import type { ApiDeps } from '../deps.js';
 import type { RouteList } from '../route-table.js';
 import { defineRoute } from '../route-table.js';
+import { ConfigDiff, ConfigHistory } from '../contract/config-wire.js';
+import { Done } from '../contract/wire-registry.js';
 
 const HistoryQuery = z.object({
   offset: z.coerce.number().int().min(0).default(0),
@@ -42,6 +44,8 @@ export function configHistoryRoutes(deps: ApiDeps): RouteList {
     defineRoute({
       method: 'GET',
       url: '/api/configs/history',
+      operationId: 'listConfigRevisions',
+      response: ConfigHistory,
       summary: 'Revisions of configurations',
       access: 'admin',
       query: HistoryQuery,
@@ -69,7 +73,7 @@ export function configHistoryRoutes(deps: ApiDeps): RouteList {
             username: r.username,
             created_at: r.createdAt.toISOString().replace('Z', ''),
             description: r.description,
-            tags: r.tags.length > 0 ? r.tags : null,
+            tags: r.tags.length > 0 ? [...r.tags] : null,
             data: query.omit_data ? null : r.data,
           })),
         };
@@ -78,6 +82,8 @@ export function configHistoryRoutes(deps: ApiDeps): RouteList {
     defineRoute({
       method: 'POST',
       url: '/api/configs/history/rollback',
+      operationId: 'rollbackConfig',
+      response: Done,
       summary: 'Re-applies an earlier revision as a new one',
       access: 'admin',
       body: z.object({
@@ -99,6 +105,8 @@ export function configHistoryRoutes(deps: ApiDeps): RouteList {
     defineRoute({
       method: 'DELETE',
       url: '/api/configs/history/:config_type/revision/:revision',
+      operationId: 'deleteConfigRevision',
+      response: Done,
       summary: 'Soft-deletes a revision that is not the current one',
       access: 'admin',
       params: z.object({ config_type: z.string(), revision: z.coerce.number().int().positive() }),
@@ -115,6 +123,8 @@ export function configHistoryRoutes(deps: ApiDeps): RouteList {
     defineRoute({
       method: 'POST',
       url: '/api/configs/history/:config_type/revision/:revision/tags',
+      operationId: 'tagConfigRevision',
+      response: Done,
       summary: 'Adds and removes tags of a revision',
       access: 'admin',
       params: z.object({ config_type: z.string(), revision: z.coerce.number().int().positive() }),
@@ -133,6 +143,8 @@ export function configHistoryRoutes(deps: ApiDeps): RouteList {
     defineRoute({
       method: 'GET',
       url: '/api/configs/diff',
+      operationId: 'diffConfigRevisions',
+      response: ConfigDiff,
       summary: 'The data of two revisions',
       access: 'admin',
       query: z.object({

@@ -1,4 +1,4 @@
-// Configuration endpoints for pools, backends, validation rules and workflow settings (service-api.md §3.11).
+// Configuration endpoints for pools, backends, validation rules and workflow settings.
 import { z } from 'zod';
 import type { ManagedConfigType } from '../../config/pool-config.js';
 import { MANAGED_CONFIG_TYPES } from '../../config/pool-config.js';
@@ -10,6 +10,16 @@ import type { RouteList, RouteInput } from '../route-table.js';
 import { defineRoute } from '../route-table.js';
 import { configHistoryRoutes } from './config-history.js';
 import { roleConfigRoutes } from './role-configs.js';
+import {
+  BackendInfo,
+  BackendList,
+  MergedConfig,
+  PoolConfig,
+  PoolConfigs,
+  ResourceValidationConfig,
+  WorkflowConfig,
+} from '../contract/config-wire.js';
+import { Done } from '../contract/wire-registry.js';
 
 const Envelope = z.object({
   description: z.string().optional(),
@@ -51,7 +61,7 @@ export function configRoutes(deps: ApiDeps): RouteList {
       description: b.description,
       version: '',
       k8s_uid: '',
-      k8s_namespace: '',
+      k8s_namespace: b.k8s_namespace,
       dashboard_url: b.dashboard_url,
       grafana_url: b.grafana_url,
       tests: [],
@@ -67,6 +77,8 @@ export function configRoutes(deps: ApiDeps): RouteList {
     defineRoute({
       method: 'GET',
       url: '/api/configs/pool',
+      operationId: 'listPoolConfigs',
+      response: PoolConfigs,
       summary: 'Every pool',
       access: 'admin',
       handler: async () => ({ pools: pools() }),
@@ -74,6 +86,8 @@ export function configRoutes(deps: ApiDeps): RouteList {
     defineRoute({
       method: 'PUT',
       url: '/api/configs/pool',
+      operationId: 'putPoolConfigs',
+      response: Done,
       summary: 'Upserts the given pools',
       access: 'admin',
       body: WithConfigs,
@@ -85,6 +99,8 @@ export function configRoutes(deps: ApiDeps): RouteList {
     defineRoute({
       method: 'GET',
       url: '/api/configs/pool/:name',
+      operationId: 'getPoolConfig',
+      response: PoolConfig,
       summary: 'One pool',
       access: 'admin',
       params: Name,
@@ -93,6 +109,8 @@ export function configRoutes(deps: ApiDeps): RouteList {
     defineRoute({
       method: 'PUT',
       url: '/api/configs/pool/:name',
+      operationId: 'putPoolConfig',
+      response: Done,
       summary: 'Replaces one pool',
       access: 'admin',
       params: Name,
@@ -111,6 +129,8 @@ export function configRoutes(deps: ApiDeps): RouteList {
     defineRoute({
       method: 'PATCH',
       url: '/api/configs/pool/:name',
+      operationId: 'patchPoolConfig',
+      response: PoolConfig,
       summary: 'Merges a partial pool into one pool',
       access: 'admin',
       params: Name,
@@ -130,6 +150,8 @@ export function configRoutes(deps: ApiDeps): RouteList {
     defineRoute({
       method: 'DELETE',
       url: '/api/configs/pool/:name',
+      operationId: 'deletePoolConfig',
+      response: Done,
       summary: 'Deletes one pool',
       access: 'admin',
       params: Name,
@@ -143,6 +165,8 @@ export function configRoutes(deps: ApiDeps): RouteList {
     defineRoute({
       method: 'GET',
       url: '/api/configs/backend',
+      operationId: 'listBackends',
+      response: BackendList,
       summary: 'Every backend',
       access: 'admin',
       handler: async () => ({ backends: backends().sort((a, b) => a.name.localeCompare(b.name)) }),
@@ -150,6 +174,8 @@ export function configRoutes(deps: ApiDeps): RouteList {
     defineRoute({
       method: 'GET',
       url: '/api/configs/backend/:name',
+      operationId: 'getBackend',
+      response: BackendInfo,
       summary: 'One backend',
       access: 'admin',
       params: Name,
@@ -162,6 +188,8 @@ export function configRoutes(deps: ApiDeps): RouteList {
     defineRoute({
       method: 'POST',
       url: '/api/configs/backend/:name',
+      operationId: 'updateBackend',
+      response: Done,
       summary: 'Updates the given fields of a backend',
       access: 'admin',
       params: Name,
@@ -177,19 +205,33 @@ export function configRoutes(deps: ApiDeps): RouteList {
         await write('BACKEND', next, { body, caller }, `Updated backend ${params.name}`, params.name);
       },
     }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/configs/workflow',
+      operationId: 'getWorkflowConfig',
+      response: WorkflowConfig,
+      summary: 'The workflow configuration',
+      access: 'admin',
+      handler: async () => live.current().workflow,
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/configs/resource_validation',
+      operationId: 'getResourceValidationConfig',
+      response: ResourceValidationConfig,
+      summary: 'The resource_validation configuration',
+      access: 'admin',
+      handler: async () => live.current().resource_validations,
+    }),
     ...(['workflow', 'resource_validation'] as const).flatMap((kind) => {
       const type: ManagedConfigType = kind === 'workflow' ? 'WORKFLOW' : 'RESOURCE_VALIDATION';
+      const title = kind === 'workflow' ? 'Workflow' : 'ResourceValidation';
       return [
-        defineRoute({
-          method: 'GET',
-          url: `/api/configs/${kind}`,
-          summary: `The ${kind} configuration`,
-          access: 'admin',
-          handler: async () => typeData(live.current(), type),
-        }),
         defineRoute({
           method: 'PUT',
           url: `/api/configs/${kind}`,
+          operationId: `put${title}Config`,
+          response: Done,
           summary: `Replaces the ${kind} configuration`,
           access: 'admin',
           body: Envelope.extend({ configs: z.unknown().optional(), configs_dict: z.unknown().optional() }),
@@ -205,6 +247,8 @@ export function configRoutes(deps: ApiDeps): RouteList {
         defineRoute({
           method: 'PATCH',
           url: `/api/configs/${kind}`,
+          operationId: `patch${title}Config`,
+          response: MergedConfig,
           summary: `Merges into the ${kind} configuration`,
           access: 'admin',
           body: WithDict,

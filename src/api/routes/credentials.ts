@@ -1,4 +1,4 @@
-// Credentials (service-api.md §3.9): written encrypted, listed by name, type and profile only; payloads never leave.
+// Credentials: written encrypted, listed by name, type and profile only; payloads never leave.
 import { z } from 'zod';
 import { userError } from '../../core/index.js';
 import { checkCredentialName, normaliseCredential } from '../../identity/index.js';
@@ -6,6 +6,8 @@ import type { CredentialVault } from '../../identity/index.js';
 import type { Caller } from '../auth/caller.js';
 import type { RouteList } from '../route-table.js';
 import { defineRoute } from '../route-table.js';
+import { CredentialList } from '../contract/usage-wire.js';
+import { Done } from '../contract/wire-registry.js';
 
 const me = (caller: Caller | null): string => {
   if (caller === null) throw userError('access denied', 403);
@@ -18,6 +20,8 @@ export function credentialRoutes(deps: { readonly vault: CredentialVault }): Rou
     defineRoute({
       method: 'GET',
       url: '/api/credentials',
+      operationId: 'listCredentials',
+      response: CredentialList,
       summary: 'Your credentials: name, type and profile (payloads are never returned)',
       access: 'user',
       handler: async ({ caller }) => ({ credentials: await deps.vault.list(me(caller)) }),
@@ -25,6 +29,8 @@ export function credentialRoutes(deps: { readonly vault: CredentialVault }): Rou
     defineRoute({
       method: 'POST',
       url: '/api/credentials/:cred_name',
+      operationId: 'setCredential',
+      response: Done,
       summary: 'Store a REGISTRY, DATA or GENERIC credential, encrypted',
       access: 'user',
       params: named,
@@ -38,6 +44,8 @@ export function credentialRoutes(deps: { readonly vault: CredentialVault }): Rou
     defineRoute({
       method: 'DELETE',
       url: '/api/credentials/:cred_name',
+      operationId: 'deleteCredential',
+      response: CredentialList,
       summary: 'Delete one of your credentials',
       access: 'user',
       params: named,

@@ -1,4 +1,4 @@
-// Names, buckets and the owner rule of the dataset routes (service-api.md §3.12).
+// Names, buckets and the owner rule of the dataset routes.
 import { userError } from '../../core/index.js';
 import type { DatasetBucket } from '../../controller/dataset-buckets.js';
 import { findBucket } from '../../controller/dataset-buckets.js';

@@ -1,4 +1,4 @@
-// Legacy dataset API, part two (service-api.md §3.12, §11.10): info, list, attributes and collections.
+// Legacy dataset API, part two: info, list, attributes and collections.
 import { z } from 'zod';
 import { userError } from '../../core/index.js';
 import type { Dataset, Store } from '../../store/index.js';
@@ -15,6 +15,8 @@ import {
   existingDataset,
   existingVersion,
 } from './dataset-access.js';
+import { CollectionMembers, DatasetAttributes, DatasetInfo, DatasetList } from '../contract/dataset-wire.js';
+import { Done } from '../contract/wire-registry.js';
 
 const DatasetParams = z.object({ bucket: z.string(), name: z.string() });
 const Order = z.preprocess((v) => (typeof v === 'string' ? v.toUpperCase() : v), z.enum(['ASC', 'DESC']));
@@ -34,7 +36,7 @@ async function infoOf(store: Store, dataset: Dataset, all: boolean, count: numbe
     hash_location: dataset.hashLocation,
     hash_location_size: dataset.hashLocationSizeBytes,
     labels: dataset.labels,
-    type: dataset.isCollection ? 'COLLECTION' : 'DATASET',
+    type: dataset.isCollection ? ('COLLECTION' as const) : ('DATASET' as const),
   };
   if (dataset.isCollection) {
     const versions = [];
@@ -66,8 +68,8 @@ async function infoOf(store: Store, dataset: Dataset, all: boolean, count: numbe
     location: v.location,
     uri: v.location,
     metadata: v.metadata,
-    tags: v.tags,
-    collections: collections.get(v.versionId) ?? [],
+    tags: [...v.tags],
+    collections: [...(collections.get(v.versionId) ?? [])],
   }));
   return { ...base, versions };
 }
@@ -92,6 +94,8 @@ export function datasetInfoRoutes(deps: ApiDeps): RouteList {
     defineRoute({
       method: 'GET',
       url: '/api/bucket/:bucket/dataset/:name/info',
+      operationId: 'getDatasetInfo',
+      response: DatasetInfo,
       summary: 'A dataset with its versions, or a collection with its members',
       access: 'user',
       params: DatasetParams,
@@ -113,6 +117,8 @@ export function datasetInfoRoutes(deps: ApiDeps): RouteList {
     defineRoute({
       method: 'GET',
       url: '/api/bucket/list_dataset',
+      operationId: 'listDatasets',
+      response: DatasetList,
       summary: 'Datasets and collections, the caller own by default',
       access: 'user',
       query: z.object({
@@ -146,7 +152,7 @@ export function datasetInfoRoutes(deps: ApiDeps): RouteList {
             hash_location: d.hashLocation,
             hash_location_size: d.hashLocationSizeBytes,
             version_id: latest?.versionId ?? null,
-            type: d.isCollection ? 'COLLECTION' : 'DATASET',
+            type: d.isCollection ? ('COLLECTION' as const) : ('DATASET' as const),
           });
         }
         return { datasets };
@@ -155,6 +161,8 @@ export function datasetInfoRoutes(deps: ApiDeps): RouteList {
     defineRoute({
       method: 'POST',
       url: '/api/bucket/:bucket/dataset/:name/attribute',
+      operationId: 'updateDatasetAttributes',
+      response: DatasetAttributes,
       summary: 'Rename a dataset, or change its tags, labels or version metadata',
       access: 'user',
       params: DatasetParams,
@@ -188,7 +196,7 @@ export function datasetInfoRoutes(deps: ApiDeps): RouteList {
           const version = await existingVersion(store, dataset, query.tag);
           await store.datasets.tagVersion(dataset.id, version.versionId, query.set_tag, query.delete_tag);
           const now = await existingVersion(store, dataset, version.versionId);
-          tagResponse = { version_id: now.versionId, tags: now.tags };
+          tagResponse = { version_id: now.versionId, tags: [...now.tags] };
         }
         let labelResponse = null;
         if (body.set_label !== undefined || query.delete_label.length > 0) {
@@ -215,6 +223,8 @@ export function datasetInfoRoutes(deps: ApiDeps): RouteList {
     defineRoute({
       method: 'POST',
       url: '/api/bucket/:bucket/dataset/:name/collect',
+      operationId: 'createCollection',
+      response: Done,
       summary: 'Create a collection pinning dataset versions',
       access: 'user',
       params: DatasetParams,
@@ -239,6 +249,8 @@ export function datasetInfoRoutes(deps: ApiDeps): RouteList {
     defineRoute({
       method: 'POST',
       url: '/api/bucket/:bucket/dataset/:name/recollect',
+      operationId: 'updateCollection',
+      response: CollectionMembers,
       summary: 'Change the members of a collection; an empty collection is deleted',
       access: 'user',
       params: DatasetParams,

@@ -1,4 +1,4 @@
-// Legacy bucket and dataset API, part one (service-api.md §3.12): buckets, upload start/finish, download, delete.
+// Legacy bucket and dataset API, part one: buckets, upload start/finish, download, delete.
 import { z } from 'zod';
 import { userError } from '../../core/index.js';
 import {
@@ -22,6 +22,14 @@ import {
   existingDataset,
   existingVersion,
 } from './dataset-access.js';
+import {
+  BucketList,
+  BucketLocation,
+  DatasetDeleted,
+  DatasetLocations,
+  DatasetManifest,
+  DatasetUpload,
+} from '../contract/dataset-wire.js';
 
 const BucketParams = z.object({ bucket: z.string() });
 const DatasetParams = z.object({ bucket: z.string(), name: z.string() });
@@ -33,15 +41,20 @@ export function datasetRoutes(deps: ApiDeps): RouteList {
     defineRoute({
       method: 'GET',
       url: '/api/bucket',
+      operationId: 'listBuckets',
+      response: BucketList,
       summary: 'List dataset buckets and the caller default',
       access: 'user',
       query: z.object({ default_only: flag.default(false) }),
-      handler: async ({ query }) => {
-        const buckets = datasetBuckets(deps.ctx.storage).filter(
-          (b) => !query.default_only || b.name === DEFAULT_DATASET_BUCKET,
-        );
+      handler: async ({ caller, query }) => {
+        const all = datasetBuckets(deps.ctx.storage);
+        // The caller's profile bucket wins; one no longer configured falls back to the deployment's.
+        const chosen = caller ? (await store.profiles.get(caller.user)).bucket : null;
+        const defaultName =
+          all.some((b) => b.name === chosen) && chosen !== null ? chosen : DEFAULT_DATASET_BUCKET;
+        const buckets = all.filter((b) => !query.default_only || b.name === defaultName);
         return {
-          default: DEFAULT_DATASET_BUCKET,
+          default: defaultName,
           buckets: Object.fromEntries(
             buckets.map((b) => [
               b.name,
@@ -54,6 +67,8 @@ export function datasetRoutes(deps: ApiDeps): RouteList {
     defineRoute({
       method: 'GET',
       url: '/api/bucket/:bucket/location',
+      operationId: 'getBucketLocation',
+      response: BucketLocation,
       summary: 'Where a bucket keeps its datasets',
       access: 'user',
       params: BucketParams,
@@ -65,6 +80,8 @@ export function datasetRoutes(deps: ApiDeps): RouteList {
     defineRoute({
       method: 'POST',
       url: '/api/bucket/:bucket/dataset/:name',
+      operationId: 'uploadDatasetVersion',
+      response: DatasetUpload,
       summary: 'Start a dataset version upload, or finish it',
       access: 'user',
       params: DatasetParams,
@@ -137,6 +154,8 @@ export function datasetRoutes(deps: ApiDeps): RouteList {
     defineRoute({
       method: 'GET',
       url: '/api/bucket/:bucket/dataset/:name',
+      operationId: 'getDatasetLocations',
+      response: DatasetLocations,
       summary: 'Manifest locations of a dataset version, or of every member of a collection',
       access: 'user',
       params: DatasetParams,
@@ -172,6 +191,8 @@ export function datasetRoutes(deps: ApiDeps): RouteList {
     defineRoute({
       method: 'GET',
       url: '/api/bucket/:bucket/dataset/:name/manifest',
+      operationId: 'getDatasetManifest',
+      response: DatasetManifest,
       summary: 'The manifest of one dataset version',
       access: 'user',
       params: DatasetParams,
@@ -186,6 +207,8 @@ export function datasetRoutes(deps: ApiDeps): RouteList {
     defineRoute({
       method: 'DELETE',
       url: '/api/bucket/:bucket/dataset/:name',
+      operationId: 'deleteDataset',
+      response: DatasetDeleted,
       summary: 'Mark dataset versions PENDING_DELETE; the last one removes the dataset and its objects',
       access: 'user',
       params: DatasetParams,

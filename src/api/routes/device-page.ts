@@ -8,6 +8,7 @@ import { checkPassword } from '../auth/password-login.js';
 import type { SessionDeps } from '../auth/sessions.js';
 import type { RouteList } from '../route-table.js';
 import { defineRoute } from '../route-table.js';
+import { Text } from '../contract/wire-registry.js';
 
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -50,8 +51,11 @@ export function devicePageRoutes(
     defineRoute({
       method: 'GET',
       url: '/api/auth/device',
+      operationId: 'getDeviceLoginPage',
+      response: Text,
       summary: 'The device-login approval page (HTML)',
       access: 'public',
+      produces: 'text/html',
       query: z.object({ user_code: z.string().max(32).default('') }),
       handler: async ({ query, reply }) =>
         page(reply, 200, 'Log in to OSMO', form(query.user_code, deps.devMode, '')),
@@ -59,8 +63,11 @@ export function devicePageRoutes(
     defineRoute({
       method: 'POST',
       url: '/api/auth/device',
+      operationId: 'decideDeviceLogin',
+      response: Text,
       summary: 'Approve or deny a device login (HTML form)',
       access: 'public',
+      produces: 'text/html',
       body: z.object({
         user_code: z.string().max(32).default(''),
         username: z.string().max(256).default(''),

@@ -9,6 +9,7 @@ import { openSession, refreshAccess } from '../auth/sessions.js';
 import type { RouteList } from '../route-table.js';
 import { defineRoute } from '../route-table.js';
 import { CLI_CLIENT_ID } from './auth.js';
+import { DeviceCode, OAuthToken } from '../contract/auth-wire.js';
 
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 
@@ -22,7 +23,7 @@ const TokenForm = z.object({
   scope: z.string().optional(),
 });
 
-/** OAuth errors use the RFC 6749 §5.2 body, which the CLI's polling loop reads. */
+/** OAuth errors use RFC 6749's error-response body, which the CLI's polling loop reads. */
 function oauthError(reply: FastifyReply, error: string, description?: string): FastifyReply {
   return reply
     .code(400)
@@ -33,7 +34,7 @@ function oauthError(reply: FastifyReply, error: string, description?: string): F
 function tokenResponse(
   issued: { token: string; expires_at: number; refresh_token: string },
   now: Date,
-): object {
+): OAuthToken {
   return {
     access_token: issued.token,
     id_token: issued.token,
@@ -50,6 +51,8 @@ export function oauthRoutes(
     defineRoute({
       method: 'POST',
       url: '/api/auth/device/code',
+      operationId: 'startDeviceLogin',
+      response: DeviceCode,
       summary: 'Start a device login: a device code for the CLI and a user code for the approval page',
       access: 'public',
       body: z.object({ client_id: z.string().optional(), scope: z.string().optional() }),
@@ -69,6 +72,8 @@ export function oauthRoutes(
     defineRoute({
       method: 'POST',
       url: '/api/auth/token',
+      operationId: 'issueOAuthToken',
+      response: OAuthToken,
       summary: 'OAuth token endpoint: device-code, password and refresh-token grants',
       access: 'public',
       body: TokenForm,

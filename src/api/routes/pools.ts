@@ -1,4 +1,4 @@
-// Pools, pool quota and resources (service-api.md §3.5, §3.6).
+// Pools, pool quota and resources.
 import { z } from 'zod';
 import { userError } from '../../core/index.js';
 import { poolShapes } from '../../controller/live-config.js';
@@ -13,6 +13,13 @@ import { conciseResources } from '../contract/resource-summary.js';
 import type { ApiDeps } from '../deps.js';
 import type { RouteList } from '../route-table.js';
 import { defineRoute } from '../route-table.js';
+import {
+  PoolList,
+  PoolQuota,
+  ResourceListing,
+  Resources,
+  type ResourceEntry,
+} from '../contract/pool-wire.js';
 
 const GIB = 1024 ** 3;
 const PoolQuery = z.object({ pools: repeated, all_pools: flag.default(true) });
@@ -24,7 +31,7 @@ const ResourceQuery = z.object({
 });
 
 export function poolRoutes(deps: ApiDeps): RouteList {
-  // Listings show only the pools the caller's roles allow; admins' roles allow every pool (service-api.md §6.7).
+  // Listings show only the pools the caller's roles allow; admins' roles allow every pool.
   const visible = (caller: Caller | null): Set<string> => {
     const doc = deps.ctx.config.current();
     return new Set(allowedPools(caller ?? { roles: [] }, Object.keys(doc.pools).sort(), doc.roles));
@@ -64,7 +71,7 @@ export function poolRoutes(deps: ApiDeps): RouteList {
     }
     return out;
   };
-  const resources = async (keep: PairFilter, nodeName: string | null): Promise<object[]> => {
+  const resources = async (keep: PairFilter, nodeName: string | null): Promise<ResourceEntry[]> => {
     const doc = deps.ctx.config.current();
     return (await usageByNode(nodeName)).flatMap(
       ({ node, used }) => resourceEntry(doc, node, used, keep) ?? [],
@@ -74,6 +81,8 @@ export function poolRoutes(deps: ApiDeps): RouteList {
     defineRoute({
       method: 'GET',
       url: '/api/pool',
+      operationId: 'listPools',
+      response: PoolList,
       summary: 'Pools by name',
       access: 'user',
       query: PoolQuery,
@@ -91,6 +100,8 @@ export function poolRoutes(deps: ApiDeps): RouteList {
     defineRoute({
       method: 'GET',
       url: '/api/pool_quota',
+      operationId: 'getPoolQuota',
+      response: PoolQuota,
       summary: 'GPU quota and capacity per pool and node set',
       access: 'user',
       query: PoolQuery,
@@ -103,11 +114,13 @@ export function poolRoutes(deps: ApiDeps): RouteList {
     defineRoute({
       method: 'GET',
       url: '/api/resources',
+      operationId: 'listResources',
+      response: ResourceListing,
       summary: 'Nodes with their pools, platforms, capacity and usage',
       access: 'user',
       query: ResourceQuery,
       handler: async ({ query, caller }) => {
-        // Explicit pools (all_pools false) narrow the listing, and only then do platforms (§3.6).
+        // Explicit pools (all_pools false) narrow the listing, and only then do platforms.
         const explicit = query.pools.length > 0 && !query.all_pools;
         const pools = selected(caller, explicit ? query.pools : []);
         const platforms = explicit && query.platforms.length > 0 ? new Set(query.platforms) : null;
@@ -121,6 +134,8 @@ export function poolRoutes(deps: ApiDeps): RouteList {
     defineRoute({
       method: 'GET',
       url: '/api/resources/:name',
+      operationId: 'getResource',
+      response: Resources,
       summary: 'One node',
       access: 'user',
       params: z.object({ name: z.string() }),

@@ -1,4 +1,4 @@
-// ROLE configuration endpoints (service-api.md §3.11, cli.md §16.7): role documents with history, admin-only writes.
+// ROLE configuration endpoints: role documents with history, admin-only writes.
 import { z } from 'zod';
 import type { RoleDocument } from '../../config/pool-config.js';
 import { RoleSchema } from '../../config/pool-config.js';
@@ -6,6 +6,8 @@ import { userError } from '../../core/index.js';
 import type { ApiDeps } from '../deps.js';
 import type { RouteList } from '../route-table.js';
 import { defineRoute } from '../route-table.js';
+import { RoleConfig, RoleConfigs } from '../contract/config-wire.js';
+import { Done } from '../contract/wire-registry.js';
 
 const Envelope = z.object({ description: z.string().optional(), tags: z.array(z.string()).optional() });
 const Name = z.object({ name: z.string() });
@@ -36,13 +38,17 @@ export function roleConfigRoutes(deps: ApiDeps): RouteList {
     defineRoute({
       method: 'GET',
       url: '/api/configs/role',
+      operationId: 'listRoleConfigs',
+      response: RoleConfigs,
       summary: 'Every stored role',
       access: 'admin',
-      handler: async () => roles(),
+      handler: async () => [...roles()],
     }),
     defineRoute({
       method: 'GET',
       url: '/api/configs/role/:name',
+      operationId: 'getRoleConfig',
+      response: RoleConfig,
       summary: 'One stored role',
       access: 'admin',
       params: Name,
@@ -55,6 +61,8 @@ export function roleConfigRoutes(deps: ApiDeps): RouteList {
     defineRoute({
       method: 'PUT',
       url: '/api/configs/role',
+      operationId: 'putRoleConfigs',
+      response: Done,
       summary: 'Replaces every stored role',
       access: 'admin',
       body: Envelope.extend({ configs: z.array(z.unknown()) }),
@@ -66,6 +74,8 @@ export function roleConfigRoutes(deps: ApiDeps): RouteList {
     defineRoute({
       method: 'PUT',
       url: '/api/configs/role/:name',
+      operationId: 'putRoleConfig',
+      response: Done,
       summary: 'Creates or replaces one role',
       access: 'admin',
       params: Name,
@@ -84,6 +94,8 @@ export function roleConfigRoutes(deps: ApiDeps): RouteList {
     defineRoute({
       method: 'DELETE',
       url: '/api/configs/role/:name',
+      operationId: 'deleteRoleConfig',
+      response: Done,
       summary: 'Deletes one stored role',
       access: 'admin',
       params: Name,

@@ -1,14 +1,17 @@
-// The cross-workflow task list (service-api.md §3.7.6).
+// The cross-workflow task list.
 import { z } from 'zod';
 import { PRIORITIES, TASK_STATUSES, userError } from '../../core/index.js';
 import { LIST_ORDERS } from '../../store/index.js';
 import type { TaskListFilters } from '../../store/index.js';
+import { backendLookup } from '../contract/backend-links.js';
 import { taskListEntry } from '../contract/workflow-json.js';
 import { flag, isoDate, repeated } from '../contract/query-values.js';
 import type { ApiDeps } from '../deps.js';
 import type { RouteList } from '../route-table.js';
 import { defineRoute } from '../route-table.js';
-import { listableUsers, pagingChecks } from './workflow-read.js';
+import { taskListScope } from '../auth/task-list-scope.js';
+import { pagingChecks } from './workflow-read.js';
+import { TaskList } from '../contract/workflow-wire.js';
 
 const TaskQuery = z.object({
   workflow_id: z.string().optional(),
@@ -33,18 +36,28 @@ export function taskRoutes(deps: ApiDeps): RouteList {
     defineRoute({
       method: 'GET',
       url: '/api/task',
+      operationId: 'listTasks',
+      response: TaskList,
       summary: 'List tasks across workflows, or summarise their resource use',
       access: 'user',
       query: TaskQuery,
       handler: async ({ query, caller }) => {
         if (!caller) throw userError('access denied', 403);
         pagingChecks(query.offset, Math.min(query.limit, 1000));
-        const users = listableUsers(caller, query.users, query.all_users);
+        const doc = deps.ctx.config.current();
+        const scope = taskListScope(
+          caller,
+          { users: query.users, allUsers: query.all_users, pools: query.pools, allPools: query.all_pools },
+          Object.keys(doc.pools),
+          doc.roles,
+        );
+        if (scope === null)
+          return query.summary || query.aggregate_by_workflow ? { summaries: [] } : { tasks: [] };
         const filters: TaskListFilters = {
           ...(query.workflow_id ? { workflowId: query.workflow_id } : {}),
           statuses: query.statuses,
-          ...(users ? { users } : {}),
-          ...(query.all_pools || query.pools.length === 0 ? {} : { pools: query.pools }),
+          ...(scope.users ? { users: scope.users } : {}),
+          ...(scope.pools ? { pools: scope.pools } : {}),
           nodes: query.nodes,
           ...(query.started_after ? { startedAfter: query.started_after } : {}),
           ...(query.started_before ? { startedBefore: query.started_before } : {}),
@@ -69,7 +82,11 @@ export function taskRoutes(deps: ApiDeps): RouteList {
           };
         }
         const page = await deps.store.tasks.listForApi(filters);
-        const links = { base: deps.baseUrl, now: deps.ctx.now() };
+        const links = {
+          base: deps.baseUrl,
+          now: deps.ctx.now(),
+          backendOf: backendLookup(deps.ctx.config.current()),
+        };
         return { tasks: page.rows.map((t) => taskListEntry(links, t)) };
       },
     }),

@@ -1,4 +1,4 @@
-// User and role administration, admin only (service-api.md §3.3; osmo user, cli.md §15).
+// User and role administration, admin only, as `osmo user` calls it.
 import { z } from 'zod';
 import { userError } from '../../core/index.js';
 import type { RoleDocumentLike } from '../../identity/index.js';
@@ -7,6 +7,15 @@ import type { Store, User, UserRole } from '../../store/index.js';
 import { repeated } from '../contract/query-values.js';
 import type { RouteList } from '../route-table.js';
 import { defineRoute } from '../route-table.js';
+import {
+  UserEntry,
+  UserPage,
+  UserRoleAdded,
+  UserRoles,
+  UserWithRoles,
+  type RoleAssignment,
+} from '../contract/auth-wire.js';
+import { Done } from '../contract/wire-registry.js';
 
 export const USER_ID = /^[a-zA-Z0-9]([a-zA-Z0-9_.@-]*[a-zA-Z0-9])?$/;
 
@@ -19,13 +28,13 @@ export interface UserRouteDeps {
   readonly roles?: () => readonly RoleDocumentLike[];
 }
 
-export const userJson = (u: User): object => ({
+export const userJson = (u: User): UserEntry => ({
   id: u.id,
   created_at: u.createdAt.toISOString(),
   created_by: u.createdBy,
 });
 
-export const roleJson = (r: UserRole): object => ({
+export const roleJson = (r: UserRole): RoleAssignment => ({
   role_name: r.roleName,
   assigned_by: r.assignedBy,
   assigned_at: r.assignedAt.toISOString(),
@@ -50,6 +59,8 @@ export function userRoutes(deps: UserRouteDeps): RouteList {
     defineRoute({
       method: 'GET',
       url: '/api/auth/user',
+      operationId: 'listUsers',
+      response: UserPage,
       summary: 'List users, newest first',
       access: 'admin',
       query: z.object({
@@ -80,6 +91,8 @@ export function userRoutes(deps: UserRouteDeps): RouteList {
     defineRoute({
       method: 'POST',
       url: '/api/auth/user',
+      operationId: 'createUser',
+      response: UserEntry,
       summary: 'Create a user with roles and, optionally, a password for the password and code logins',
       access: 'admin',
       body: z.object({
@@ -108,6 +121,8 @@ export function userRoutes(deps: UserRouteDeps): RouteList {
     defineRoute({
       method: 'GET',
       url: '/api/auth/user/:user_id',
+      operationId: 'getUser',
+      response: UserWithRoles,
       summary: 'A user and its roles',
       access: 'admin',
       params: UserParams,
@@ -119,6 +134,8 @@ export function userRoutes(deps: UserRouteDeps): RouteList {
     defineRoute({
       method: 'DELETE',
       url: '/api/auth/user/:user_id',
+      operationId: 'deleteUser',
+      response: Done,
       summary: 'Delete a user with its roles, tokens, password, data key and credentials',
       access: 'admin',
       params: UserParams,
@@ -131,6 +148,8 @@ export function userRoutes(deps: UserRouteDeps): RouteList {
     defineRoute({
       method: 'GET',
       url: '/api/auth/user/:user_id/roles',
+      operationId: 'getUserRoles',
+      response: UserRoles,
       summary: "A user's roles",
       access: 'admin',
       params: UserParams,
@@ -145,6 +164,8 @@ export function userRoutes(deps: UserRouteDeps): RouteList {
     defineRoute({
       method: 'POST',
       url: '/api/auth/user/:user_id/roles',
+      operationId: 'addUserRole',
+      response: UserRoleAdded,
       summary: 'Assign a role to a user (idempotent)',
       access: 'admin',
       params: UserParams,
@@ -162,6 +183,8 @@ export function userRoutes(deps: UserRouteDeps): RouteList {
     defineRoute({
       method: 'DELETE',
       url: '/api/auth/user/:user_id/roles/:role_name',
+      operationId: 'removeUserRole',
+      response: Done,
       summary: 'Remove a role from a user and from all of its tokens',
       access: 'admin',
       params: z.object({ user_id: z.string(), role_name: z.string() }),

@@ -1,14 +1,18 @@
-// Streamed logs, events and the stored spec of a workflow (service-api.md §3.7.8, §4.1).
+// Streamed logs, events and the stored spec of a workflow.
 import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { userError } from '../../core/index.js';
+import { searchLog } from '../../controller/log-search.js';
 import { credentialReferences, redactSecrets } from '../../spec/index.js';
 import type { Workflow } from '../../store/index.js';
 import { flag } from '../contract/query-values.js';
 import type { ApiDeps } from '../deps.js';
 import type { RouteList } from '../route-table.js';
 import { defineRoute } from '../route-table.js';
+import { SEARCH_QUERY, toLogSearch } from './log-search-query.js';
 import { visibleWorkflow } from './visible-workflow.js';
+import { liveWhileUnchanged } from './workflow-changes.js';
+import { Text } from '../contract/wire-registry.js';
 
 /** At or above this many lines `last_n_lines` means "everything" (upstream's max_log_lines). */
 const MAX_LOG_LINES = 10000;
@@ -20,6 +24,8 @@ export function workflowLogRoutes(deps: ApiDeps): RouteList {
     defineRoute({
       method: 'GET',
       url: '/api/workflow/:name/logs',
+      operationId: 'getWorkflowLogs',
+      response: Text,
       summary: 'Stream the logs of a workflow or one task; follows while the workflow runs',
       access: 'user',
       produces: 'text/plain',
@@ -29,9 +35,12 @@ export function workflowLogRoutes(deps: ApiDeps): RouteList {
         task_name: z.string().optional(),
         retry_id: z.coerce.number().int().min(0).optional(),
         query: z.string().max(1024).optional(),
+        // Ours, beyond upstream: a guarded server-side search over what is written so far (see log-search.ts).
+        ...SEARCH_QUERY,
       }),
       handler: async ({ params, query, caller, request, reply }) => {
         const w = await visibleWorkflow(deps, caller, params.name);
+        const search = toLogSearch(query);
         if (query.last_n_lines !== undefined && query.last_n_lines <= 0) {
           throw userError('last_n_lines must be a positive number.');
         }
@@ -53,10 +62,15 @@ export function workflowLogRoutes(deps: ApiDeps): RouteList {
           task: query.task_name ?? null,
           retryId,
           lastLines,
-          isLive: () => deps.engine.isLogLive(w.workflowUuid),
+          // A search answers over the log as it stands and ends; only a plain read follows.
+          isLive:
+            search === null
+              ? liveWhileUnchanged(deps, w.workflowUuid, abort.signal)
+              : () => Promise.resolve(false),
           signal: abort.signal,
         });
-        const body = filter === null ? chunks : filterLines(chunks, filter);
+        const filtered = filter === null ? chunks : filterLines(chunks, filter);
+        const body = search === null ? filtered : searchLog(filtered, search);
         return reply
           .header('content-type', TEXT)
           .header('x-content-type-options', 'nosniff')
@@ -66,6 +80,8 @@ export function workflowLogRoutes(deps: ApiDeps): RouteList {
     defineRoute({
       method: 'GET',
       url: '/api/workflow/:name/events',
+      operationId: 'getWorkflowEvents',
+      response: Text,
       summary: 'Scheduling and lifecycle events of a workflow or one task',
       access: 'user',
       produces: 'text/plain',
@@ -89,6 +105,8 @@ export function workflowLogRoutes(deps: ApiDeps): RouteList {
     defineRoute({
       method: 'GET',
       url: '/api/workflow/:name/spec',
+      operationId: 'getWorkflowSpec',
+      response: Text,
       summary: 'The stored spec, secrets masked: rendered, or the original template with use_template',
       access: 'user',
       produces: 'text/plain',
@@ -120,7 +138,7 @@ async function* filterLines(chunks: AsyncIterable<string>, pattern: RegExp): Asy
  * The retry to read: the one asked for, else the latest. Only names and retries the store knows reach
  * the log store, so a request parameter never becomes a path of its own.
  */
-async function existingRetry(
+export async function existingRetry(
   deps: ApiDeps,
   workflow: Workflow,
   taskName: string,

@@ -1,16 +1,34 @@
-// Workflow list, query, single task, cancel and tags (service-api.md §3.7.3–§3.7.8).
+// Workflow list, query, single task, cancel and tags.
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { LIST_ORDERS } from '../../store/index.js';
 import { PRIORITIES, WORKFLOW_STATUSES, databaseError, userError } from '../../core/index.js';
 import { isAdmin } from '../auth/caller.js';
 import type { Caller } from '../auth/caller.js';
 import { appsOfWorkflows } from '../contract/app-json.js';
-import { workflowListEntry, workflowQueryResponse } from '../contract/workflow-json.js';
+import { backendLookup } from '../contract/backend-links.js';
+import { usageAmounts, type UsageAmounts } from '../contract/usage-json.js';
+import {
+  WORKFLOW_LIST_RESPONSE_SCHEMA,
+  workflowListEntry,
+  workflowQueryResponse,
+} from '../contract/workflow-json.js';
 import { flag, isoDate, repeated, wireTime } from '../contract/query-values.js';
+import { ReadCache } from '../../store/index.js';
 import type { ApiDeps } from '../deps.js';
 import type { RouteList } from '../route-table.js';
 import { defineRoute } from '../route-table.js';
 import { visibleWorkflow } from './visible-workflow.js';
+import {
+  Tags,
+  UserNames,
+  WorkflowList,
+  WorkflowName,
+  WorkflowQuery,
+  WorkflowTaskAttempt,
+} from '../contract/workflow-wire.js';
+import { Done } from '../contract/wire-registry.js';
 
 export const MAX_LIST_LIMIT = 1000;
 
@@ -33,7 +51,23 @@ const ListQuery = z.object({
   no_label: repeated,
 });
 
+/** No attempt holds anything before its workflow was submitted or after now. */
+async function workflowUsageOf(deps: ApiDeps, workflowUuid: string, submitTime: Date): Promise<UsageAmounts> {
+  const now = deps.ctx.now();
+  const rows = await deps.store.usage.summarize({
+    groupBy: 'workflow',
+    since: submitTime,
+    until: now,
+    now,
+    workflowUuid,
+  });
+  return usageAmounts(rows);
+}
+
 /** Non-admins list only their own work: asking for anyone else's is refused, not silently narrowed. */
+/** The tables a workflow list is read from: its answers are kept until one of them is written. */
+const WORKFLOW_LIST_TABLES = ['workflows', 'workflow_tags', 'apps', 'app_versions'];
+
 export function listableUsers(
   caller: Caller,
   users: readonly string[],
@@ -55,46 +89,75 @@ export function pagingChecks(offset: number, limit: number): void {
   if (limit > MAX_LIST_LIMIT) throw userError(`Limit must be less than ${MAX_LIST_LIMIT}.`);
 }
 
+/** The service's object storage as a URL: its S3 bucket and prefix, or the local directory. */
+function storageUrlOf(config: ApiDeps['config']): string {
+  const s3 = config.s3Storage;
+  if (s3 === null) return pathToFileURL(join(config.dataDir, 'storage')).href;
+  return `s3://${s3.bucket}${s3.prefix === '' ? '' : `/${s3.prefix}`}`;
+}
+
 export function workflowReadRoutes(deps: ApiDeps): RouteList {
-  const links = () => ({ base: deps.baseUrl, now: deps.ctx.now() });
+  const outputBase = storageUrlOf(deps.config);
+  const listAnswers = new ReadCache<string>(deps.store.writes, WORKFLOW_LIST_TABLES);
+  const links = () => ({
+    base: deps.baseUrl,
+    now: deps.ctx.now(),
+    backendOf: backendLookup(deps.ctx.config.current()),
+    outputBase,
+  });
   return [
     defineRoute({
       method: 'GET',
       url: '/api/workflow',
+      operationId: 'listWorkflows',
+      response: WorkflowList,
       summary: 'List workflows',
       access: 'user',
       query: ListQuery,
-      handler: async ({ query, caller }) => {
+      handler: async ({ query, caller, request, reply }) => {
         if (!caller) throw userError('access denied', 403);
         pagingChecks(query.offset, query.limit);
         const users = listableUsers(caller, query.users, query.all_users);
-        const page = await deps.store.workflows.list({
-          ...(users ? { users } : {}),
-          ...(query.name ? { name: query.name } : {}),
-          statuses: query.statuses,
-          ...(query.all_pools || query.pools.length === 0 ? {} : { pools: query.pools }),
-          offset: query.offset,
-          limit: query.limit,
-          order: query.order,
-          ...(query.submitted_after ? { submittedAfter: query.submitted_after } : {}),
-          ...(query.submitted_before ? { submittedBefore: query.submitted_before } : {}),
-          tags: query.tags,
-          ...(query.app ? { app: query.app } : {}),
-          priorities: query.priority,
-          labels: query.label,
-          noLabels: query.no_label,
+        // Beyond the tables it reads, the answer depends on who asks (their name, and whether they are
+        // an admin, decide whose workflows are listed) and on the query as sent.
+        const key = `${caller.user}\0${isAdmin(caller) ? 'admin' : ''}\0${request.url}`;
+        const body = await listAnswers.get(key, async () => {
+          const page = await deps.store.workflows.listSummaries({
+            ...(users ? { users } : {}),
+            ...(query.name ? { name: query.name } : {}),
+            statuses: query.statuses,
+            ...(query.all_pools || query.pools.length === 0 ? {} : { pools: query.pools }),
+            offset: query.offset,
+            limit: query.limit,
+            order: query.order,
+            ...(query.submitted_after ? { submittedAfter: query.submitted_after } : {}),
+            ...(query.submitted_before ? { submittedBefore: query.submitted_before } : {}),
+            tags: query.tags,
+            ...(query.app ? { app: query.app } : {}),
+            priorities: query.priority,
+            labels: query.label,
+            noLabels: query.no_label,
+          });
+          const l = links();
+          // The apps the page's workflows came from (appsOfWorkflows wants whole workflows, not summaries).
+          const appUuids = [...new Set(page.rows.flatMap((w) => (w.appUuid === null ? [] : [w.appUuid])))];
+          const apps = new Map((await deps.store.apps.getByUuids(appUuids)).map((a) => [a.uuid, a]));
+          // The list is the most requested answer: a serialiser compiled from its schema (once per route)
+          // writes it much faster than generic JSON.stringify.
+          const answer: z.infer<typeof WorkflowList> = {
+            workflows: page.rows.map((w) => workflowListEntry(l, w, apps)),
+            more_entries: page.moreEntries,
+          };
+          return reply.compileSerializationSchema(WORKFLOW_LIST_RESPONSE_SCHEMA)(answer) as string;
         });
-        const l = links();
-        const apps = await appsOfWorkflows(deps.store, page.rows);
-        return {
-          workflows: page.rows.map((w) => workflowListEntry(l, w, apps)),
-          more_entries: page.moreEntries,
-        };
+        return reply.type('application/json; charset=utf-8').send(body);
       },
     }),
     defineRoute({
       method: 'GET',
       url: '/api/workflow/:name',
+      operationId: 'getWorkflow',
+      response: WorkflowQuery,
       summary: 'Query one workflow with its groups and tasks',
       access: 'user',
       params: z.object({ name: z.string() }),
@@ -114,12 +177,16 @@ export function workflowReadRoutes(deps: ApiDeps): RouteList {
           ...(wait
             ? { pending_reason: wait.reason, estimated_start_time: wireTime(wait.estimatedStart) }
             : {}),
+          // Our addition (docs/compatibility.md): the resource-hours its attempts have held so far.
+          usage: await workflowUsageOf(deps, w.workflowUuid, w.submitTime),
         };
       },
     }),
     defineRoute({
       method: 'GET',
       url: '/api/workflow/:name/task/:task_name',
+      operationId: 'getWorkflowTask',
+      response: WorkflowTaskAttempt,
       summary: 'The latest attempt of one task',
       access: 'user',
       params: z.object({ name: z.string(), task_name: z.string() }),
@@ -144,6 +211,8 @@ export function workflowReadRoutes(deps: ApiDeps): RouteList {
     defineRoute({
       method: 'POST',
       url: '/api/workflow/:name/cancel',
+      operationId: 'cancelWorkflow',
+      response: WorkflowName,
       summary: 'Cancel a workflow',
       access: 'user',
       params: z.object({ name: z.string() }),
@@ -157,14 +226,24 @@ export function workflowReadRoutes(deps: ApiDeps): RouteList {
     defineRoute({
       method: 'POST',
       url: '/api/workflow/:name/tag',
+      operationId: 'tagWorkflow',
+      response: Done,
       summary: 'Add or remove tags of a workflow',
       access: 'user',
       params: z.object({ name: z.string() }),
       query: z.object({ add: repeated, remove: repeated }),
       handler: async ({ params, query, caller }) => {
         if (query.add.length === 0 && query.remove.length === 0) throw userError('No tags specified!');
-        const bad = query.add.find((t) => !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(t));
-        if (bad !== undefined) throw userError(`Invalid tag detected: ${bad}`);
+        // Only the tags an admin listed in the workflow config may be added; any may be removed.
+        const allowed = deps.ctx.config.current().workflow.workflow_info.tags;
+        const bad = query.add.find((t) => !allowed.includes(t));
+        if (bad !== undefined) {
+          const choices =
+            allowed.length === 0 ? 'no tags are allowed' : `allowed tags: ${allowed.join(', ')}`;
+          throw userError(
+            `Invalid tag detected: ${bad} (${choices}; admins set them in the workflow config's workflow_info.tags)`,
+          );
+        }
         const w = await visibleWorkflow(deps, caller, params.name);
         await deps.store.tags.add(w.workflowUuid, query.add);
         await deps.store.tags.remove(w.workflowUuid, query.remove);
@@ -174,13 +253,17 @@ export function workflowReadRoutes(deps: ApiDeps): RouteList {
     defineRoute({
       method: 'GET',
       url: '/api/tag',
-      summary: 'The admin-curated allowed workflow tags (osmo has none: any valid tag is accepted)',
+      operationId: 'listWorkflowTags',
+      response: Tags,
+      summary: "The allowed workflow tags: the workflow config's workflow_info.tags",
       access: 'user',
-      handler: async () => ({ tags: [] }),
+      handler: async () => ({ tags: [...deps.ctx.config.current().workflow.workflow_info.tags] }),
     }),
     defineRoute({
       method: 'GET',
       url: '/api/users',
+      operationId: 'listWorkflowUsers',
+      response: UserNames,
       summary: 'Users who submitted workflows',
       access: 'user',
       handler: async ({ caller }) =>

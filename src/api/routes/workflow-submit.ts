@@ -1,17 +1,19 @@
-// Submit and restart (service-api.md §3.7.1–§3.7.2).
+// Submit and restart.
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { PRIORITIES, submissionError, userError } from '../../core/index.js';
+import { isFailed, isWorkflowFinished, PRIORITIES, submissionError, userError } from '../../core/index.js';
 import { restartWorkflow } from '../../controller/restart.js';
 import type { SubmitOutcome } from '../../controller/submit.js';
 import { submitWorkflow } from '../../controller/submit.js';
 import { flag, repeated } from '../contract/query-values.js';
 import { assertCanUsePool } from '../auth/pool-access.js';
+import { backendLookup, workflowDashboardUrl } from '../contract/backend-links.js';
 import type { ApiDeps } from '../deps.js';
 import type { RouteList } from '../route-table.js';
 import { defineRoute } from '../route-table.js';
 import { submittedApp } from './app-access.js';
 import { visibleWorkflow } from './visible-workflow.js';
+import { SubmitResponse } from '../contract/workflow-wire.js';
 
 /** Specs larger than this are refused before any parsing (the service never buffers unbounded input). */
 export const MAX_SPEC_BYTES = 1024 * 1024;
@@ -51,7 +53,7 @@ export const contentLength = (request: FastifyRequest): number =>
   Number(request.headers['content-length'] ?? 0) || 0;
 
 export function workflowSubmitRoutes(deps: ApiDeps): RouteList {
-  const response = (outcome: SubmitOutcome): object => {
+  const response = (outcome: SubmitOutcome): SubmitResponse => {
     if (outcome.kind === 'dry-run') {
       // `scheduling` is ours: whether the spec would start now, wait, or never fit.
       return { name: outcome.name, spec: outcome.spec, warnings: [], scheduling: outcome.scheduling };
@@ -65,7 +67,10 @@ export function workflowSubmitRoutes(deps: ApiDeps): RouteList {
       overview: `${deps.baseUrl}/workflows/${id}`,
       logs: `${deps.baseUrl}/api/workflow/${id}/logs`,
       spec: null,
-      dashboard_url: null,
+      dashboard_url: workflowDashboardUrl(
+        backendLookup(deps.ctx.config.current())(outcome.workflow),
+        outcome.workflow.workflowUuid,
+      ),
       warnings: [],
     };
   };
@@ -73,6 +78,8 @@ export function workflowSubmitRoutes(deps: ApiDeps): RouteList {
     defineRoute({
       method: 'POST',
       url: '/api/pool/:pool_name/workflow',
+      operationId: 'submitWorkflow',
+      response: SubmitResponse,
       summary: 'Submit a workflow spec, or resubmit a stored one by workflow id',
       access: 'user',
       admit: (request) => deps.ctx.specs.assertRoom(contentLength(request)),
@@ -113,18 +120,27 @@ export function workflowSubmitRoutes(deps: ApiDeps): RouteList {
     defineRoute({
       method: 'POST',
       url: '/api/pool/:pool_name/workflow/:workflow_id/restart',
-      summary: 'Restart a failed workflow: its failed groups run again',
+      operationId: 'restartWorkflow',
+      response: SubmitResponse,
+      summary: 'Restart a failed workflow: its failed groups, or the named ones and downstream, run again',
       access: 'user',
       params: z.object({ pool_name: z.string(), workflow_id: z.string() }),
-      handler: async ({ params, caller }) => {
+      // Ours: upstream's restart takes no parameters and always re-runs every group that did not complete.
+      query: z.object({ group: repeated, failed_only: flag.default(false) }),
+      handler: async ({ params, query, caller }) => {
         assertCanUsePool(caller, params.pool_name, deps.ctx.config.current().roles);
         const source = await visibleWorkflow(deps, caller, params.workflow_id);
-        if (!source.status.startsWith('FAILED')) {
+        if (!isFailed(source.status)) {
+          // Upstream's words, plus what to do when the workflow is still on its way.
+          const hint = isWorkflowFinished(source.status) ? '' : '; wait for it to finish, or cancel it first';
           throw submissionError(
-            `Restart can only be used on FAILED workflows: Workflow ${source.workflowId} has status ${source.status}`,
+            `Restart can only be used on FAILED workflows: Workflow ${source.workflowId} has status ${source.status}${hint}`,
           );
         }
-        const workflow = await restartWorkflow(deps.ctx, source, params.pool_name, caller?.user ?? '');
+        const workflow = await restartWorkflow(deps.ctx, source, params.pool_name, caller?.user ?? '', {
+          groups: query.group,
+          failedOnly: query.failed_only,
+        });
         deps.engine.touch(workflow.workflowUuid);
         return response({ kind: 'submitted', workflow });
       },

@@ -1,6 +1,6 @@
 // Checks that a task's command exists in its image before the container is created.
 import type Docker from 'dockerode';
-import type { AttemptLaunch } from '../backend.js';
+import type { AttemptLaunch } from '../../core/index.js';
 import { entrypointOf, searchPath } from './container-spec.js';
 
 /**

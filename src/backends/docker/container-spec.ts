@@ -1,9 +1,19 @@
 // Pure translation of one attempt into the engine's container-create body, labels and names.
 import type { ContainerCreateOptions } from 'dockerode';
-import { CONTAINER_TASK_PATHS, type AttemptLaunch, type AttemptRef } from '../backend.js';
-import { expandEnvReferencesIn } from '../../runtime/index.js';
+import {
+  type AttemptLaunch,
+  type AttemptRef,
+  CONTAINER_TASK_PATHS,
+  TASK_CLI_PATHS,
+} from '../../core/index.js';
+import {
+  type ContainerTaskCliFiles,
+  expandEnvReferencesIn,
+  taskCliEnvironment,
+  taskCliMounts,
+} from '../../runtime/index.js';
 
-/** Label keys on everything the backend creates (execution.md §23.3), so a restarted service finds it. */
+/** Label keys on everything the backend creates, so a restarted service finds it. */
 export const LABELS = {
   managed: 'osmo.managed',
   backend: 'osmo.backend_id',
@@ -46,8 +56,12 @@ export function attemptLabels(ref: AttemptRef, backendId: string): Record<string
 /** How the host side of an attempt is mounted into its container. */
 export interface AttemptMounts {
   readonly output: string;
+  /** The workspace directory; bound so the service can rsync into it as into a pod's. */
+  readonly workspace?: string;
   readonly inputs: readonly string[];
   readonly files: readonly { readonly hostPath: string; readonly taskPath: string }[];
+  /** The task's `osmo` launcher and login directory, when the launch has a CLI. */
+  readonly taskCli?: ContainerTaskCliFiles;
 }
 
 export interface GpuExposure {
@@ -77,13 +91,31 @@ export function containerCreateBody(
   if (!settings.imageEnv.some((e) => e.startsWith('PATH=')) && env['PATH'] === undefined) {
     env['PATH'] = DEFAULT_PATH;
   }
+  const cli = launch.taskCli !== undefined && mounts.taskCli !== undefined ? launch.taskCli : null;
+  if (cli !== null) {
+    // The CLI's directory joins the PATH the command would have had, as upstream's exec wrapper appends it.
+    const path = env['PATH'] ?? environmentRecord(settings.imageEnv)['PATH'] ?? DEFAULT_PATH;
+    const socket = cli.serviceSocket === null ? null : TASK_CLI_PATHS.socket;
+    Object.assign(
+      env,
+      taskCliEnvironment(
+        cli,
+        { configDir: TASK_CLI_PATHS.configDir, binDir: TASK_CLI_PATHS.bin, socket },
+        path,
+      ),
+    );
+  }
   // Engines pass `$(NAME)` through untouched; a kubelet expands it, from what the container will see.
   const containerEnv = { ...environmentRecord(settings.imageEnv), ...env };
   const [entrypoint, ...cmd] = expandEnvReferencesIn(launch.command, containerEnv);
   const binds = [
     `${mounts.output}:${CONTAINER_TASK_PATHS.output}`,
+    ...(mounts.workspace === undefined ? [] : [`${mounts.workspace}:${CONTAINER_TASK_PATHS.workspace}`]),
     ...mounts.inputs.map((dir, i) => `${dir}:${CONTAINER_TASK_PATHS.input(i)}:ro`),
     ...mounts.files.map((f) => `${f.hostPath}:${f.taskPath}:ro`),
+    // Host paths the platform allows, read-write as a Kubernetes hostPath volume is.
+    ...(launch.hostMounts ?? []).map((m) => `${m.hostPath}:${m.taskPath}`),
+    ...(cli === null || mounts.taskCli === undefined ? [] : taskCliBinds(cli, mounts.taskCli)),
   ];
   const shm = launch.shmSizeBytes ?? settings.shmSizeBytes;
   const network = networkName(launch.groupUuid);
@@ -91,7 +123,7 @@ export function containerCreateBody(
   return {
     name: containerName(launch),
     Image: launch.image,
-    // No shell: the command is the entrypoint, the rest its arguments (workflow-spec.md §7.3).
+    // No shell: the command is the entrypoint, the rest its arguments.
     Entrypoint: entrypoint === undefined ? [] : [entrypoint],
     Cmd: [...cmd, ...expandEnvReferencesIn(launch.args, containerEnv)],
     Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
@@ -128,6 +160,16 @@ export function containerCreateBody(
       EndpointsConfig: { [network]: { Aliases: [taskHostName(launch, launch.taskName)] } },
     },
   };
+}
+
+/** The CLI's files and its login, read-only, and the service's socket. */
+function taskCliBinds(cli: NonNullable<AttemptLaunch['taskCli']>, files: ContainerTaskCliFiles): string[] {
+  return [
+    `${files.loginDir}:${TASK_CLI_PATHS.configDir}:ro`,
+    `${files.launcher}:${TASK_CLI_PATHS.launcher}:ro`,
+    ...taskCliMounts(cli.install).map((m) => `${m.hostPath}:${m.taskPath}:ro`),
+    ...(cli.serviceSocket === null ? [] : [`${cli.serviceSocket}:${TASK_CLI_PATHS.socket}`]),
+  ];
 }
 
 /** The command the container runs (its `$(NAME)` references expanded), if it has one. */

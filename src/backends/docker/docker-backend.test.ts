@@ -1,7 +1,7 @@
 // The container backend against a real Podman: the shared contract, then what only containers do.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, statfs, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { backendContract, collectAttempt, makeAttempt, textsOf } from '../contract.js';
@@ -38,10 +38,12 @@ void describe('docker backend', () => {
     await assert.rejects(missing.nodes(), /unix:\/\/\/nonexistent\/osmo\.sock/);
   });
 
-  void test('one node per engine, from /info', async () => {
+  void test("one node per engine, from /info, with the work root's filesystem as its storage", async () => {
     const [node, ...rest] = await backend.nodes();
     assert.equal(rest.length, 0);
     assert.ok(node !== undefined && node.cpu >= 1 && node.memoryBytes > 0);
+    const disk = await statfs(work);
+    assert.equal(node.storageBytes, disk.blocks * disk.bsize);
   });
 
   // Podman on cgroup v1 (this machine) never sets State.OOMKilled: the backend reads the kill from

@@ -1,19 +1,21 @@
-// The container backend: each attempt is a container on a Docker-Engine-compatible API (execution.md §23, column b).
-import { readFile, rm } from 'node:fs/promises';
+// The container backend: each attempt is a container on a Docker-Engine-compatible API.
+import { mkdir, readFile, rm, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AttemptLaunch, AttemptRef, AttemptReport, Backend, NodeInventory } from '../backend.js';
-import { serverError } from '../../core/index.js';
-import { attemptFile } from '../../runtime/index.js';
+import type { Backend, NodeInventory } from '../backend.js';
 import {
-  AttemptRun,
-  BACKEND_ERROR_EXIT_CODE,
-  CONTAINER_ID_FILE,
-  readRecordedEnd,
-  type AttemptRunOptions,
-} from './attempt-run.js';
-import { LABELS, taskHostName, type GpuExposure } from './container-spec.js';
+  type AttemptLaunch,
+  type AttemptRef,
+  type AttemptReport,
+  CONTAINER_TASK_PATHS,
+  serverError,
+} from '../../core/index.js';
+import { attemptDirectory, backendLost, ReportListeners } from '../attempt-reports.js';
+import { attemptFile, hostPathOf, hostTaskPaths } from '../../runtime/index.js';
+import { AttemptRun, CONTAINER_ID_FILE, readRecordedEnd, type AttemptRunOptions } from './attempt-run.js';
+import { containerName, LABELS, networkName, taskHostName, type GpuExposure } from './container-spec.js';
 import { closeEngine, errorText, openEngine, pingEngine } from './engine-client.js';
 import { detectCgroupLayout } from './oom-watch.js';
+import { openContainerTerminal } from './task-terminal.js';
 
 export interface DockerBackendOptions {
   /** The engine endpoint: `unix:///path/docker.sock`, `tcp://host:2375`. */
@@ -30,7 +32,7 @@ export interface DockerBackendOptions {
   readonly gpuMode?: GpuExposure['mode'];
   /** `/dev/shm` size when the attempt names none (engines default to 64 MiB). */
   readonly shmSizeBytes?: number;
-  /** Between SIGTERM and SIGKILL of a stopped container (execution.md §23.7: 30 s). */
+  /** Between SIGTERM and SIGKILL of a stopped container (upstream's 30 s by default). */
   readonly stopGraceMs?: number;
   readonly keepContainers?: boolean;
   /** Group networks without a route out: containers reach only each other. */
@@ -51,37 +53,22 @@ export interface DockerBackend extends Backend {
   attemptDir(ref: AttemptRef): string;
 }
 
-const SAFE_SEGMENT = /^[A-Za-z0-9._-]+$/;
 const keyOf = (ref: AttemptRef): string => `${ref.workflowId}/${ref.taskName}/${ref.retryId}`;
 
 export function createDockerBackend(options: DockerBackendOptions): DockerBackend {
   const engine = openEngine(options.host);
   const backendId = options.backendId ?? 'docker';
   const cgroups = detectCgroupLayout(options.host);
-  const listeners = new Set<(report: AttemptReport) => void>();
   const runs = new Map<string, AttemptRun>();
   // An error of one attempt is that attempt's failure, never the host process's: no default rethrows.
   const onError =
     options.onError ??
     ((err: unknown) => process.emitWarning(err instanceof Error ? err : new Error(String(err))));
+  const listeners = new ReportListeners(onError);
 
-  const emit = (report: AttemptReport): void => {
-    for (const listener of listeners) {
-      try {
-        listener(report);
-      } catch (err) {
-        onError(err, report.ref);
-      }
-    }
-  };
+  const emit = (report: AttemptReport): void => listeners.emit(report);
 
-  const attemptDir = (ref: AttemptRef): string => {
-    for (const segment of [ref.workflowId, ref.taskName]) {
-      if (!SAFE_SEGMENT.test(segment))
-        throw serverError(`Unsafe name for an attempt directory: "${segment}"`);
-    }
-    return join(options.workRoot, 'attempts', ref.workflowId, `${ref.taskName}-${ref.retryId}`);
-  };
+  const attemptDir = (ref: AttemptRef): string => attemptDirectory(options.workRoot, ref);
 
   const runOptions = (ref: AttemptRef): AttemptRunOptions => ({
     engine,
@@ -98,6 +85,10 @@ export function createDockerBackend(options: DockerBackendOptions): DockerBacken
     cgroups,
     emit,
     onError: (err: unknown) => onError(err, ref),
+    isGroupActive: () =>
+      [...runs.values()].some(
+        (run) => run.ref.groupUuid === ref.groupUuid && keyOf(run.ref) !== keyOf(ref) && !run.hasEnded,
+      ),
   });
 
   const track = (run: AttemptRun, work: Promise<void>): void => {
@@ -125,15 +116,7 @@ export function createDockerBackend(options: DockerBackendOptions): DockerBacken
     );
   };
 
-  const lost = (ref: AttemptRef, message: string): void =>
-    emit({
-      kind: 'status',
-      ref,
-      status: 'FAILED_BACKEND_ERROR',
-      exitCode: BACKEND_ERROR_EXIT_CODE,
-      message,
-      at: new Date(),
-    });
+  const lost = (ref: AttemptRef, message: string): void => emit(backendLost(ref, message));
 
   /**
    * Re-attaches one attempt, replays its recorded end, or reports it lost; true when its container
@@ -185,6 +168,20 @@ export function createDockerBackend(options: DockerBackendOptions): DockerBacken
     kind: 'docker',
     attemptDir,
 
+    // The container's address on its group network, which the engine's host routes to (a Linux
+    // bridge); the task's server must listen on all interfaces, not only the container's loopback.
+    async taskAddress(ref) {
+      const info = await engine.getContainer(containerName(ref)).inspect();
+      const address = info.NetworkSettings.Networks[networkName(ref.groupUuid)]?.IPAddress ?? '';
+      if (address === '') throw serverError(`Task ${ref.taskName} has no address on its group network`);
+      return address;
+    },
+
+    // The output and workspace directories are bind mounts of the attempt's host directories.
+    async taskHostPath(ref, taskPath) {
+      return hostPathOf(taskPath, hostTaskPaths(attemptDir(ref)), CONTAINER_TASK_PATHS);
+    },
+
     async nodes() {
       await pingEngine(engine, options.host);
       const info = (await engine.info()) as {
@@ -196,12 +193,17 @@ export function createDockerBackend(options: DockerBackendOptions): DockerBacken
       const engineLabels = Object.fromEntries(
         (info.Labels ?? []).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
       );
+      // A task's data (inputs, outputs, its work directory) lives in bind mounts under the work root,
+      // so that filesystem is the node's storage, as the process backend measures it.
+      // The work root may not exist before the first attempt: its file system is the same once it does.
+      await mkdir(options.workRoot, { recursive: true });
+      const disk = await statfs(options.workRoot);
       return [
         {
           name: options.nodeName ?? info.Name ?? options.host,
           cpu: info.NCPU ?? 1,
           memoryBytes: info.MemTotal ?? 0,
-          storageBytes: 0,
+          storageBytes: disk.blocks * disk.bsize,
           gpu: options.gpus ?? 0,
           labels: { ...engineLabels, ...(options.labels ?? {}) },
         } satisfies NodeInventory,
@@ -209,6 +211,7 @@ export function createDockerBackend(options: DockerBackendOptions): DockerBacken
     },
 
     taskHost: taskHostName,
+    mountsHostPaths: true,
 
     async launch(attempt) {
       if (runs.has(keyOf(attempt))) {
@@ -271,10 +274,9 @@ export function createDockerBackend(options: DockerBackendOptions): DockerBacken
       return unstarted;
     },
 
-    observe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    openTerminal: (ref, request) => openContainerTerminal(engine, ref, request),
+
+    observe: (listener) => listeners.add(listener),
 
     async close() {
       // Containers keep running: the service may only be restarting, and recover() re-attaches.

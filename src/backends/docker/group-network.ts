@@ -1,6 +1,6 @@
 // One user-defined network per group, so `{{host:task}}` names resolve between the group's containers.
 import type Docker from 'dockerode';
-import type { AttemptRef } from '../backend.js';
+import type { AttemptRef } from '../../core/index.js';
 import { LABELS, networkName } from './container-spec.js';
 import { statusOf } from './engine-client.js';
 

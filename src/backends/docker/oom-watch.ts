@@ -2,9 +2,8 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { TaskStatus } from '../../core/index.js';
+import { EXIT_CODES, type TaskStatus } from '../../core/index.js';
 
-export const EVICTED_EXIT_CODE = 3004;
 const POLL_MS = 50;
 
 /** Where this host keeps memory cgroups: v1's `memory` hierarchy or v2's unified one. */
@@ -64,12 +63,12 @@ export interface OomEnd {
   readonly message: string;
 }
 
-/** The end of a container that the engine or its cgroup says was OOM-killed (§13.2: evicted); null if neither. */
+/** The end of a container that the engine or its cgroup says was OOM-killed (it ends FAILED_EVICTED); null if neither. */
 export function oomEnd(engineOomKilled: boolean, cgroupOomKills: number, memoryBytes: number): OomEnd | null {
   if (!engineOomKilled && cgroupOomKills <= 0) return null;
   return {
     status: 'FAILED_EVICTED',
-    exitCode: EVICTED_EXIT_CODE,
+    exitCode: EXIT_CODES.EVICTED,
     message: `OOMKilled: the task exceeded its memory limit of ${formatMemory(memoryBytes)}.`,
   };
 }

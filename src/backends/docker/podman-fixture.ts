@@ -20,6 +20,14 @@ export function podmanMissingReason(needs: string): string | false {
 }
 
 export const TEST_IMAGE = 'localhost/osmo-test-busybox:latest';
+/**
+ * A shell snippet for the test image that accepts one TCP connection and prints what it received.
+ * Busybox's nc half-closes the connection as soon as its own stdin ends, and a container's stdin is
+ * empty: a client that sees that close before sending exits without sending. A FIFO held open on
+ * fd 3 keeps the listener's stdin open, so it only reads.
+ */
+export const listenOnce = (port: number): string =>
+  `mkfifo /tmp/hold; exec 3<>/tmp/hold; nc -l -p ${port} <&3`;
 /** The contract suite names this image; here it is the same busybox image under that name. */
 export const CONTRACT_IMAGE = 'docker.io/library/ubuntu:24.04';
 const APPLETS = [

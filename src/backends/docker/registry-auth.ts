@@ -1,6 +1,5 @@
 // Turns a REGISTRY credential into the engine's pull auth, rejecting the base64 `auth=` pitfall clearly.
-import { credentialError } from '../../core/index.js';
-import type { RegistryAuth } from '../backend.js';
+import { credentialError, type RegistryAuth } from '../../core/index.js';
 import type { PullAuth } from './engine-client.js';
 
 /** The registry host of an image reference (`docker.io` when the first segment is not a host). */

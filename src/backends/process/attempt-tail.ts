@@ -1,11 +1,17 @@
 // Follows an attempt directory's reports.jsonl and logs.jsonl, turning new lines into AttemptReports.
 import { watch, type FSWatcher } from 'node:fs';
 import { appendFile, open } from 'node:fs/promises';
-import type { AttemptRef, AttemptReport } from '../backend.js';
-import { isTaskFinished } from '../../core/index.js';
+import {
+  type AttemptLogRecord,
+  type AttemptRef,
+  type AttemptReport,
+  EXIT_CODES,
+  isTaskFinished,
+  LOG_IO_TYPES,
+  type LogIoType,
+} from '../../core/index.js';
 import {
   ATTEMPT_FILES,
-  LogLineSchema,
   ReportRecordSchema,
   attemptFile,
   parseRecordLine,
@@ -13,7 +19,6 @@ import {
   type ReportRecord,
 } from '../../runtime/index.js';
 
-export const BACKEND_ERROR_EXIT_CODE = 3001;
 /** How long reading an attempt may keep failing before the attempt is ended: a retry or two, no more. */
 const FOLLOW_FAILURE_GRACE_MS = 2_000;
 
@@ -40,45 +45,68 @@ export function unreadable(name: string, err: unknown): Error {
   return new Error(`cannot read the attempt's ${name} (${reason})`, { cause: err });
 }
 
-/** Reads a JSONL file from an offset, keeping an unfinished last line for the next read. */
+const FOLLOWED: ReadonlySet<string> = new Set([ATTEMPT_FILES.reports, ATTEMPT_FILES.logs]);
+
+/** Bytes read at a time: one log batch holds about this much, whatever the size of the file. */
+const READ_CHUNK_BYTES = 256 * 1024;
+
+/** The first read of a poke is small (most find a line or two); a full one doubles up to READ_CHUNK_BYTES. */
+const FIRST_READ_BYTES = 16 * 1024;
+
+/**
+ * Reads a JSONL file from an offset in chunks of whole lines; an unfinished last line waits for the
+ * next read. The file is opened by its path on each read: a file replaced or made unreadable under
+ * the runtime is noticed, not followed blindly.
+ */
 class JsonlCursor {
   private offset = 0;
-  private partial = '';
 
   constructor(
     private readonly path: string,
     private readonly name: string,
   ) {}
 
-  async readNewLines(): Promise<string[]> {
+  /** Calls `onLines` with each chunk of complete lines up to the end of the file as it is now. */
+  async readNewLines(onLines: (lines: string[]) => void): Promise<void> {
     try {
-      return await this.read();
+      await this.read(onLines);
     } catch (err) {
       throw unreadable(this.name, err);
     }
   }
 
-  private async read(): Promise<string[]> {
+  private async read(onLines: (lines: string[]) => void): Promise<void> {
     let handle;
     try {
       handle = await open(this.path, 'r');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw err;
     }
     try {
-      const chunks: Buffer[] = [];
+      let carried: Buffer = Buffer.alloc(0);
+      let size = FIRST_READ_BYTES;
       for (;;) {
-        const buffer = Buffer.alloc(64 * 1024);
-        const { bytesRead } = await handle.read(buffer, 0, buffer.length, this.offset);
-        if (bytesRead === 0) break;
-        chunks.push(buffer.subarray(0, bytesRead));
-        this.offset += bytesRead;
+        const buffer = Buffer.allocUnsafe(size);
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, this.offset + carried.length);
+        if (bytesRead === 0) return;
+        if (bytesRead === size) size = Math.min(size * 2, READ_CHUNK_BYTES);
+        const bytes =
+          carried.length === 0
+            ? buffer.subarray(0, bytesRead)
+            : Buffer.concat([carried, buffer.subarray(0, bytesRead)]);
+        // A newline byte never occurs inside a multi-byte character: cutting after one keeps text whole.
+        const end = bytes.lastIndexOf(0x0a) + 1;
+        carried = bytes.subarray(end);
+        if (end === 0) continue;
+        this.offset += end;
+        onLines(
+          bytes
+            .toString('utf8', 0, end - 1)
+            .split('\n')
+            .filter((l) => l !== ''),
+        );
       }
-      const text = this.partial + Buffer.concat(chunks).toString('utf8');
-      const lines = text.split('\n');
-      this.partial = lines.pop() ?? '';
-      return lines.filter((l) => l !== '');
     } finally {
       await handle.close();
     }
@@ -94,6 +122,8 @@ export class AttemptTail {
   private running: Promise<void> | null = null;
   private again = false;
   private finished = false;
+  /** The next pump asks whether the runtime still runs: on the first one and on every timer poll. */
+  private livenessDue = true;
   /** When the current run of failed reads began; null while reads succeed. */
   private failingSince: number | null = null;
   private resolveDone: () => void = () => undefined;
@@ -107,12 +137,21 @@ export class AttemptTail {
 
   start(): void {
     try {
-      this.watcher = watch(this.options.attemptDir, () => this.poke());
+      // Only the two files it reads: the runtime also writes the task's own tree beside them.
+      this.watcher = watch(this.options.attemptDir, (_event, file) => {
+        if (file === null || FOLLOWED.has(file)) this.poke();
+      });
       this.watcher.on('error', () => this.closeWatcher()); // polling carries on alone
     } catch {
       this.watcher = null; // some file systems cannot be watched: polling alone then
     }
-    this.timer = setInterval(() => this.poke(), this.options.pollIntervalMs);
+    // Writes poke the tail through the watcher; the timer is for what no write tells (a runtime gone),
+    // and reads alone where nothing can be watched.
+    const interval = this.watcher === null ? this.options.pollIntervalMs : this.options.pollIntervalMs * 4;
+    this.timer = setInterval(() => {
+      this.livenessDue = true;
+      this.poke();
+    }, interval);
     this.poke();
   }
 
@@ -125,7 +164,7 @@ export class AttemptTail {
   }
 
   /** Runs one pump at a time; a poke during a pump asks for one more. */
-  private poke(): void {
+  poke(): void {
     if (this.finished) return;
     if (this.running !== null) {
       this.again = true;
@@ -162,11 +201,12 @@ export class AttemptTail {
   }
 
   private async pump(): Promise<void> {
-    const alive = await this.options.isRuntimeAlive();
+    const checkLiveness = this.livenessDue;
+    this.livenessDue = false;
+    const alive = checkLiveness ? await this.options.isRuntimeAlive() : true;
     // Reports first, then logs: every log line written before a report we saw is in this read.
     const reports = await this.readReports();
-    const logs = await this.readLogs();
-    for (const log of logs) this.emitLog(log);
+    await this.logs.readNewLines((lines) => this.emitLogs(lines));
     for (const report of reports) {
       if (this.finished) return;
       this.emitReport(report);
@@ -176,7 +216,7 @@ export class AttemptTail {
       // The runtime is gone without a final status: record the loss so every later reader agrees.
       const record: ReportRecord = {
         status: 'FAILED_BACKEND_ERROR',
-        exitCode: BACKEND_ERROR_EXIT_CODE,
+        exitCode: EXIT_CODES.BACKEND_ERROR,
         message: 'The task runtime process ended without reporting a final status (host or service failure).',
         at: new Date().toISOString(),
       };
@@ -186,27 +226,25 @@ export class AttemptTail {
   }
 
   private async readReports(): Promise<ReportRecord[]> {
-    return (await this.reports.readNewLines())
-      .map((l) => parseRecordLine(ReportRecordSchema, l))
-      .filter((r): r is ReportRecord => r !== null);
-  }
-
-  private async readLogs(): Promise<LogLine[]> {
-    return (await this.logs.readNewLines())
-      .map((l) => parseRecordLine(LogLineSchema, l))
-      .filter((r): r is LogLine => r !== null);
-  }
-
-  private emitLog(line: LogLine): void {
-    const { ref, emit } = this.options;
-    emit({
-      kind: 'log',
-      ref,
-      seq: line.seq,
-      time: timeOf(line.time),
-      ioType: line.ioType,
-      text: line.text,
+    const records: ReportRecord[] = [];
+    await this.reports.readNewLines((lines) => {
+      for (const line of lines) {
+        const record = parseRecordLine(ReportRecordSchema, line);
+        if (record !== null) records.push(record);
+      }
     });
+    return records;
+  }
+
+  /** One batch per chunk read; a line that is not a log record (cut by a crash) is skipped. */
+  private emitLogs(lines: readonly string[]): void {
+    if (this.finished) return;
+    const records: AttemptLogRecord[] = [];
+    for (const line of lines) {
+      const record = parseLogLine(line);
+      if (record !== null) records.push(record);
+    }
+    if (records.length > 0) this.options.emit({ kind: 'log', ref: this.options.ref, records });
   }
 
   private emitReport(record: ReportRecord): void {
@@ -225,6 +263,26 @@ export class AttemptTail {
     this.watcher?.close();
     this.watcher = null;
   }
+}
+
+const IO_TYPES: ReadonlySet<unknown> = new Set(LOG_IO_TYPES);
+
+/**
+ * One line of logs.jsonl, or null when it is not one. The same checks as LogLineSchema, by hand: a
+ * schema parse per line costs more than everything else a line goes through.
+ */
+export function parseLogLine(line: string): AttemptLogRecord | null {
+  let value: Partial<Record<keyof LogLine, unknown>> | null;
+  try {
+    value = JSON.parse(line) as Partial<Record<keyof LogLine, unknown>> | null;
+  } catch {
+    return null; // a line cut by a crash of the writer carries nothing usable
+  }
+  if (typeof value !== 'object' || value === null) return null;
+  const { seq, time, ioType, text } = value;
+  if (!Number.isSafeInteger(seq) || (seq as number) < 0) return null;
+  if (typeof time !== 'string' || typeof text !== 'string' || !IO_TYPES.has(ioType)) return null;
+  return { seq: seq as number, time: timeOf(time), ioType: ioType as LogIoType, text };
 }
 
 /** A record's time, or now when it is not one: a bad time stamp must not cost the record itself. */

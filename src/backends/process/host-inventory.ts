@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { statfs } from 'node:fs/promises';
 import { availableParallelism, hostname, totalmem } from 'node:os';
 import type { NodeInventory } from '../backend.js';
+import { effectiveResources, readCgroupLimits } from './host-limits.js';
 
 const NVIDIA_SMI_TIMEOUT_MS = 10_000;
 
@@ -11,10 +12,15 @@ export async function detectHostNode(
   labels: Readonly<Record<string, string>>,
 ): Promise<NodeInventory> {
   const disk = await statfs(workRoot);
+  // A container or systemd slice may grant fewer CPUs and less memory than the machine has.
+  const { cpu, memoryBytes } = effectiveResources(
+    { cpu: availableParallelism(), memoryBytes: totalmem() },
+    await readCgroupLimits(),
+  );
   return {
     name: hostname(),
-    cpu: availableParallelism(),
-    memoryBytes: totalmem(),
+    cpu,
+    memoryBytes,
     storageBytes: disk.blocks * disk.bsize,
     gpu: (await detectGpus()).length,
     labels: { ...labels },

@@ -9,12 +9,12 @@ import { backendContract, collectAttempt, makeAttempt, processesWith, textsOf } 
 import { createProcessBackend, parseNvidiaSmi, type ProcessBackendOptions } from './index.js';
 import { readRuntimePid } from './runtime-liveness.js';
 
-const runtimeEntry = fileURLToPath(new URL('../../main/runtime.js', import.meta.url));
+const launcherEntry = fileURLToPath(new URL('../../main/launcher.js', import.meta.url));
 const workRoot = await mkdtemp(join(tmpdir(), 'osmo-process-backend-'));
 after(() => rm(workRoot, { recursive: true, force: true }));
 
 const make = (extra: Partial<ProcessBackendOptions> = {}) =>
-  createProcessBackend({ workRoot, runtimeEntry, stopGraceMs: 2_000, pollIntervalMs: 100, ...extra });
+  createProcessBackend({ workRoot, launcherEntry, stopGraceMs: 2_000, pollIntervalMs: 100, ...extra });
 
 backendContract('process (sandboxed)', async () => make());
 backendContract('process (no sandbox)', async () => make({ sandbox: 'off' }), {

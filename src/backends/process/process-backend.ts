@@ -1,19 +1,23 @@
-// The process backend: each attempt is a detached runtime process on this host (execution.md §23, column a).
-import { spawn } from 'node:child_process';
-import { appendFile, mkdir, open, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import type {
-  AttemptLaunch,
-  AttemptRef,
-  AttemptReport,
-  Backend,
-  NodeInventory,
-  TaskPaths,
-} from '../backend.js';
-import { serverError, type TaskStatus } from '../../core/index.js';
+// The process backend: attempts run on this host, each under the task runtime inside the resident
+// launcher, a long-lived process of its own that outlives a restarting service.
+import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import type { Backend, NodeInventory } from '../backend.js';
+import {
+  type AttemptLaunch,
+  type AttemptRef,
+  type AttemptReport,
+  EXIT_CODES,
+  serverError,
+  userError,
+  type TaskPaths,
+  type TaskStatus,
+} from '../../core/index.js';
+import { attemptDirectory, ReportListeners } from '../attempt-reports.js';
 import {
   ATTEMPT_FILES,
   attemptFile,
+  hostPathOf,
+  hostTaskPaths,
   probeSandbox,
   sandboxIdentity,
   taskPaths,
@@ -22,16 +26,19 @@ import {
   type SandboxSupport,
   type StopRequest,
 } from '../../runtime/index.js';
-import { AttemptTail, BACKEND_ERROR_EXIT_CODE, unreadable } from './attempt-tail.js';
+import { AttemptTail, unreadable } from './attempt-tail.js';
 import { detectHostNode } from './host-inventory.js';
 import { finalReport, forgetLaunch, readAttemptTrace } from './attempt-recovery.js';
+import { LauncherClient } from './launcher-client.js';
 import { isRuntimeProcess, readRuntimePid } from './runtime-liveness.js';
+import { openSandboxTerminal } from './task-terminal.js';
+import type { TerminalSession } from '../backend.js';
 
 export interface ProcessBackendOptions {
   /** Attempt directories live under `<workRoot>/attempts/<workflowId>/<task>-<retry>`. */
   readonly workRoot: string;
-  /** Path of the compiled runtime entry, `dist/src/main/runtime.js`. */
-  readonly runtimeEntry: string;
+  /** Path of the compiled launcher entry, `dist/src/main/launcher.js`. */
+  readonly launcherEntry: string;
   /** Declared inventory; detected from this host when absent. */
   readonly nodes?: readonly NodeInventory[];
   /** Labels of the detected host node (platform membership). */
@@ -48,13 +55,13 @@ export interface ProcessBackendOptions {
   /** Host paths a sandbox must hide even under its system directories (the service's data directory). */
   readonly hiddenPaths?: readonly string[];
   /**
-   * The runtime's environment: host basics and object-storage credentials, never the service's own
+   * The launcher's environment: host basics and object-storage credentials, never the service's own
    * settings (its admin password, master key, database URL). Default: a standard PATH only.
    */
   readonly runtimeEnvironment?: Readonly<Record<string, string>>;
   /** Host directories tasks may read and write through `file://` URLs; none by default. */
   readonly fileUrlRoots?: readonly string[];
-  /** Between SIGTERM and SIGKILL of a stopped command (execution.md §23.7: 30 s). */
+  /** Between SIGTERM and SIGKILL of a stopped command (upstream's 30 s by default). */
   readonly stopGraceMs?: number;
   readonly pollIntervalMs?: number;
   /**
@@ -81,35 +88,42 @@ const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/b
 const DEFAULT_STOP_GRACE_MS = 30_000;
 const DEFAULT_POLL_INTERVAL_MS = 250;
 // Task and workflow names are validated upstream; this keeps a path segment a path segment regardless.
-const SAFE_SEGMENT = /^[A-Za-z0-9._-]+$/;
 
 export function createProcessBackend(options: ProcessBackendOptions): ProcessBackend {
-  const listeners = new Set<(report: AttemptReport) => void>();
   const tails = new Map<string, AttemptTail>();
-  const children = new Map<string, { exited: boolean }>();
+  /** Attempts handed to the launcher and not yet known to have ended there. */
+  const children = new Map<string, { ref: AttemptRef; exited: boolean }>();
   let sandbox: Promise<SandboxSupport> | null = null;
+  const terminals = new Set<TerminalSession>();
   // An error of one attempt is that attempt's failure, never the host process's: no default rethrows.
   const onError =
     options.onError ??
     ((err: unknown) => process.emitWarning(err instanceof Error ? err : new Error(String(err))));
+  const listeners = new ReportListeners(onError);
 
-  const attemptDir = (ref: AttemptRef): string => {
-    for (const segment of [ref.workflowId, ref.taskName]) {
-      if (!SAFE_SEGMENT.test(segment))
-        throw serverError(`Unsafe name for an attempt directory: "${segment}"`);
-    }
-    return join(options.workRoot, 'attempts', ref.workflowId, `${ref.taskName}-${ref.retryId}`);
-  };
+  const attemptDir = (ref: AttemptRef): string => attemptDirectory(options.workRoot, ref);
 
-  const emit = (report: AttemptReport): void => {
-    for (const listener of listeners) {
-      try {
-        listener(report);
-      } catch (err) {
-        onError(err, report.ref);
+  const emit = (report: AttemptReport): void => listeners.emit(report);
+
+  const launcher = new LauncherClient({
+    workRoot: options.workRoot,
+    entry: options.launcherEntry,
+    environment: options.runtimeEnvironment ?? { PATH: DEFAULT_PATH },
+    onEvent: (event) => {
+      const child = children.get(event.dir);
+      if (child === undefined || event.op === 'started') return;
+      if (event.op === 'failed') runtimeFailedToStart(child.ref, event.dir, child, new Error(event.message));
+      // Its final report is on disk; while the launcher lives its pid says so to the tail.
+      else {
+        children.delete(event.dir);
+        tails.get(event.dir)?.poke();
       }
-    }
-  };
+    },
+    // Whether the attempts it ran live on is now told by the launcher's pid, as after a restart.
+    onDisconnect: () => {
+      for (const child of children.values()) child.exited = true;
+    },
+  });
 
   const mode = options.sandbox ?? 'required';
   const identity = sandboxIdentity(
@@ -125,7 +139,7 @@ export function createProcessBackend(options: ProcessBackendOptions): ProcessBac
   const isAlive = (dir: string, pid: number | null): boolean => {
     const child = children.get(dir);
     if (child !== undefined && !child.exited) return true;
-    return pid !== null && isRuntimeProcess(pid, dir);
+    return pid !== null && isRuntimeProcess(pid, dir, launcher.commandLine);
   };
 
   const follow = (ref: AttemptRef, dir: string, knownPid: number | null): void => {
@@ -152,7 +166,10 @@ export function createProcessBackend(options: ProcessBackendOptions): ProcessBac
     tail.start();
   };
 
-  /** Writes stop.json and signals the runtime; false when no runtime of the attempt runs to be told. */
+  /**
+   * Writes stop.json and tells the attempt's runtime (in the launcher, or a runtime process of its
+   * own started by an earlier version); false when no runtime of the attempt runs to be told.
+   */
   const tellRuntimeToStop = async (dir: string, request: StopRequest): Promise<boolean> => {
     await mkdir(dir, { recursive: true });
     await writeFile(attemptFile(dir, 'stop'), JSON.stringify(request));
@@ -167,7 +184,12 @@ export function createProcessBackend(options: ProcessBackendOptions): ProcessBac
         return false;
       }
     }
-    return isAlive(dir, pid); // just spawned: it reads stop.json before starting anything
+    // Just handed over and not started yet, the launch goes first on the same connection.
+    if (!isAlive(dir, pid)) return false;
+    return launcher.send({ op: 'stop', dir }).then(
+      () => true,
+      () => false,
+    );
   };
 
   /**
@@ -178,7 +200,7 @@ export function createProcessBackend(options: ProcessBackendOptions): ProcessBac
     const at = new Date();
     const record: ReportRecord = {
       status: 'FAILED_BACKEND_ERROR',
-      exitCode: BACKEND_ERROR_EXIT_CODE,
+      exitCode: EXIT_CODES.BACKEND_ERROR,
       message,
       at: at.toISOString(),
     };
@@ -191,7 +213,7 @@ export function createProcessBackend(options: ProcessBackendOptions): ProcessBac
       .catch((err: unknown) => onError(err, ref));
   };
 
-  /** The runtime could not be spawned: the attempt ends with why, instead of waiting for a pid forever. */
+  /** The launcher could not start the attempt: it ends with why, instead of waiting for a pid forever. */
   const runtimeFailedToStart = (
     ref: AttemptRef,
     dir: string,
@@ -201,7 +223,7 @@ export function createProcessBackend(options: ProcessBackendOptions): ProcessBac
     onError(err, ref);
     const record: ReportRecord = {
       status: 'FAILED_BACKEND_ERROR',
-      exitCode: BACKEND_ERROR_EXIT_CODE,
+      exitCode: EXIT_CODES.BACKEND_ERROR,
       message: `The task runtime could not be started: ${err.message}`,
       at: new Date().toISOString(),
     };
@@ -229,7 +251,22 @@ export function createProcessBackend(options: ProcessBackendOptions): ProcessBac
       return taskPaths(attemptDir(ref), (await sandboxSupport()).available);
     },
 
+    // The sandbox keeps the host's network namespace (tasks reach each other on loopback, as the
+    // containers of one pod do), so a task's server is reached on this host's loopback.
+    async taskAddress() {
+      return '127.0.0.1';
+    },
+
+    async taskHostPath(ref, taskPath) {
+      const dir = attemptDir(ref);
+      return hostPathOf(taskPath, hostTaskPaths(dir), taskPaths(dir, (await sandboxSupport()).available));
+    },
+
     async launch(attempt: AttemptLaunch) {
+      // Submit refuses volumeMounts here; this guards a launch that reaches the backend anyway.
+      if ((attempt.hostMounts ?? []).length > 0) {
+        throw serverError('The process backend cannot mount host paths (volumeMounts, default_mounts)');
+      }
       const dir = attemptDir(attempt);
       await mkdir(dir, { recursive: true, mode: 0o700 });
       const support = await sandboxSupport();
@@ -261,25 +298,14 @@ export function createProcessBackend(options: ProcessBackendOptions): ProcessBac
           throw err;
         },
       );
-      const output = await open(join(dir, 'runtime.log'), 'a');
-      try {
-        const child = spawn(process.execPath, [options.runtimeEntry, dir], {
-          detached: true, // its own session: it outlives a killed service
-          env: { ...(options.runtimeEnvironment ?? { PATH: DEFAULT_PATH }) },
-          stdio: ['pipe', output.fd, output.fd],
-        });
-        const state = { exited: false };
-        children.set(dir, state);
-        child.on('exit', () => (state.exited = true));
-        child.on('error', (err) => runtimeFailedToStart(attempt, dir, state, err));
-        // The launch (credentials included) goes over the pipe only; a runtime that died first has
-        // already reported why, so a broken pipe is not an error of its own.
-        child.stdin?.on('error', () => undefined);
-        child.stdin?.end(JSON.stringify(launchFile));
-        child.unref();
-      } finally {
-        await output.close();
-      }
+      const state = { ref: attempt as AttemptRef, exited: false };
+      children.set(dir, state);
+      // The launch (credentials included) goes over the launcher's socket only, never to disk.
+      await launcher
+        .send({ op: 'launch', dir, launch: launchFile })
+        .catch((err: unknown) =>
+          runtimeFailedToStart(attempt, dir, state, err instanceof Error ? err : new Error(String(err))),
+        );
       follow(attempt, dir, null);
     },
 
@@ -309,7 +335,7 @@ export function createProcessBackend(options: ProcessBackendOptions): ProcessBac
           if (!trace.ended && !isAlive(dir, trace.pid)) {
             await appendReport(dir, {
               status: 'FAILED_BACKEND_ERROR',
-              exitCode: BACKEND_ERROR_EXIT_CODE,
+              exitCode: EXIT_CODES.BACKEND_ERROR,
               message: 'The task runtime is gone (the host or the service stopped while the task ran).',
               at: new Date().toISOString(),
             });
@@ -324,16 +350,26 @@ export function createProcessBackend(options: ProcessBackendOptions): ProcessBac
       return unstarted;
     },
 
-    observe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
+    async openTerminal(ref, request) {
+      // Unsandboxed, a shell would be one on the service's host: exec is refused rather than that.
+      if (!(await sandboxSupport()).available) {
+        throw userError('Exec needs the task sandbox, which is not available on this service.', 422);
+      }
+      const session = await openSandboxTerminal(attemptDir(ref), identity, request);
+      terminals.add(session);
+      void session.exit.finally(() => terminals.delete(session));
+      return session;
     },
+
+    observe: (listener) => listeners.add(listener),
 
     async close() {
       // Attempts keep running: the service may only be restarting, and recover() re-attaches.
       for (const tail of tails.values()) tail.close();
       tails.clear();
+      for (const terminal of terminals) terminal.close();
       listeners.clear();
+      launcher.close();
     },
   };
 }

@@ -14,17 +14,25 @@ export async function readRuntimePid(attemptDir: string): Promise<number | null>
   }
 }
 
-/** True when `pid` is alive and, where /proc tells, is the runtime started for this attempt directory. */
-export function isRuntimeProcess(pid: number, attemptDir: string): boolean {
+/**
+ * True when `pid` is alive and, where /proc tells, is the runtime started for this attempt directory:
+ * a runtime process of its own (earlier versions), or the launcher running `launcherCommand`.
+ */
+export function isRuntimeProcess(
+  pid: number,
+  attemptDir: string,
+  launcherCommand: readonly string[] = [],
+): boolean {
   try {
     process.kill(pid, 0);
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
   try {
-    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
     // A zombie has an empty command line: it no longer runs.
-    return cmdline.split('\0').includes(attemptDir);
+    if (args.includes(attemptDir)) return true;
+    return launcherCommand.length > 0 && launcherCommand.every((arg) => args.includes(arg));
   } catch {
     return true; // no /proc on this system: the signal check above is all there is
   }

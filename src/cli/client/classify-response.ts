@@ -1,11 +1,12 @@
-// Turns a non-2xx answer into the error upstream's client would raise (service-api.md §2.3, cli.md §1.7).
+// Turns a non-2xx answer into the error upstream's client would raise.
 import { ServiceError } from '../errors.js';
+import type { HttpHeaders } from './http.js';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function classifyErrorResponse(status: number, headers: Headers, body: string): ServiceError {
+export function classifyErrorResponse(status: number, headers: HttpHeaders, body: string): ServiceError {
   if (status >= 500) {
     const lines = [`Status Code: ${status}`, 'Header:'];
     headers.forEach((value, key) => lines.push(`  ${key}: ${value}`));
@@ -30,7 +31,7 @@ export function classifyErrorResponse(status: number, headers: Headers, body: st
   return new ServiceError(kind, message, status, code, workflowId);
 }
 
-/** `Cannot connect to OSMO service` (cli.md §1.8). */
+/** `Cannot connect to OSMO service`. */
 export function connectionError(err: unknown): ServiceError {
   const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
   const detail = cause instanceof Error ? cause.message : String(cause);
@@ -40,4 +41,12 @@ export function connectionError(err: unknown): ServiceError {
 export function invalidJsonError(err: unknown, body: string): ServiceError {
   const detail = err instanceof Error ? err.message : String(err);
   return new ServiceError('server', `\nError decoding JSON: ${detail}\nOriginal text: ${body}\n...`);
+}
+
+/** The service answered JSON of another shape than its contract declares (an incompatible service). */
+export function unexpectedAnswerError(method: string, path: string, issues: readonly string[]): ServiceError {
+  return new ServiceError(
+    'server',
+    `\nThe service's answer to ${method} /${path.replace(/^\/+/, '')} is not what this client expects:\n${issues.map((i) => `  ${i}`).join('\n')}\n`,
+  );
 }

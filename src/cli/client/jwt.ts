@@ -1,4 +1,4 @@
-// Reads JWT claims without checking the signature: the CLI only needs `exp` and `name` (cli.md §4.3).
+// Reads JWT claims without checking the signature: the CLI only needs `exp` and `name`.
 
 export function jwtClaims(token: string): Record<string, unknown> {
   const payload = token.split('.')[1];

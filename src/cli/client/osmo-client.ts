@@ -1,10 +1,18 @@
 // The HTTP client every command uses: headers, query encoding, retries, warnings and error interpretation.
-import { OSMO_VERSION } from '../../core/index.js';
+import { COMPATIBLE_OSMO_VERSION_TEXT, OSMO_VERSION } from '../../core/index.js';
 import type { Io } from '../output/io.js';
-import { classifyErrorResponse, connectionError, invalidJsonError } from './classify-response.js';
+import {
+  classifyErrorResponse,
+  connectionError,
+  invalidJsonError,
+  unexpectedAnswerError,
+} from './classify-response.js';
+import type { HttpFetch, HttpRequestInit, HttpResponse } from './http.js';
 import { encodeQuery, type Query } from './query.js';
+import { conforms, wireIssues, type WireRef } from './wire-check.js';
+import { WIRE_JSON } from './wire-schemas.generated.js';
 
-/** Per-request limit for non-streaming calls (cli.md §1.7). */
+/** Per-request limit for non-streaming calls. */
 export const REQUEST_TIMEOUT_MS = 60_000;
 const RETRY_BACKOFF_MS = 100;
 
@@ -16,7 +24,7 @@ export interface AuthSource {
 export interface ClientOptions {
   readonly baseUrl: string;
   readonly auth: AuthSource | null;
-  readonly fetch: typeof fetch;
+  readonly fetch: HttpFetch;
   readonly io: Io;
   /** Connection-level retries (5 upstream; `osmo version` uses 0). */
   readonly connectRetries: number;
@@ -39,12 +47,37 @@ export class OsmoClient {
     return this.options.baseUrl;
   }
 
+  /** The login's headers for a request sent outside this client (`osmo mcp` relays protocol messages). */
+  async authHeaders(): Promise<Record<string, string>> {
+    return this.options.auth === null ? {} : this.options.auth.headers(this.options.signal);
+  }
+
   async getJson(path: string, query: Query = {}): Promise<unknown> {
     return this.requestJson({ method: 'GET', path, query });
   }
 
   async postJson(path: string, query: Query = {}, body?: unknown): Promise<unknown> {
     return this.requestJson({ method: 'POST', path, query, body });
+  }
+
+  /** GET an answer and check it against its wire schema (src/api/contract). */
+  async get<T>(ref: WireRef<T>, path: string, query: Query = {}): Promise<T> {
+    return this.request(ref, { method: 'GET', path, query });
+  }
+
+  async post<T>(ref: WireRef<T>, path: string, query: Query = {}, body?: unknown): Promise<T> {
+    return this.request(ref, { method: 'POST', path, query, body });
+  }
+
+  /**
+   * Sends a request and checks its JSON answer against the wire schema the service declares for it.
+   * The answer is returned as it came: in the service's key order and with any field this client
+   * does not know, which `--format-type json` prints as they came.
+   */
+  async request<T>(ref: WireRef<T>, spec: RequestSpec): Promise<T> {
+    const answer = await this.requestJson(spec);
+    if (conforms(WIRE_JSON, ref, answer)) return answer;
+    throw unexpectedAnswerError(spec.method, spec.path, wireIssues(WIRE_JSON, ref, answer));
   }
 
   async requestJson(spec: RequestSpec): Promise<unknown> {
@@ -70,16 +103,16 @@ export class OsmoClient {
     if (rest !== '') onText(rest);
   }
 
-  private async send(spec: RequestSpec, streaming: boolean): Promise<Response> {
+  private async send(spec: RequestSpec, streaming: boolean): Promise<HttpResponse> {
     const { options } = this;
     const url = `${options.baseUrl}/${spec.path.replace(/^\/+/, '')}${encodeQuery(spec.query ?? {})}`;
     const headers: Record<string, string> = {
       'Content-Type': 'application/json',
       'User-Agent': `osmo-cli/${OSMO_VERSION}`,
-      ...(options.sendClientVersion ? { 'x-osmo-client-version': OSMO_VERSION } : {}),
+      ...(options.sendClientVersion ? { 'x-osmo-client-version': COMPATIBLE_OSMO_VERSION_TEXT } : {}),
       ...(options.auth === null ? {} : await options.auth.headers(options.signal)),
     };
-    const init: RequestInit = {
+    const init: HttpRequestInit = {
       method: spec.method,
       headers,
       signal: streaming
@@ -87,7 +120,7 @@ export class OsmoClient {
         : AbortSignal.any([options.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]),
       ...(spec.body === undefined ? {} : { body: JSON.stringify(spec.body) }),
     };
-    let response: Response | undefined;
+    let response: HttpResponse | undefined;
     for (let attempt = 0; response === undefined; attempt += 1) {
       try {
         response = await options.fetch(url, init);

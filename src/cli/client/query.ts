@@ -1,4 +1,4 @@
-// Query strings the way Python requests encodes them (cli.md §1.7): repeated keys, True/False, nulls dropped.
+// Query strings the way Python requests encodes them: repeated keys, True/False, nulls dropped.
 
 export type QueryValue = string | number | boolean | null | undefined | readonly (string | number)[];
 export type Query = Readonly<Record<string, QueryValue>>;

@@ -1,15 +1,17 @@
 // Opens an authenticated client from login.yaml, refreshing and rewriting the token when it expires.
 import type { CliEnvironment } from '../../config/cli-paths.js';
-import { readLoginFile, writeLoginFile, type LoginFile } from '../../config/login-file.js';
+import { writeLoginFile, type LoginFile } from '../../config/login-file.js';
 import { userError } from '../../core/index.js';
 import type { Io } from '../output/io.js';
+import type { HttpFetch } from './http.js';
 import { isTokenExpired } from './jwt.js';
+import { readLogin } from './login-read.js';
 import { OsmoClient, type AuthSource } from './osmo-client.js';
 import { refreshLogin } from './token-refresh.js';
 
 export interface SessionDeps {
   readonly env: CliEnvironment;
-  readonly fetch: typeof fetch;
+  readonly fetch: HttpFetch;
   readonly io: Io;
   readonly nowMs: () => number;
   readonly signal: AbortSignal;
@@ -27,7 +29,7 @@ export function loginAuth(initial: LoginFile, deps: SessionDeps): AuthSource {
       }
       if (isTokenExpired(token.id_token, deps.nowMs() / 1000)) {
         login = await refreshLogin(login, deps.fetch, signal);
-        await writeLoginFile(deps.env.configDir, login);
+        await keepLogin(deps.env.configDir, login);
       }
       const idToken = login.token_login?.id_token ?? token.id_token;
       const headers: Record<string, string> = { Authorization: `Bearer ${idToken}` };
@@ -37,11 +39,24 @@ export function loginAuth(initial: LoginFile, deps: SessionDeps): AuthSource {
   };
 }
 
+/**
+ * Stores a refreshed login. A login directory the CLI may not write (a task's, mounted read-only)
+ * keeps the refreshed token for this run only: the next run refreshes again.
+ */
+async function keepLogin(configDir: string, login: LoginFile): Promise<void> {
+  try {
+    await writeLoginFile(configDir, login);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'EROFS' && code !== 'EACCES' && code !== 'EPERM') throw err;
+  }
+}
+
 export const NOT_LOGGED_IN = 'Must login first with "login" command';
 
 /** A client for the logged-in service; `Must login first` when there is no login. */
 export async function openSession(deps: SessionDeps): Promise<OsmoClient> {
-  const login = await readLoginFile(deps.env.configDir);
+  const login = await readLogin(deps.env.configDir);
   if (login === null) throw userError(NOT_LOGGED_IN);
   return new OsmoClient({
     baseUrl: login.url.replace(/\/+$/, ''),

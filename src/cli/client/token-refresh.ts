@@ -1,7 +1,10 @@
-// Refreshes an expired login token (cli.md §4.3) and returns the updated login.
+// Refreshes an expired login token and returns the updated login.
 import { userError } from '../../core/index.js';
 import type { LoginFile, TokenLogin } from '../../config/login-file.js';
 import { ServiceError } from '../errors.js';
+import type { HttpFetch } from './http.js';
+import { conforms } from './wire-check.js';
+import { WIRE, WIRE_JSON } from './wire-schemas.generated.js';
 
 function refreshFailed(status: number, body: string): ServiceError {
   return new ServiceError(
@@ -14,7 +17,7 @@ function refreshFailed(status: number, body: string): ServiceError {
 /** Exchanges the stored refresh token for a new ID token. */
 export async function refreshLogin(
   login: LoginFile,
-  fetchFn: typeof fetch,
+  fetchFn: HttpFetch,
   signal: AbortSignal,
 ): Promise<LoginFile> {
   const token = login.token_login;
@@ -35,7 +38,7 @@ async function refreshOsmoToken(
   token: TokenLogin,
   url: string,
   refreshToken: string,
-  fetchFn: typeof fetch,
+  fetchFn: HttpFetch,
   signal: AbortSignal,
 ): Promise<TokenLogin> {
   const response = await fetchFn(url, {
@@ -46,8 +49,8 @@ async function refreshOsmoToken(
   });
   const body = await response.text();
   if (response.status >= 300) throw refreshFailed(response.status, body);
-  const parsed = JSON.parse(body) as { token?: unknown };
-  if (typeof parsed.token !== 'string') throw refreshFailed(response.status, body);
+  const parsed: unknown = JSON.parse(body);
+  if (!conforms(WIRE_JSON, WIRE.IssuedAccess, parsed)) throw refreshFailed(response.status, body);
   return { ...token, id_token: parsed.token };
 }
 
@@ -55,7 +58,7 @@ async function refreshOidcToken(
   token: TokenLogin,
   url: string,
   refreshToken: string,
-  fetchFn: typeof fetch,
+  fetchFn: HttpFetch,
   signal: AbortSignal,
   serviceUrl: string,
 ): Promise<TokenLogin> {
@@ -68,8 +71,13 @@ async function refreshOidcToken(
   const response = await fetchFn(url, { method: 'POST', body: form, redirect: 'manual', signal });
   const body = await response.text();
   if (response.status >= 300) throw refreshFailed(response.status, body);
-  const parsed = JSON.parse(body) as { id_token?: unknown; refresh_token?: unknown };
-  if (typeof parsed.id_token !== 'string') {
+  // An identity provider's answer (RFC 6749), not this service's contract: only its tokens are read.
+  const parsed: unknown = JSON.parse(body);
+  const field = (name: string): unknown =>
+    typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>)[name] : undefined;
+  const idToken = field('id_token');
+  const refreshed = field('refresh_token');
+  if (typeof idToken !== 'string') {
     throw new ServiceError(
       'server',
       'The identity provider did not return an ID token while refreshing login.\nPlease re-login with "osmo login"',
@@ -77,8 +85,8 @@ async function refreshOidcToken(
   }
   return {
     ...token,
-    id_token: parsed.id_token,
-    refresh_token: typeof parsed.refresh_token === 'string' ? parsed.refresh_token : refreshToken,
+    id_token: idToken,
+    refresh_token: typeof refreshed === 'string' ? refreshed : refreshToken,
   };
 }
 

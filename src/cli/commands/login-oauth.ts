@@ -1,8 +1,9 @@
-// The OAuth logins of `osmo login` (cli.md §4.2): device code (`code`) and resource-owner password (`password`).
+// The OAuth logins of `osmo login`: device code (`code`) and resource-owner password (`password`).
 import type { LoginFile } from '../../config/login-file.js';
 import { userError } from '../../core/index.js';
 import type { CliDeps } from '../cli-deps.js';
 import { connectionError } from '../client/classify-response.js';
+import type { HttpRequestInit, HttpResponse } from '../client/http.js';
 import { jwtClaims } from '../client/jwt.js';
 import { ServiceError } from '../errors.js';
 
@@ -18,9 +19,9 @@ export interface LoginInfo {
 async function send(
   deps: CliDeps,
   url: string,
-  init: RequestInit,
+  init: HttpRequestInit,
 ): Promise<{ status: number; text: string }> {
-  let response: Response;
+  let response: HttpResponse;
   try {
     response = await deps.fetch(url, { ...init, redirect: 'manual', signal: deps.signal });
   } catch (err) {

@@ -77,8 +77,8 @@ describe('osmo login / logout / version / refresh', () => {
     );
   });
 
-  test('the pkce browser flow is refused with a pointer to the device login', async () => {
-    const run = await runOsmo(tempConfigDir(), ['login', server.url]);
+  test('an explicit pkce browser flow is refused with a pointer to the device login', async () => {
+    const run = await runOsmo(tempConfigDir(), ['login', server.url, '--method', 'pkce']);
     assert.equal(run.code, 2);
     assert.match(
       run.stdout,
@@ -111,13 +111,14 @@ describe('osmo login / logout / version / refresh', () => {
     const config = tempConfigDir();
     await loginTo(config, server.url, fresh);
     const run = await runOsmo(config, ['version']);
-    assert.equal(run.stdout, 'OSMO client version:  0.1.0\nOSMO service version: 6.4.0.abc\n');
+    // An upstream service sends no osmo_version: its line is upstream's alone.
+    assert.equal(run.stdout, 'OSMO client version:  6.4.0 (osmo 0.1.0)\nOSMO service version: 6.4.0.abc\n');
     assert.equal(server.requests.at(-1)?.headers['x-osmo-client-version'], undefined);
     const offline = await runOsmo(tempConfigDir(), ['version', '-t', 'json']);
     assert.equal(offline.code, 0);
     assert.equal(
       offline.stdout,
-      '{\n    "client": {\n        "major": "0",\n        "minor": "1",\n        "revision": "0",\n        "hash": ""\n    }\n}\n',
+      '{\n    "client": {\n        "major": "6",\n        "minor": "4",\n        "revision": "0",\n        "hash": "",\n        "osmo_version": "0.1.0"\n    }\n}\n',
     );
     assert.match(offline.stderr, /unavailable/);
   });

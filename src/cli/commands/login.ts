@@ -1,14 +1,17 @@
-// `osmo login` (cli.md §4.1): device-code, password, access-token and dev logins, writing login.yaml.
+// `osmo login`: device-code, password, access-token and dev logins, writing login.yaml.
 import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { readLoginFile, writeLoginFile, type LoginFile } from '../../config/login-file.js';
 import { userError } from '../../core/index.js';
 import type { CliDeps } from '../cli-deps.js';
 import { classifyErrorResponse, connectionError } from '../client/classify-response.js';
+import type { HttpHeaders, HttpResponse } from '../client/http.js';
 import { jwtClaims } from '../client/jwt.js';
 import { ServiceError } from '../errors.js';
 import { choiceOption, intOption } from '../parse/options.js';
 import { deviceCodeLogin, fetchLoginInfo, passwordLogin } from './login-oauth.js';
+import { conforms } from '../client/wire-check.js';
+import { WIRE, WIRE_JSON } from '../client/wire-schemas.generated.js';
 
 export const LOGIN_METHODS = ['pkce', 'code', 'password', 'token', 'dev'] as const;
 export type LoginMethod = (typeof LOGIN_METHODS)[number];
@@ -25,7 +28,7 @@ export interface LoginOptions {
 }
 
 interface LoginFlags {
-  method: LoginMethod;
+  method?: LoginMethod;
   username?: string;
   token?: string;
   tokenFile?: string;
@@ -38,7 +41,9 @@ export function loginCommand(deps: CliDeps): Command {
   return new Command('login')
     .description('Log in to an OSMO service.')
     .argument('[url]', 'The OSMO service URL (default: the last one logged in to).')
-    .addOption(choiceOption('--method <method>', 'Login method.', LOGIN_METHODS).default('pkce'))
+    .addOption(
+      choiceOption('--method <method>', 'Login method (default: code, the device-code flow).', LOGIN_METHODS),
+    )
     .option('--device-endpoint <url>', 'Device-authorization endpoint override (code).')
     .option('--browser-endpoint <url>', 'Authorization endpoint override (pkce).')
     .addOption(intOption('--callback-port <port>', 'Loopback port for the pkce redirect.', 0))
@@ -51,7 +56,9 @@ export function loginCommand(deps: CliDeps): Command {
       runLogin(
         {
           url,
-          method: flags.method,
+          // This CLI has no browser (PKCE) flow, so a plain `osmo login <url>` takes the device-code flow
+          // the service offers (upstream defaults to pkce).
+          method: flags.method ?? 'code',
           username: flags.username,
           token: flags.token,
           tokenFile: flags.tokenFile,
@@ -81,8 +88,8 @@ async function postJson(
   deps: CliDeps,
   url: string,
   body: unknown,
-): Promise<{ status: number; text: string; headers: Headers }> {
-  let response: Response;
+): Promise<{ status: number; text: string; headers: HttpHeaders }> {
+  let response: HttpResponse;
   try {
     response = await deps.fetch(url, {
       method: 'POST',
@@ -96,17 +103,14 @@ async function postJson(
   return { status: response.status, text: await response.text(), headers: response.headers };
 }
 
-function tokenField(text: string, field: string): string | null {
-  const parsed = JSON.parse(text) as Record<string, unknown>;
-  const value = parsed[field];
-  return typeof value === 'string' ? value : null;
-}
-
 async function devLogin(url: string, username: string, deps: CliDeps): Promise<LoginFile> {
   const answer = await postJson(deps, `${url}/api/auth/dev/login`, { username });
   if (answer.status >= 300) throw classifyErrorResponse(answer.status, answer.headers, answer.text);
-  const idToken = tokenField(answer.text, 'token');
-  if (idToken === null) throw new ServiceError('server', `Dev login returned no token: ${answer.text}`);
+  const session: unknown = JSON.parse(answer.text);
+  if (!conforms(WIRE_JSON, WIRE.IssuedSession, session)) {
+    throw new ServiceError('server', `Dev login returned no token: ${answer.text}`);
+  }
+  const idToken = session.token;
   return {
     url,
     dev_login: null,
@@ -114,7 +118,7 @@ async function devLogin(url: string, username: string, deps: CliDeps): Promise<L
     osmo_token: true,
     token_login: {
       id_token: idToken,
-      refresh_token: tokenField(answer.text, 'refresh_token'),
+      refresh_token: session.refresh_token,
       refresh_url: `${url}/api/auth/jwt/access_token`,
       client_id: null,
       username,
@@ -122,10 +126,20 @@ async function devLogin(url: string, username: string, deps: CliDeps): Promise<L
   };
 }
 
+/** The `name` claim, else the user name the token carries: an access token's JWT has no display name. */
+function displayName(claims: Readonly<Record<string, unknown>>): string {
+  for (const key of ['name', 'preferred_username', 'unique_name', 'sub']) {
+    const value = claims[key];
+    if (typeof value === 'string' && value !== '') return value;
+  }
+  return '';
+}
+
 async function tokenLogin(url: string, accessToken: string, deps: CliDeps): Promise<LoginFile> {
   const refreshUrl = `${url}/api/auth/jwt/access_token`;
   const answer = await postJson(deps, refreshUrl, { token: accessToken });
-  const idToken = answer.status >= 300 ? null : tokenField(answer.text, 'token');
+  const issued: unknown = answer.status >= 300 ? null : JSON.parse(answer.text);
+  const idToken = conforms(WIRE_JSON, WIRE.IssuedAccess, issued) ? issued.token : null;
   if (idToken === null) {
     throw new ServiceError(
       'server',
@@ -133,8 +147,7 @@ async function tokenLogin(url: string, accessToken: string, deps: CliDeps): Prom
       answer.status,
     );
   }
-  const claims = jwtClaims(idToken);
-  const name = typeof claims['name'] === 'string' ? claims['name'] : '';
+  const name = displayName(jwtClaims(idToken));
   return {
     url,
     dev_login: null,

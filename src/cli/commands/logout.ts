@@ -1,4 +1,4 @@
-// `osmo logout` (cli.md §4.5): revokes the session on the service when it can, then forgets the login.
+// `osmo logout`: revokes the session on the service when it can, then forgets the login.
 import { Command } from 'commander';
 import { deleteLoginFile, readLoginFile } from '../../config/login-file.js';
 import type { CliDeps } from '../cli-deps.js';

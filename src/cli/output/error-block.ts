@@ -1,4 +1,4 @@
-// The top-level error report on stdout (cli.md §1.8), as text or as a JSON object.
+// The top-level error report on stdout, as text or as a JSON object.
 import { toPythonJson } from './json.js';
 
 export function renderErrorBlock(message: string, code: number, asJson: boolean): string {

@@ -1,4 +1,4 @@
-// JSON text the way Python's json.dumps writes it (cli.md §1.4): ASCII-only, ", "/": " separators.
+// JSON text the way Python's json.dumps writes it: ASCII-only, ", "/": " separators.
 
 export type JsonIndent = 0 | 2 | 4;
 

@@ -6,7 +6,7 @@ import { formatDisplayTime, localMidnightAsUtc } from './time.js';
 import { renderErrorBlock } from './error-block.js';
 import { OsmoError } from '../../core/index.js';
 
-describe('renderTable (cli.md §1.5)', () => {
+describe('renderTable', () => {
   test('matches the workflow list example byte for byte', () => {
     const rows = [
       [
@@ -55,7 +55,7 @@ describe('renderTable (cli.md §1.5)', () => {
   });
 });
 
-describe('toPythonJson (cli.md §1.4)', () => {
+describe('toPythonJson', () => {
   const value = { name: 'wf-1', list: [1, 'é'], empty: [], none: null, nested: { ok: true } };
   test('indent 2 with Python separators and ASCII escapes', () => {
     assert.equal(
@@ -71,7 +71,7 @@ describe('toPythonJson (cli.md §1.4)', () => {
   });
 });
 
-describe('time formats (cli.md §1.6)', () => {
+describe('time formats', () => {
   const cases: ReadonlyArray<[string, string, string]> = [
     ['2026-05-05T18:00:00.000000', 'UTC', 'May 05, 2026 18:00 UTC'],
     ['2026-05-05 18:00', 'UTC', 'May 05, 2026 18:00 UTC'],
@@ -93,7 +93,7 @@ describe('time formats (cli.md §1.6)', () => {
   });
 });
 
-test('error block as text and JSON (cli.md §1.8)', () => {
+test('error block as text and JSON', () => {
   assert.equal(renderErrorBlock('boom', 400, false), 'Error message: boom\nError code: 400\n');
   assert.equal(renderErrorBlock('boom', 1, true), '{\n  "message": "boom",\n  "code": 1\n}\n');
 });

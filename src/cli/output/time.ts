@@ -1,4 +1,4 @@
-// Time display and date filters (cli.md §1.6): naive UTC from the server, local time on screen.
+// Time display and date filters: naive UTC from the server, local time on screen.
 import { userError } from '../../core/index.js';
 
 const SERVER_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?$/;

@@ -19,7 +19,7 @@ function tree(): Command {
   return root;
 }
 
-describe('normaliseArgv (cli.md §1.1)', () => {
+describe('normaliseArgv', () => {
   test('expands an unambiguous long prefix, with or without =', () => {
     assert.deepEqual(normaliseArgv(tree(), ['workflow', 'list', '--form', 'json']), [
       'workflow',

@@ -1,8 +1,9 @@
-// Translates commander's parse failures into argparse's wording (cli.md §1.1).
+// Translates commander's parse failures into argparse's wording.
 import type { Command } from 'commander';
 import { ArgparseError } from '../errors.js';
 import { commandPath, usageLine } from './argv.js';
 import { argparseName } from './options.js';
+import { suggestionText } from './suggest.js';
 
 function optionNameFromFlags(cmd: Command, flags: string): string {
   const option = cmd.options.find((o) => o.flags === flags);
@@ -15,8 +16,12 @@ export function argparseErrorFor(cmd: Command, code: string, message: string): A
   let text = raw;
   let m: RegExpExecArray | null;
   if (code === 'commander.unknownOption' && (m = /^unknown option '([^']*)'/.exec(raw)) !== null) {
-    text = `unrecognized arguments: ${m[1]}`;
-  } else if (code === 'commander.invalidArgument' && (m = / is invalid\. (.*)$/s.exec(raw)) !== null) {
+    const flag = m[1] ?? '';
+    text = `unrecognized arguments: ${flag}${suggestionText(flag.split('=')[0] ?? flag, knownFlags(cmd))}`;
+  } else if (
+    code === 'commander.invalidArgument' &&
+    (m = / is invalid(?: for argument '[^']*')?\. (.*)$/s.exec(raw)) !== null
+  ) {
     text = m[1] ?? raw;
   } else if (code === 'commander.missingArgument' && (m = /'([^']*)'/.exec(raw)) !== null) {
     text = `the following arguments are required: ${m[1]}`;
@@ -36,7 +41,18 @@ export function argparseErrorFor(cmd: Command, code: string, message: string): A
   return new ArgparseError(usageLine(cmd), commandPath(cmd), text);
 }
 
+/** argparse's invalid-choice message, with its "maybe you meant" when a command is a typo away. */
 export function invalidCommandText(cmd: Command, name: string): string {
-  const choices = cmd.commands.map((c) => `'${c.name()}'`).join(', ');
-  return `argument command: invalid choice: '${name}' (choose from ${choices})`;
+  const names = cmd.commands.map((c) => c.name());
+  const choices = names.map((n) => `'${n}'`).join(', ');
+  return `argument command: invalid choice: '${name}'${suggestionText(name, names)} (choose from ${choices})`;
+}
+
+/** The long flags `cmd` takes, its ancestors' included (root options are accepted anywhere). */
+function knownFlags(cmd: Command): string[] {
+  const flags: string[] = [];
+  for (let c: Command | null = cmd; c !== null; c = c.parent) {
+    for (const option of c.options) if (option.long !== undefined) flags.push(option.long);
+  }
+  return [...flags, '--help'];
 }

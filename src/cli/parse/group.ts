@@ -1,4 +1,4 @@
-// Group commands (`osmo workflow`, `osmo task`): a missing or unknown leaf is a usage error (cli.md §1.1).
+// Group commands (`osmo workflow`, `osmo task`): a missing or unknown leaf is a usage error.
 import type { Command } from 'commander';
 import { ArgparseError } from '../errors.js';
 import { commandPath, usageLine } from './argv.js';

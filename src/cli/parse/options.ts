@@ -1,7 +1,15 @@
-// Option builders with argparse's value checks and messages (cli.md §1.1), for commander commands.
+// Option builders with argparse's value checks and messages, for commander commands.
 import { InvalidArgumentError, Option } from 'commander';
 
 const lastWinsOptions = new WeakSet<Option>();
+// The closed value lists of choice options, kept for shell completion (commander's own `choices` would
+// replace argparse's wording of the error).
+const choiceLists = new WeakMap<Option, readonly string[]>();
+
+/** The values a choice option accepts, or undefined for a free-form option. */
+export function choicesOf(option: Option): readonly string[] | undefined {
+  return option.argChoices ?? choiceLists.get(option);
+}
 
 /** Plain `nargs='+'` options: a repeated flag replaces earlier values instead of adding to them. */
 export function isLastWins(option: Option): boolean {
@@ -37,6 +45,7 @@ export function choiceOption(
 ): Option {
   const option = new Option(flags, description);
   if (opts.lastWins === true) lastWinsOptions.add(option);
+  choiceLists.set(option, choices);
   return withParser(option, (raw, name) => {
     const value = opts.caseInsensitive === true ? raw.toUpperCase() : raw;
     if (!choices.includes(value)) {
@@ -88,7 +97,7 @@ export function appendOption(flags: string, description: string): Option {
 export const FORMAT_TYPES = ['json', 'text'] as const;
 export type FormatType = (typeof FORMAT_TYPES)[number];
 
-/** `--format-type/-t {json,text}`, default text (cli.md §1.4). */
+/** `--format-type/-t {json,text}`, default text. */
 export function formatTypeOption(): Option {
   return choiceOption(
     '-t, --format-type <format>',

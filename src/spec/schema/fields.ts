@@ -1,4 +1,4 @@
-// Field validators shared by the spec schema: types, coercions and pydantic-style issues with paths (workflow-spec.md §7.1).
+// Field validators shared by the spec schema: types, coercions and pydantic-style issues with paths.
 
 import { usageError } from '../../core/errors.js';
 import type { OsmoError } from '../../core/errors.js';
@@ -19,11 +19,15 @@ export class Issues {
     return this.entries.length === 0;
   }
 
-  /** The multi-line text of §11.1: one entry per failing field path. */
+  /**
+   * One entry per failing field path, as upstream's validator lists them, under a plain heading:
+   * upstream's heading names its Python model (`1 validation error for WorkflowSpec`).
+   */
   toError(): OsmoError {
     const n = this.entries.length;
     const lines = this.entries.map((e) => `${e.path}\n  ${e.message}`);
-    return usageError(`${n} validation error${n === 1 ? '' : 's'} for WorkflowSpec\n${lines.join('\n')}`);
+    const heading = `The workflow spec has ${n} error${n === 1 ? '' : 's'} (field path, then the problem):`;
+    return usageError(`${heading}\n${lines.join('\n')}`);
   }
 }
 
@@ -56,7 +60,7 @@ export function mapping(
   return ok ? value : undefined;
 }
 
-/** Python's str() of a YAML scalar: ints as digits, floats like repr (§7.1 coercion notes). */
+/** Python's str() of a YAML scalar: ints as digits, floats like repr. */
 export function scalarText(value: unknown, allowBool: boolean): string | undefined {
   if (typeof value === 'string') return value;
   if (typeof value === 'number') return Number.isInteger(value) ? String(value) : pyFloatRepr(value);
@@ -91,7 +95,7 @@ export function bool(value: unknown, path: Path, issues: Issues, fallback: boole
   return issues.add(path, 'Input should be a valid boolean');
 }
 
-/** Integers, integral floats and integer strings; fractions are rejected (§8.1). */
+/** Integers, integral floats and integer strings; fractions are rejected. */
 export function int(value: unknown, path: Path, issues: Issues): number | undefined {
   const n =
     value instanceof PyFloat
@@ -117,7 +121,7 @@ export function strList(value: unknown, path: Path, issues: Issues): string[] | 
   return out.every((s): s is string => s !== undefined) ? out : undefined;
 }
 
-/** A map of scalar values stringified Python-style; booleans become `True`/`False` (§7.1). */
+/** A map of scalar values stringified Python-style; booleans become `True`/`False`. */
 export function strMap(value: unknown, path: Path, issues: Issues): Record<string, string> | undefined {
   if (value === undefined || value === null) return {};
   if (!isMapping(value)) return issues.add(path, 'Input should be a valid dictionary');
@@ -143,7 +147,7 @@ export function isValidRegex(pattern: string): boolean {
 
 const NAME_PATTERN = /^[a-zA-Z]([a-zA-Z0-9_-]*[a-zA-Z0-9])?$/;
 
-/** A workflow, group or task name (§5.1). */
+/** A workflow, group or task name. */
 export function name(value: unknown, path: Path, issues: Issues): string | undefined {
   const text = str(value, path, issues);
   if (text !== undefined && !NAME_PATTERN.test(text)) {

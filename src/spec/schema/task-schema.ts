@@ -1,4 +1,4 @@
-// Schema of one task and its files, credentials, inputs, outputs and checkpoints (workflow-spec.md §7, §13.1).
+// Schema of one task and its files, credentials, inputs, outputs and checkpoints.
 
 import { OsmoError } from '../../core/errors.js';
 import { parseDurationSeconds } from '../duration.js';
@@ -130,7 +130,7 @@ function input(value: unknown, path: Path, issues: Issues): InputSpec | undefine
     const regex = m && regexField(m['regex'], [...path, 'regex'], issues);
     return url === undefined || regex === undefined ? undefined : { kind: 'url', url, regex };
   }
-  // Dataset inputs were removed upstream (§16); this build keeps them (the seed uses them).
+  // Dataset inputs were removed upstream; this build keeps them (the seed uses them).
   if (isMapping(value) && 'dataset' in value) {
     const d = datasetMapping(value['dataset'], [...path, 'dataset'], issues, [
       'name',
@@ -206,7 +206,7 @@ function checkpoint(value: unknown, path: Path, issues: Issues): CheckpointSpec 
   return { path: local.startsWith('/') ? local : `/${local}`, url, frequencySeconds, regex };
 }
 
-/** A duration field (§12.1) with the parser's message recorded against the path. */
+/** A duration field with the parser's message recorded against the path. */
 export function duration(value: unknown, path: Path, issues: Issues): number | undefined {
   const raw = value instanceof PyFloat ? value.value : value;
   if (typeof raw !== 'number' && typeof raw !== 'string')

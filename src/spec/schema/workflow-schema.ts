@@ -1,4 +1,4 @@
-// Schema of the workflow body: name, tasks or groups, resources, timeout, labels (workflow-spec.md §4, §6.2, §8.1, §12).
+// Schema of the workflow body: name, tasks or groups, resources, timeout, labels.
 
 import { PyFloat } from '../py-float.js';
 import { TOPOLOGY_REQUIREMENTS } from '../types.js';
@@ -26,7 +26,7 @@ export interface ParsedGroup {
   readonly ignoreNonleadStatus: boolean;
 }
 
-/** A resource profile as written; quantities are checked later as RESOURCE errors (§8.2). */
+/** A resource profile as written; quantities are checked later as RESOURCE errors. */
 export interface ParsedResource {
   readonly cpu: number | null;
   readonly gpu: number | null;
@@ -44,7 +44,7 @@ export interface ParsedWorkflow {
   readonly groups: readonly ParsedGroup[];
   readonly resources: Readonly<Record<string, ParsedResource>>;
   readonly timeout: TimeoutSpec;
-  /** Raw `labels` value, checked by the label rules (§4.2). */
+  /** Raw `labels` value, checked by the label rules. */
   readonly labels: unknown;
 }
 
@@ -69,7 +69,7 @@ function optionalInt(value: unknown, path: Path, issues: Issues): number | null 
   if (value === undefined || value === null) return null;
   if (typeof value === 'boolean') return issues.add(path, 'Input should be a valid integer');
   const n = int(value, path, issues);
-  // `0` counts as unset (§8.1).
+  // `0` counts as unset.
   return n === 0 ? null : n;
 }
 
@@ -114,7 +114,7 @@ function resources(
   path: Path,
   issues: Issues,
 ): Record<string, ParsedResource> | undefined {
-  // The implicit `default` profile exists only when the key is absent (§4.1).
+  // The implicit `default` profile exists only when the key is absent.
   if (!present) return { default: resource({}, [...path, 'default'], issues) as ParsedResource };
   if (value === null) return {};
   if (!isMapping(value)) return issues.add(path, 'Input should be a valid dictionary');

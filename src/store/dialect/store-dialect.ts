@@ -28,4 +28,6 @@ export interface StoreDialect {
   jsonText(column: Expression<unknown>, key: string): RawBuilder<string | null>;
   /** Whether top-level `key` exists in a JSON object column. */
   jsonHasKey(column: Expression<unknown>, key: string): RawBuilder<SqlBool>;
+  /** Seconds since the Unix epoch of a timestamp column, fractional, as a number. */
+  epochSeconds(column: Expression<unknown>): RawBuilder<number>;
 }

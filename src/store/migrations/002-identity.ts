@@ -12,7 +12,7 @@ export async function identitySchema(db: Kysely<unknown>, dialect: StoreDialect)
     .addColumn('updated_at', timestamp, (c) => c.notNull())
     .execute();
 
-  // A token's roles; removing a role from the user removes it from the user's tokens (service-api.md §5.5).
+  // A token's roles; removing a role from the user removes it from the user's tokens.
   await db.schema
     .createTable('access_token_roles')
     .addColumn('user_name', 'text', (c) => c.notNull())

@@ -1,4 +1,4 @@
-// Migration 003: configuration history (service-api.md §3.11) and user profiles (§10).
+// Migration 003: configuration history and user profiles.
 import type { Kysely } from 'kysely';
 import type { StoreDialect } from '../dialect/index.js';
 

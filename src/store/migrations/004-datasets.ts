@@ -1,4 +1,4 @@
-// Migration 004: the legacy dataset tables (service-api.md §7.5): datasets and collections, versions, tags, members.
+// Migration 004: the legacy dataset tables (datasets and collections, versions, tags, members).
 import type { Kysely } from 'kysely';
 import type { StoreDialect } from '../dialect/index.js';
 

@@ -9,6 +9,9 @@ import { configSchema } from './003-config.js';
 import { datasetSchema } from './004-datasets.js';
 import { appVersionsSchema } from './005-apps.js';
 import { dispatchIndex } from './006-dispatch-index.js';
+import { listIndexes } from './007-list-indexes.js';
+import { profileBucket } from './008-profile-bucket.js';
+import { notificationsSchema } from './009-notifications.js';
 
 type MigrationStep = (db: Kysely<unknown>, dialect: StoreDialect) => Promise<void>;
 
@@ -20,6 +23,9 @@ const STEPS: ReadonlyArray<readonly [string, MigrationStep]> = [
   ['004-datasets', datasetSchema],
   ['005-apps', appVersionsSchema],
   ['006-dispatch-index', dispatchIndex],
+  ['007-list-indexes', listIndexes],
+  ['008-profile-bucket', profileBucket],
+  ['009-notifications', notificationsSchema],
 ];
 
 export async function migrateToLatest(db: Kysely<unknown>, dialect: StoreDialect): Promise<void> {

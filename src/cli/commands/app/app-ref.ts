@@ -1,4 +1,4 @@
-// `NAME[:VERSION]` arguments of the app commands (cli.md §10) and the service paths they map to.
+// `NAME[:VERSION]` arguments of the app commands and the service paths they map to.
 import { userError } from '../../../core/index.js';
 import type { OsmoClient } from '../../client/osmo-client.js';
 
@@ -35,18 +35,4 @@ export async function fetchAppSpec(client: OsmoClient, ref: AppRef): Promise<str
     text += chunk;
   });
   return text;
-}
-
-export interface AppInfoResponse {
-  readonly uuid: string;
-  readonly name: string;
-  readonly description: string;
-  readonly created_date: string;
-  readonly owner: string;
-  readonly versions: readonly {
-    readonly version: number;
-    readonly created_by: string;
-    readonly created_date: string;
-    readonly status: string;
-  }[];
 }

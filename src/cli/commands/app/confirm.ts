@@ -1,4 +1,4 @@
-// The looping yes/no confirmation of `app delete` and `app rename` (cli.md §1.10).
+// The looping yes/no confirmation of `app delete` and `app rename`.
 import type { CliDeps } from '../../cli-deps.js';
 
 /** True for yes; `n`/`no` or the end of input is a no. Anything else asks again. */

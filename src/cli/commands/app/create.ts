@@ -1,9 +1,10 @@
-// `osmo app create` (cli.md §10.1): version 1 from a file or the editor; refused content is saved locally.
+// `osmo app create`: version 1 from a file or the editor; refused content is saved locally.
 import { Command } from 'commander';
 import { userError } from '../../../core/index.js';
 import type { CliDeps } from '../../cli-deps.js';
 import { appPath, parseAppRef } from './app-ref.js';
 import { editInEditor, errorText, readContentFile, saveContent } from './local-content.js';
+import { WIRE } from '../../client/wire-schemas.generated.js';
 
 export interface AppCreateOptions {
   readonly name: string;
@@ -30,7 +31,7 @@ export async function runAppCreate(opts: AppCreateOptions, deps: CliDeps): Promi
     opts.file === undefined ? await editInEditor('', deps.env.editor) : await readContentFile(opts.file);
   if (content.trim() === '') throw userError('App is empty');
   try {
-    await client.postJson(appPath(ref.name), { description: opts.description }, content);
+    await client.post(WIRE.Done, appPath(ref.name), { description: opts.description }, content);
   } catch (err) {
     const saved = await saveContent(content);
     throw userError(

@@ -1,9 +1,10 @@
-// `osmo app delete` (cli.md §10.7): one version or all of them, after a confirmation unless --force.
+// `osmo app delete`: one version or all of them, after a confirmation unless --force.
 import { Command } from 'commander';
 import { userError } from '../../../core/index.js';
 import type { CliDeps } from '../../cli-deps.js';
 import { appPath, parseAppRef } from './app-ref.js';
 import { confirmLoop } from './confirm.js';
+import { WIRE } from '../../client/wire-schemas.generated.js';
 
 export interface AppDeleteOptions {
   readonly nameAndVersion: string;
@@ -32,9 +33,11 @@ export async function runAppDelete(opts: AppDeleteOptions, deps: CliDeps): Promi
   if (!opts.force && !(await confirmLoop(question, deps))) return;
   const client = await deps.client();
   const query = ref.version === undefined ? { all_versions: true } : { version: ref.version };
-  const answer = (await client.requestJson({ method: 'DELETE', path: appPath(ref.name), query })) as {
-    versions: number[];
-  };
+  const answer = await client.request(WIRE.AppVersionsDeleted, {
+    method: 'DELETE',
+    path: appPath(ref.name),
+    query,
+  });
   for (const version of answer.versions) {
     deps.io.out(`Delete Job for App ${ref.name} version ${version} has been scheduled.\n`);
   }

@@ -1,4 +1,4 @@
-// The `osmo app` group, leaves in upstream's order (cli.md §10).
+// The `osmo app` group, leaves in upstream's order.
 import { Command } from 'commander';
 import type { CliDeps } from '../../cli-deps.js';
 import { requireLeaf } from '../../parse/group.js';

@@ -1,11 +1,12 @@
-// `osmo app info` (cli.md §10.3): the app and its newest versions.
+// `osmo app info`: the app and its newest versions.
 import { Command } from 'commander';
 import type { CliDeps } from '../../cli-deps.js';
 import { toPythonJson } from '../../output/json.js';
-import { renderTable } from '../../output/table.js';
+import { renderTable, tableTerminal } from '../../output/table.js';
 import { displayTimeOrDash } from '../../output/time.js';
 import { choiceOption, formatTypeOption, intOption, type FormatType } from '../../parse/options.js';
-import { appPath, parseAppRef, type AppInfoResponse } from './app-ref.js';
+import { appPath, parseAppRef } from './app-ref.js';
+import { WIRE } from '../../client/wire-schemas.generated.js';
 
 export interface AppInfoOptions {
   readonly nameAndVersion: string;
@@ -38,11 +39,11 @@ export function appInfoCommand(deps: CliDeps): Command {
 export async function runAppInfo(opts: AppInfoOptions, deps: CliDeps): Promise<void> {
   const ref = parseAppRef(opts.nameAndVersion);
   const client = await deps.client();
-  const info = (await client.getJson(appPath(ref.name), {
+  const info = await client.get(WIRE.AppInfo, appPath(ref.name), {
     order: opts.order.toUpperCase(),
     limit: opts.count,
     version: ref.version,
-  })) as AppInfoResponse;
+  });
   if (opts.format === 'json') {
     deps.io.out(`${toPythonJson(info, 2)}\n`);
     return;
@@ -58,6 +59,9 @@ export async function runAppInfo(opts: AppInfoOptions, deps: CliDeps): Promise<v
       `Name: ${ref.name}\nUUID: ${info.uuid}\nOwner: ${info.owner}\n` +
       `Create Date: ${displayTimeOrDash(info.created_date, deps.timeZone)}\n` +
       `Description: ${info.description}\n\n` +
-      renderTable(['Version', 'Created By', 'Created Date', 'Status'], rows, { autoTyped: true }),
+      renderTable(['Version', 'Created By', 'Created Date', 'Status'], rows, {
+        autoTyped: true,
+        terminal: tableTerminal(deps.io),
+      }),
   );
 }

@@ -1,8 +1,8 @@
-// `osmo app list` (cli.md §10.6): your apps by default, paged from the newest in chunks of 1000.
+// `osmo app list`: your apps by default, paged from the newest in chunks of 1000.
 import { Command, Option } from 'commander';
 import type { CliDeps } from '../../cli-deps.js';
 import { toPythonJson } from '../../output/json.js';
-import { renderTable } from '../../output/table.js';
+import { renderTable, tableTerminal } from '../../output/table.js';
 import { displayTimeOrDash } from '../../output/time.js';
 import {
   choiceOption,
@@ -11,6 +11,8 @@ import {
   listOption,
   type FormatType,
 } from '../../parse/options.js';
+import type { AppListEntry } from '../../../api/contract/app-wire.js';
+import { WIRE } from '../../client/wire-schemas.generated.js';
 
 const PAGE_LIMIT = 1000;
 
@@ -23,14 +25,7 @@ export interface AppListOptions {
   readonly format: FormatType;
 }
 
-interface AppEntry {
-  readonly name: string;
-  readonly description: string;
-  readonly created_date: string;
-  readonly owner: string;
-  readonly latest_version: number;
-  readonly [field: string]: unknown;
-}
+type AppEntry = AppListEntry;
 
 interface ListFlags {
   name?: string;
@@ -72,14 +67,14 @@ export async function runAppList(opts: AppListOptions, deps: CliDeps): Promise<v
   let collected: AppEntry[] = [];
   let fetched = 0;
   while (fetched < opts.count) {
-    const page = (await client.getJson('api/app', {
+    const page = await client.get(WIRE.AppList, 'api/app', {
       order: opts.order.toUpperCase(),
       limit: Math.min(opts.count - fetched, PAGE_LIMIT),
       offset: fetched,
       users: opts.users,
       name: opts.name,
       all_users: opts.allUsers ? true : undefined,
-    })) as { apps: AppEntry[]; more_entries: boolean };
+    });
     fetched += page.apps.length;
     // Pages walk from the newest app backwards: older pages go in front when ascending, behind otherwise.
     collected = opts.order === 'asc' ? [...page.apps, ...collected] : [...collected, ...page.apps];
@@ -102,6 +97,7 @@ export async function runAppList(opts: AppListOptions, deps: CliDeps): Promise<v
   ]);
   deps.io.out(
     renderTable(['Owner', 'Name', 'Description', 'Created Date', 'Latest Version'], rows, {
+      terminal: tableTerminal(deps.io),
       autoTyped: true,
     }),
   );

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { userError } from '../../../core/index.js';
 
-/** cli.md §1.9: `$EDITOR`, else `$VISUAL`, else vi. */
+/** The editor when neither `$EDITOR` nor `$VISUAL` is set. */
 const DEFAULT_EDITOR = 'vi';
 
 const shellQuote = (text: string): string => `'${text.replaceAll("'", `'\\''`)}'`;

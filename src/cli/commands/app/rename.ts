@@ -1,9 +1,10 @@
-// `osmo app rename` (cli.md §10.8): owner only, after a confirmation unless --force.
+// `osmo app rename`: owner only, after a confirmation unless --force.
 import { Command } from 'commander';
 import { userError } from '../../../core/index.js';
 import type { CliDeps } from '../../cli-deps.js';
 import { appPath, parseAppRef } from './app-ref.js';
 import { confirmLoop } from './confirm.js';
+import { WIRE } from '../../client/wire-schemas.generated.js';
 
 export interface AppRenameOptions {
   readonly from: string;
@@ -30,6 +31,6 @@ export async function runAppRename(opts: AppRenameOptions, deps: CliDeps): Promi
   const question = `Are you sure you want to rename App ${from.name} to ${to.name}?`;
   if (!opts.force && !(await confirmLoop(question, deps))) return;
   const client = await deps.client();
-  await client.postJson(`${appPath(from.name)}/rename`, {}, to.name);
+  await client.post(WIRE.AppRenamed, `${appPath(from.name)}/rename`, {}, to.name);
   deps.io.out(`App ${from.name} renamed to ${to.name} successfully.\n`);
 }

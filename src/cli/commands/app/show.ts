@@ -1,8 +1,9 @@
-// `osmo app show` (cli.md §10.4): the description and the raw `default-values` block as PARAMETERS.
+// `osmo app show`: the description and the raw `default-values` block as PARAMETERS.
 import { Command } from 'commander';
 import { userError } from '../../../core/index.js';
 import type { CliDeps } from '../../cli-deps.js';
-import { appPath, fetchAppSpec, parseAppRef, type AppInfoResponse } from './app-ref.js';
+import { appPath, fetchAppSpec, parseAppRef } from './app-ref.js';
+import { WIRE } from '../../client/wire-schemas.generated.js';
 
 const indent = (text: string): string =>
   text
@@ -44,7 +45,7 @@ export function appShowCommand(deps: CliDeps): Command {
 export async function runAppShow(nameAndVersion: string, deps: CliDeps): Promise<void> {
   const ref = parseAppRef(nameAndVersion);
   const client = await deps.client();
-  const info = (await client.getJson(appPath(ref.name))) as AppInfoResponse;
+  const info = await client.get(WIRE.AppInfo, appPath(ref.name));
   const block = defaultValuesBlock(await fetchAppSpec(client, ref));
   let text = `DESCRIPTION\n${indent(info.description)}\n\n`;
   if (block !== null) text += `PARAMETERS\n${indent(block)}\n`;

@@ -1,4 +1,4 @@
-// `osmo app spec` (cli.md §10.5): the stored spec text of a version.
+// `osmo app spec`: the stored spec text of a version.
 import { Command } from 'commander';
 import type { CliDeps } from '../../cli-deps.js';
 import { fetchAppSpec, parseAppRef } from './app-ref.js';

@@ -1,4 +1,4 @@
-// `osmo app submit` (cli.md §10.9): the stored spec through the same pipeline as `workflow submit`.
+// `osmo app submit`: the stored spec through the same pipeline as `workflow submit`.
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
@@ -9,7 +9,8 @@ import { resolvePool } from '../shared/default-pool.js';
 import { addSubmitFlags } from '../workflow/submit-flags.js';
 import { printSubmitResponse } from '../workflow/submit-output.js';
 import { submitSpecText } from '../workflow/submit-pipeline.js';
-import { appPath, fetchAppSpec, parseAppRef, type AppInfoResponse } from './app-ref.js';
+import { appPath, fetchAppSpec, parseAppRef } from './app-ref.js';
+import { WIRE } from '../../client/wire-schemas.generated.js';
 
 export interface AppSubmitOptions {
   readonly nameAndVersion: string;
@@ -64,7 +65,7 @@ export function appSubmitCommand(deps: CliDeps): Command {
 
 /**
  * Relative `localpath` entries resolve against the `--local-path` directory itself (default: the current
- * directory), not its parent as upstream does by accident (cli.md §10.9; docs/compatibility.md).
+ * directory), not its parent as upstream does by accident (docs/compatibility.md).
  */
 function localBase(path: string | undefined): string {
   const base = resolve(path ?? '.');
@@ -76,10 +77,10 @@ export async function runAppSubmit(opts: AppSubmitOptions, deps: CliDeps): Promi
   const ref = parseAppRef(opts.nameAndVersion);
   const base = localBase(opts.localPath);
   const client = await deps.client();
-  const info = (await client.getJson(appPath(ref.name), {
+  const info = await client.get(WIRE.AppInfo, appPath(ref.name), {
     limit: 1,
     version: ref.version,
-  })) as AppInfoResponse;
+  });
   const version = info.versions[0]?.version;
   if (version === undefined) throw userError(`App ${ref.name} has no versions.`);
   const spec = await fetchAppSpec(client, { name: ref.name, version });

@@ -1,10 +1,11 @@
-// `osmo app update` (cli.md §10.2): a new version only when the content changed; refused content is saved.
+// `osmo app update`: a new version only when the content changed; refused content is saved.
 import { Command } from 'commander';
 import { userError } from '../../../core/index.js';
 import type { CliDeps } from '../../cli-deps.js';
 import { ServiceError } from '../../errors.js';
 import { appPath, fetchAppSpec, parseAppRef } from './app-ref.js';
 import { editInEditor, errorText, readContentFile, saveContent } from './local-content.js';
+import { WIRE } from '../../client/wire-schemas.generated.js';
 
 export interface AppUpdateOptions {
   readonly nameAndVersion: string;
@@ -39,13 +40,11 @@ export async function runAppUpdate(opts: AppUpdateOptions, deps: CliDeps): Promi
   }
   let version: unknown;
   try {
-    const answer = (await client.requestJson({
+    const answer = await client.request(WIRE.AppVersionCreated, {
       method: 'PATCH',
       path: appPath(ref.name),
       body: content,
-    })) as {
-      version?: unknown;
-    };
+    });
     version = answer.version;
   } catch (err) {
     const saved = await saveContent(content);

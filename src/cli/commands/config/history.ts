@@ -1,8 +1,8 @@
-// `osmo config list` and `osmo config history` (cli.md §16.1, §16.5).
+// `osmo config list` and `osmo config history`.
 import { Command } from 'commander';
 import type { CliDeps } from '../../cli-deps.js';
 import { toPythonJson } from '../../output/json.js';
-import { renderTable } from '../../output/table.js';
+import { renderTable, tableTerminal, type TableTerminal } from '../../output/table.js';
 import { displayTimeOrDash } from '../../output/time.js';
 import {
   choiceOption,
@@ -11,6 +11,7 @@ import {
   listOption,
   type FormatType,
 } from '../../parse/options.js';
+import { WIRE } from '../../client/wire-schemas.generated.js';
 
 export const OPERABLE_TYPES = [
   'BACKEND',
@@ -24,34 +25,27 @@ export const OPERABLE_TYPES = [
   'WORKFLOW',
 ] as const;
 
-interface Entry {
-  config_type: string;
-  name: string | null;
-  revision: number;
-  username: string;
-  created_at: string;
-  description: string;
-  tags: string[] | null;
-}
-
 export function configListCommand(deps: CliDeps): Command {
   return new Command('list')
     .description('Current revision of every config type.')
     .addOption(formatTypeOption())
     .option('--fit-width', 'Wrap the table to the terminal width.')
-    .action(async (flags: { formatType: FormatType }) => {
+    .action(async (flags: { formatType: FormatType; fitWidth?: boolean }) => {
       const client = await deps.client();
-      const r = (await client.getJson('api/configs/history', {
+      const r = await client.get(WIRE.ConfigHistory, 'api/configs/history', {
         config_types: [...OPERABLE_TYPES],
         omit_data: true,
         at_timestamp: new Date(deps.nowMs()).toISOString(),
-      })) as { configs: Entry[] };
+      });
       if (flags.formatType === 'json') return deps.io.out(`${toPythonJson(r, 2)}\n`);
       const rows = [...r.configs]
         .sort((a, b) => a.config_type.localeCompare(b.config_type))
         .map((c) => [c.config_type, c.revision, c.username, displayTimeOrDash(c.created_at, deps.timeZone)]);
       deps.io.out(
-        renderTable(['Config Type', 'Revision', 'Username', 'Created At'], rows, { autoTyped: true }),
+        renderTable(['Config Type', 'Revision', 'Username', 'Created At'], rows, {
+          autoTyped: true,
+          terminal: configTableTerminal(deps, flags.fitWidth === true),
+        }),
       );
     });
 }
@@ -64,6 +58,17 @@ interface HistoryFlags {
   revision?: number;
   tags?: string[];
   formatType: FormatType;
+  fitWidth?: boolean;
+}
+
+/** `--fit-width` wraps cells to the terminal; without a terminal to measure it says so and goes on. */
+function configTableTerminal(deps: CliDeps, fitWidth: boolean): TableTerminal | undefined {
+  if (!fitWidth) return tableTerminal(deps.io);
+  if (deps.io.columns('out') === undefined) {
+    deps.io.out('Error getting terminal width to set max width.\n');
+    return undefined;
+  }
+  return tableTerminal(deps.io, 'wrap');
 }
 
 export function configHistoryCommand(deps: CliDeps): Command {
@@ -80,7 +85,7 @@ export function configHistoryCommand(deps: CliDeps): Command {
     .option('--fit-width', 'Wrap the table to the terminal width.')
     .action(async (type: string | undefined, flags: HistoryFlags) => {
       const client = await deps.client();
-      const r = (await client.getJson('api/configs/history', {
+      const r = await client.get(WIRE.ConfigHistory, 'api/configs/history', {
         config_types: type ? [type.toUpperCase()] : undefined,
         offset: flags.offset,
         limit: flags.count,
@@ -89,7 +94,7 @@ export function configHistoryCommand(deps: CliDeps): Command {
         revision: flags.revision,
         tags: flags.tags,
         omit_data: true,
-      })) as { configs: Entry[] };
+      });
       if (flags.formatType === 'json') return deps.io.out(`${toPythonJson(r, 2)}\n`);
       const rows = r.configs.map((c) => [
         c.config_type,
@@ -106,6 +111,7 @@ export function configHistoryCommand(deps: CliDeps): Command {
           rows,
           {
             autoTyped: true,
+            terminal: configTableTerminal(deps, flags.fitWidth === true),
           },
         ),
       );

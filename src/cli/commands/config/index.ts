@@ -1,4 +1,4 @@
-// The `osmo config` group (cli.md §16), admin-only on the service side.
+// The `osmo config` group, admin-only on the service side.
 import { Command } from 'commander';
 import type { CliDeps } from '../../cli-deps.js';
 import { requireLeaf } from '../../parse/group.js';

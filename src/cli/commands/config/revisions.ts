@@ -1,4 +1,4 @@
-// `osmo config show|delete|rollback|tag|diff` (cli.md §16.2, §16.4, §16.6, §16.8, §16.9).
+// `osmo config show|delete|rollback|tag|diff`.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +9,8 @@ import type { CliDeps } from '../../cli-deps.js';
 import { listOption } from '../../parse/options.js';
 import { OPERABLE_TYPES } from './history.js';
 import { unwrap } from './update.js';
+import { configReadRef } from '../../client/config-read.js';
+import { WIRE } from '../../client/wire-schemas.generated.js';
 
 function parseRef(text: string): { type: string; revision: number | null } {
   const [rawType = '', rev] = text.split(':');
@@ -28,13 +30,11 @@ const json2 = (v: unknown): string => `${JSON.stringify(v, null, 2)}\n`;
 
 async function latestRevision(deps: CliDeps, type: string, missing: string): Promise<number> {
   const client = await deps.client();
-  const r = (await client.getJson('api/configs/history', {
+  const r = await client.get(WIRE.ConfigHistory, 'api/configs/history', {
     config_types: [type],
     order: 'DESC',
     limit: 1,
-  })) as {
-    configs: { revision: number }[];
-  };
+  });
   const first = r.configs[0];
   if (!first) throw userError(missing);
   return first.revision;
@@ -42,13 +42,11 @@ async function latestRevision(deps: CliDeps, type: string, missing: string): Pro
 
 async function revisionData(deps: CliDeps, type: string, revision: number): Promise<unknown> {
   const client = await deps.client();
-  const r = (await client.getJson('api/configs/history', {
+  const r = await client.get(WIRE.ConfigHistory, 'api/configs/history', {
     config_types: [type],
     omit_data: false,
     revision,
-  })) as {
-    configs: { data: unknown }[];
-  };
+  });
   if (!r.configs[0]) throw userError('No config found matching the specified criteria');
   return r.configs[0].data;
 }
@@ -63,7 +61,7 @@ export function configRevisionCommands(deps: CliDeps): Command[] {
       const client = await deps.client();
       let data =
         revision === null
-          ? await client.getJson(`api/configs/${type.toLowerCase()}`)
+          ? await client.get(configReadRef(type), `api/configs/${type.toLowerCase()}`)
           : await revisionData(deps, type, revision);
       for (const step of names) {
         const here = unwrap(data);
@@ -91,7 +89,7 @@ export function configRevisionCommands(deps: CliDeps): Command[] {
         const { type, revision } = parseRef(ref);
         const client = await deps.client();
         if (revision !== null) {
-          await client.requestJson({
+          await client.request(WIRE.Done, {
             method: 'DELETE',
             path: `api/configs/history/${type.toLowerCase()}/revision/${revision}`,
           });
@@ -103,7 +101,7 @@ export function configRevisionCommands(deps: CliDeps): Command[] {
           description: flags.description ?? `Deleted ${type} ${name}`,
           ...(flags.tags ? { tags: flags.tags } : {}),
         };
-        await client.requestJson({
+        await client.request(WIRE.Done, {
           method: 'DELETE',
           path: `api/configs/${type.toLowerCase()}/${name}`,
           body,
@@ -126,7 +124,7 @@ export function configRevisionCommands(deps: CliDeps): Command[] {
         ...(flags.description ? { description: flags.description } : {}),
         ...(flags.tags ? { tags: flags.tags } : {}),
       };
-      const r = await client.postJson('api/configs/history/rollback', {}, body);
+      const r = await client.post(WIRE.Done, 'api/configs/history/rollback', {}, body);
       deps.io.out(`Successfully rolled back ${type} to revision ${revision}.\n`);
       if (r !== null && r !== undefined) deps.io.out(json2(r));
     });
@@ -140,7 +138,8 @@ export function configRevisionCommands(deps: CliDeps): Command[] {
       const rev =
         revision ?? (await latestRevision(deps, type, 'No config found matching the specified criteria'));
       const client = await deps.client();
-      await client.postJson(
+      await client.post(
+        WIRE.Done,
         `api/configs/history/${type.toLowerCase()}/revision/${rev}/tags`,
         {},
         {
@@ -165,14 +164,11 @@ export function configRevisionCommands(deps: CliDeps): Command[] {
       const a = first.revision ?? (await latestRevision(deps, first.type, missing));
       const b = second.revision ?? (await latestRevision(deps, second.type, missing));
       const client = await deps.client();
-      const r = (await client.getJson('api/configs/diff', {
+      const r = await client.get(WIRE.ConfigDiff, 'api/configs/diff', {
         config_type: first.type,
         first_revision: a,
         second_revision: b,
-      })) as {
-        first_data: unknown;
-        second_data: unknown;
-      };
+      });
       const dir = mkdtempSync(join(tmpdir(), `${first.type}-r${a}_`));
       const fa = join(dir, `${first.type}-r${a}.json`);
       const fb = join(dir, `${first.type}-r${b}.json`);

@@ -1,4 +1,4 @@
-// The role documents `osmo config set ROLE` generates and its refusals (cli.md §16.7).
+// The role documents `osmo config set ROLE` generates and its refusals.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { generatedRole } from './set.js';

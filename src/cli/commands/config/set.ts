@@ -1,8 +1,9 @@
-// `osmo config set ROLE NAME TYPE` (cli.md §16.7): generates a pool or backend role and stores it.
+// `osmo config set ROLE NAME TYPE`: generates a pool or backend role and stores it.
 import { Argument, Command } from 'commander';
 import { userError } from '../../../core/index.js';
 import type { CliDeps } from '../../cli-deps.js';
 import { listOption } from '../../parse/options.js';
+import { WIRE } from '../../client/wire-schemas.generated.js';
 
 export interface RoleSetOptions {
   readonly name: string;
@@ -70,7 +71,12 @@ export async function runConfigSet(opts: RoleSetOptions, deps: CliDeps): Promise
     ...(opts.tags ? { tags: opts.tags } : {}),
   };
   try {
-    await client.requestJson({ method: 'PUT', path: `api/configs/role/${opts.name}`, query: {}, body });
+    await client.request(WIRE.Done, {
+      method: 'PUT',
+      path: `api/configs/role/${opts.name}`,
+      query: {},
+      body,
+    });
   } catch (err) {
     throw userError(`Error setting config: ${(err as Error).message}`);
   }

@@ -1,4 +1,4 @@
-// `osmo config update` (cli.md §16.3): the new content from --file, sent in the request shape of its type.
+// `osmo config update`: the new content from --file, sent in the request shape of its type.
 import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { recursiveDiff } from '../../../api/contract/strategic-merge.js';
@@ -6,8 +6,9 @@ import { userError } from '../../../core/index.js';
 import type { CliDeps } from '../../cli-deps.js';
 import { listOption } from '../../parse/options.js';
 import { OPERABLE_TYPES } from './history.js';
+import { configReadRef } from '../../client/config-read.js';
 
-/** `backends`/`pools` wrappers unwrapped, lists of named objects turned into maps (cli.md §16.2). */
+/** `backends`/`pools` wrappers unwrapped, lists of named objects turned into maps. */
 export function unwrap(data: unknown): unknown {
   let value = data;
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
@@ -45,7 +46,7 @@ export function configUpdateCommand(deps: CliDeps): Command {
         throw userError('--file is required: osmo config update reads the new content from a JSON file.');
       const client = await deps.client();
       const path = `api/configs/${type.toLowerCase()}`;
-      const current = await client.getJson(path);
+      const current = await client.get(configReadRef(type), path);
       let existing: unknown = current;
       if (name !== undefined) {
         const map = unwrap(current) as Record<string, unknown>;

@@ -1,13 +1,20 @@
-// `osmo credential set|list|delete` (cli.md §12): payloads go to the service once and never come back.
+// `osmo credential set|list|delete`: payloads go to the service once and never come back.
 import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { usageError } from '../../../core/index.js';
 import type { CliDeps } from '../../cli-deps.js';
 import { EarlyExit } from '../../errors.js';
 import { toPythonJson } from '../../output/json.js';
-import { renderTable } from '../../output/table.js';
+import { renderTable, tableTerminal } from '../../output/table.js';
 import { requireLeaf } from '../../parse/group.js';
 import { choiceOption, extendOption, FORMAT_TYPES, type FormatType } from '../../parse/options.js';
+import {
+  canonicalDataPayload,
+  forgetLocalDataCredential,
+  localDataEndpoints,
+  storeLocalDataCredential,
+} from './local-data-credential.js';
+import { WIRE } from '../../client/wire-schemas.generated.js';
 
 const NAME = /^[a-zA-Z]([a-zA-Z0-9_-]*[a-zA-Z0-9])?$/;
 const TYPES = ['REGISTRY', 'DATA', 'GENERIC'] as const;
@@ -57,8 +64,7 @@ async function payloadOf(
 
 function requestBody(type: CredType, payload: Record<string, string>): object {
   if (type === 'REGISTRY') return { registry_credential: payload };
-  if (type === 'DATA')
-    return { data_credential: { ...payload, endpoint: (payload['endpoint'] ?? '').replace(/\/+$/, '') } };
+  if (type === 'DATA') return { data_credential: { ...payload, endpoint: payload['endpoint'] ?? '' } };
   return { generic_credential: { credential: payload } };
 }
 
@@ -87,13 +93,17 @@ export function credentialCommand(deps: CliDeps): Command {
           if (flags.payload.length === 0 && flags.payloadFile.length === 0) {
             throw usageError('one of the arguments --payload --payload-file is required');
           }
-          const payload = await payloadOf(deps, flags.payload, flags.payloadFile);
+          const typed = await payloadOf(deps, flags.payload, flags.payloadFile);
+          const payload = flags.type === 'DATA' ? canonicalDataPayload(typed) : typed;
           const client = await deps.client();
-          const answer = await client.postJson(
+          const answer = await client.post(
+            WIRE.Done,
             `api/credentials/${name}`,
             {},
             requestBody(flags.type, payload),
           );
+          // `osmo data` talks to the storage itself, so it needs the secret on this machine too.
+          if (flags.type === 'DATA') await storeLocalDataCredential(deps.env.configDir, payload);
           if (formatOf(cmd) === 'json') deps.io.out(`${toPythonJson(answer, 2)}\n`);
           else deps.io.out(`Set ${flags.type} credential ${name}.\n`);
         },
@@ -102,20 +112,21 @@ export function credentialCommand(deps: CliDeps): Command {
   group.addCommand(
     new Command('list').description('List your credentials.').action(async (_flags: object, cmd: Command) => {
       const client = await deps.client();
-      const answer = (await client.getJson('api/credentials')) as {
-        credentials: { cred_name: string; cred_type: string; profile: string | null }[];
-      };
+      const answer = await client.get(WIRE.CredentialList, 'api/credentials');
       if (formatOf(cmd) === 'json') {
         deps.io.out(`${toPythonJson(answer, 2)}\n`);
         return;
       }
+      const local = await localDataEndpoints(deps.env.configDir);
       const rows = answer.credentials.map((c) => [
         c.cred_name,
         c.cred_type,
         c.profile ?? 'None',
-        c.cred_type === 'DATA' ? 'No' : 'N/A',
+        c.cred_type !== 'DATA' ? 'N/A' : c.profile !== null && local.has(c.profile) ? 'Yes' : 'No',
       ]);
-      deps.io.out(`${renderTable(['Name', 'Type', 'Profile', 'Local'], rows, { autoTyped: true })}\n`);
+      deps.io.out(
+        `${renderTable(['Name', 'Type', 'Profile', 'Local'], rows, { autoTyped: true, terminal: tableTerminal(deps.io) })}\n`,
+      );
     }),
   );
   group.addCommand(
@@ -124,8 +135,16 @@ export function credentialCommand(deps: CliDeps): Command {
       .argument('<name>', 'Credential name.')
       .action(async (name: string) => {
         const client = await deps.client();
-        await client.requestJson({ method: 'DELETE', path: `api/credentials/${encodeURIComponent(name)}` });
+        const answer = await client.request(WIRE.CredentialList, {
+          method: 'DELETE',
+          path: `api/credentials/${encodeURIComponent(name)}`,
+        });
         deps.io.out(`Deleted credential ${name}.\n`);
+        for (const deleted of answer?.credentials ?? []) {
+          if (deleted.cred_type === 'DATA' && typeof deleted.profile === 'string') {
+            await forgetLocalDataCredential(deps.env.configDir, deleted.profile);
+          }
+        }
       }),
   );
   return group;

@@ -1,4 +1,4 @@
-// `osmo data check REMOTE_URI` (cli.md §11): verifies the credential, one JSON line, exit 0 either way.
+// `osmo data check REMOTE_URI`: verifies the credential, one JSON line, exit 0 either way.
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { Command } from 'commander';

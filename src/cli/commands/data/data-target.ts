@@ -1,4 +1,4 @@
-// Opens the storage a `osmo data` URI names, with the profile's DATA credential (cli.md §11).
+// Opens the storage a `osmo data` URI names, with the profile's DATA credential.
 import { credentialError, usageError } from '../../../core/index.js';
 import type { AwsEnvironment } from '../../../config/data-config-file.js';
 import { dataConfigFilePath, readDataConfigFile } from '../../../config/data-config-file.js';
@@ -57,7 +57,9 @@ const profileOf = (endpoint: string): string | null => {
 export const credentialNotFound = (profile: string): Error =>
   credentialError(
     `Data credential not found for ${profile}. Check if the credential is set locally with \`osmo credential list\`. ` +
-      'If you are on a new machine, you will need to re-run `osmo credential set` to store the credential locally.',
+      'If you are on a new machine, you will need to re-run `osmo credential set` to store the credential locally: ' +
+      `osmo credential set NAME --type DATA --payload endpoint=${profile} access_key_id=<key id> access_key=<secret key> ` +
+      '(or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY).',
   );
 
 /** Opens a data URI; a cloud profile without any credential is the reference's credential error. */
@@ -69,7 +71,7 @@ export function openDataTarget(uri: string, resolve: CredentialResolver): Storag
   });
 }
 
-/** `--regex/-x` must compile (cli.md §11). */
+/** `--regex/-x` must compile. */
 export function compileRegex(regex: string | undefined): RegExp | null {
   if (regex === undefined) return null;
   try {

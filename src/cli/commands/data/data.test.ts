@@ -76,9 +76,14 @@ test('upload, list, download (with resume and regex), delete through bin/osmo', 
   assert.equal(await readFile(join(dest, 'f3.txt'), 'utf8'), 'FILE 3');
   assert.equal(await readFile(join(dest, 'sub', 'deep.bin'), 'utf8'), 'deep');
 
-  const missing = await osmo(['data', 'download', 's3://data/run1', join(work, 'nope')]);
-  assert.equal(missing.status, 2);
-  assert.match(missing.stdout, /nope is not a valid path/);
+  // A missing directory is made (upstream refuses it); a file in its place is refused.
+  const made = await osmo(['data', 'download', 's3://data/run1/src', join(work, 'new', 'dir')]);
+  assert.equal(made.status, 0, made.stdout + made.stderr);
+  assert.equal(await readFile(join(work, 'new', 'dir', 'f3.txt'), 'utf8'), 'file 3');
+  await writeFile(join(work, 'plain'), 'x');
+  const notDir = await osmo(['data', 'download', 's3://data/run1', join(work, 'plain')]);
+  assert.equal(notDir.status, 2);
+  assert.match(notDir.stdout, /plain is not a valid path: it is not a directory/);
 
   const del = await osmo(['data', 'delete', 's3://data/run1', '-x', 'f1']);
   assert.match(del.stderr, /Data has been deleted, success_count=3, failures=0/);

@@ -1,4 +1,4 @@
-// `osmo data delete REMOTE_URI` (cli.md §11): every object under the prefix, no confirmation prompt.
+// `osmo data delete REMOTE_URI`: every object under the prefix, no confirmation prompt.
 import { Command } from 'commander';
 import type { CliDeps } from '../../cli-deps.js';
 import { compileRegex, dataCredentialResolver, openDataTarget } from './data-target.js';

@@ -1,5 +1,5 @@
-// `osmo data download REMOTE_URI LOCAL_PATH` (cli.md §11): the prefix's objects into an existing directory.
-import { stat } from 'node:fs/promises';
+// `osmo data download REMOTE_URI LOCAL_PATH`: the prefix's objects into a local directory.
+import { mkdir, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { Command } from 'commander';
 import { userError } from '../../../core/index.js';
@@ -26,7 +26,7 @@ export function dataDownloadCommand(deps: CliDeps): Command {
     new Command('download')
       .description('Download the objects under a storage URI into a local directory.')
       .argument('<remote_uri>', 'Source, e.g. s3://bucket/path.')
-      .argument('<local_path>', 'An existing local directory.')
+      .argument('<local_path>', 'The local directory (created when missing).')
       .option('-r, --resume', 'Skip objects already downloaded.', false),
   ).action((remoteUri: string, localPath: string, flags: TransferFlags & { resume: boolean }) =>
     runDataDownload({ ...flags, remoteUri, localPath }, deps),
@@ -36,8 +36,9 @@ export function dataDownloadCommand(deps: CliDeps): Command {
 export async function runDataDownload(opts: DataDownloadOptions, deps: CliDeps): Promise<void> {
   const regex = compileRegex(opts.regex);
   const local = resolve(opts.localPath);
-  if ((await stat(local).catch(() => null))?.isDirectory() !== true)
-    throw userError(`${local} is not a valid path`);
+  const found = await stat(local).catch(() => null);
+  if (found !== null && !found.isDirectory())
+    throw userError(`${local} is not a valid path: it is not a directory`);
   const target = openDataTarget(opts.remoteUri, await dataCredentialResolver(deps.env));
   const started = deps.nowMs();
   let objects = await target.storage.list(target.prefix === '' ? '' : `${target.prefix}/`, deps.signal);
@@ -50,6 +51,8 @@ export async function runDataDownload(opts: DataDownloadOptions, deps: CliDeps):
   }
   const wanted = objects.filter((o) => regex === null || regex.test(relativeOf(o.key)));
   const total = { files: wanted.length, bytes: wanted.reduce((sum, o) => sum + o.sizeBytes, 0) };
+  // Upstream wants the directory to exist already; as `cp -r` and `aws s3 cp` do, make it instead.
+  if (found === null) await mkdir(local, { recursive: true });
   const progress = createProgress(deps.io, 'Downloading', total, deps.nowMs);
   const failures: string[] = [];
   let next = 0;
@@ -60,10 +63,11 @@ export async function runDataDownload(opts: DataDownloadOptions, deps: CliDeps):
       try {
         const path = await confinedPath(local, relativeOf(object.key));
         const existing = await stat(path).catch(() => null);
+        const moving = progress.start(object.sizeBytes);
         if (!(opts.resume && existing?.isFile() === true && existing.size === object.sizeBytes)) {
-          await target.storage.getToFile(object.key, path, deps.signal);
+          await target.storage.getToFile(object.key, path, deps.signal, moving.bytes);
         }
-        progress.advance(object.sizeBytes);
+        moving.done();
       } catch (err) {
         if (deps.signal.aborted || (err as { code?: string }).code === 'CREDENTIAL') throw err;
         failures.push(`${object.key}: ${err instanceof Error ? err.message : String(err)}`);

@@ -1,4 +1,4 @@
-// The `osmo data` group (cli.md §11): direct object-storage access, no service calls.
+// The `osmo data` group: direct object-storage access, no service calls.
 import { Command } from 'commander';
 import type { CliDeps } from '../../cli-deps.js';
 import { requireLeaf } from '../../parse/group.js';

@@ -1,4 +1,4 @@
-// `osmo data list REMOTE_URI [OUTPUT_FILE]` (cli.md §11): object keys to a file, stdout or a pager.
+// `osmo data list REMOTE_URI [OUTPUT_FILE]`: object keys to a file, stdout or a pager.
 import { spawn } from 'node:child_process';
 import { stat, writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
@@ -80,7 +80,7 @@ export async function runDataList(opts: DataListOptions, deps: CliDeps): Promise
   deps.io.out(`\nTotal ${keys.length} objects found\n`);
 }
 
-/** `less`, else `more`, else plain stdout (cli.md §11). */
+/** `less`, else `more`, else plain stdout. */
 async function page(text: string, deps: CliDeps): Promise<void> {
   for (const pager of ['less', 'more']) {
     const shown = await new Promise<boolean>((resolve) => {

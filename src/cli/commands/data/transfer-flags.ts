@@ -51,7 +51,7 @@ export async function writeBenchmark(
   );
 }
 
-/** The closing lines of a transfer on stderr: the success line, then the failures (cli.md §11). */
+/** The closing lines of a transfer on stderr: the success line, then the failures. */
 export function reportFailures(
   deps: CliDeps,
   verb: 'Upload' | 'Download',

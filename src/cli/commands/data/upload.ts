@@ -1,4 +1,4 @@
-// `osmo data upload REMOTE_URI LOCAL_PATH...` (cli.md §11): files and directories under the remote prefix.
+// `osmo data upload REMOTE_URI LOCAL_PATH...`: files and directories under the remote prefix.
 import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { Command } from 'commander';
@@ -65,8 +65,9 @@ export async function runDataUpload(opts: DataUploadOptions, deps: CliDeps): Pro
       const item = work[next++];
       if (item === undefined) continue;
       try {
-        await target.storage.putFile(item.key, item.local, deps.signal);
-        progress.advance(item.size);
+        const moving = progress.start(item.size);
+        await target.storage.putFile(item.key, item.local, deps.signal, moving.bytes);
+        moving.done();
       } catch (err) {
         if (deps.signal.aborted) throw err;
         // A credential problem fails every file: say it once, as the command's error.

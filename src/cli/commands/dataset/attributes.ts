@@ -1,11 +1,11 @@
-// `osmo dataset tag|label|metadata|checksum|check` (cli.md §18).
+// `osmo dataset tag|label|metadata|checksum|check`.
 import { Command } from 'commander';
 import { stringify } from 'yaml';
 import { usageError } from '../../../core/index.js';
 import { manifestChecksum, sha256File, walkFiles } from '../../../storage/index.js';
 import type { CliDeps } from '../../cli-deps.js';
 import { toPythonJson } from '../../output/json.js';
-import { renderTable } from '../../output/table.js';
+import { renderTable, tableTerminal } from '../../output/table.js';
 import { formatTypeOption, listOption, type FormatType } from '../../parse/options.js';
 import {
   DASH_LINE,
@@ -15,14 +15,21 @@ import {
   defaultBucket,
 } from './dataset-ref.js';
 import { readYamlFiles } from './upload.js';
+import { WIRE } from '../../client/wire-schemas.generated.js';
 
-/** `key:type:value` with type string|numeric; dotted keys nest; commas make a list. */
+/** `key:type:value` with type string|numeric, or `key=value` (string); dotted keys nest; commas make a list. */
 export function parseSetItems(items: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const item of items) {
-    const match = /^([^:]+):(string|numeric):(.*)$/.exec(item);
+    // `k=v` (the form agent skills write) means a string value; the typed form is tried first so
+    // `k:numeric:1` never reads as a key `k:numeric:1`.
+    const typed = /^([^:]+):(string|numeric):(.*)$/.exec(item);
+    const plain = typed === null ? /^([^=:]+)=(.*)$/.exec(item) : null;
+    const match = typed ?? (plain === null ? null : [item, plain[1], 'string', plain[2]]);
     if (match === null)
-      throw usageError(`Invalid value ${item}: expected key:type:value (type string or numeric)`);
+      throw usageError(
+        `Invalid value ${item}: expected key:type:value (type string or numeric) or key=value`,
+      );
     const [, key = '', type, raw = ''] = match;
     const convert = (v: string): unknown => {
       if (type === 'string') return v;
@@ -51,14 +58,14 @@ export function datasetTagCommand(deps: CliDeps): Command {
     .action(async (name: string, flags: { set?: string[]; delete?: string[] }) => {
       const client = await deps.client();
       const ref = await resolveDatasetRef(client, name);
-      const answer = (await client.postJson(datasetPath(ref, '/attribute'), {
+      const answer = await client.post(WIRE.DatasetAttributes, datasetPath(ref, '/attribute'), {
         ...(ref.tag !== undefined ? { tag: ref.tag } : {}),
         set_tag: flags.set ?? [],
         delete_tag: flags.delete ?? [],
-      })) as { tag_response: { version_id: string; tags: string[] } | null };
+      });
       const t = answer.tag_response;
       deps.io.out(
-        `${DASH_LINE}\n\n${renderTable(['Version_id', 'Tags'], t === null ? [] : [[t.version_id, t.tags.join(', ')]])}`,
+        `${DASH_LINE}\n\n${renderTable(['Version_id', 'Tags'], t === null ? [] : [[t.version_id, t.tags.join(', ')]], { terminal: tableTerminal(deps.io) })}`,
       );
     });
 }
@@ -70,7 +77,7 @@ function attributeCommand(deps: CliDeps, kind: 'label' | 'metadata'): Command {
     )
     .argument('<name>', kind === 'label' ? '[bucket/]name' : '[bucket/]name:tag')
     .addOption(listOption('-f, --file <files...>', 'YAML files of values to set.'))
-    .addOption(listOption('-s, --set <items...>', 'key:type:value items to set.'))
+    .addOption(listOption('-s, --set <items...>', 'key:type:value (or key=value) items to set.'))
     .addOption(listOption('-d, --delete <keys...>', 'Keys to delete.'))
     .addOption(formatTypeOption())
     .action(
@@ -83,13 +90,14 @@ function attributeCommand(deps: CliDeps, kind: 'label' | 'metadata'): Command {
           tag: kind === 'label' ? 'forbidden' : 'required',
         });
         const values = { ...(await readYamlFiles(flags.file)), ...parseSetItems(flags.set ?? []) };
-        const answer = (await client.postJson(
+        const answer = await client.post(
+          WIRE.DatasetAttributes,
           datasetPath(ref, '/attribute'),
           kind === 'label'
             ? { delete_label: flags.delete ?? [] }
             : { tag: ref.tag ?? '', delete_metadata: flags.delete ?? [] },
           kind === 'label' ? { set_label: values } : { set_metadata: values },
-        )) as Record<string, { metadata: Record<string, unknown> } | null>;
+        );
         const shown = answer[kind === 'label' ? 'label_response' : 'metadata_response']?.metadata ?? {};
         if (flags.formatType === 'json') return deps.io.out(`${toPythonJson(shown, 0)}\n`);
         if (Object.keys(shown).length === 0)

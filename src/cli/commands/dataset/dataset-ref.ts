@@ -1,9 +1,10 @@
-// Dataset names `[bucket/]name[:tag_or_version]` (cli.md §18), the default bucket, sizes and bucket storage.
+// Dataset names `[bucket/]name[:tag_or_version]`, the default bucket, sizes and bucket storage.
 import { usageError } from '../../../core/index.js';
 import type { OsmoClient } from '../../client/osmo-client.js';
 import type { CliDeps } from '../../cli-deps.js';
 import type { StorageTarget } from '../../../storage/index.js';
 import { dataCredentialResolver, openDataTarget } from '../data/data-target.js';
+import { WIRE } from '../../client/wire-schemas.generated.js';
 
 export interface DatasetRef {
   readonly bucket: string;
@@ -36,7 +37,7 @@ export async function resolveDatasetRef(
 }
 
 export async function defaultBucket(client: OsmoClient): Promise<string> {
-  const answer = (await client.getJson('api/bucket', { default_only: true })) as { default: string | null };
+  const answer = await client.get(WIRE.BucketList, 'api/bucket', { default_only: true });
   if (answer.default === null || answer.default === '') {
     throw usageError('No default bucket: name one as bucket/name.');
   }
@@ -46,7 +47,7 @@ export async function defaultBucket(client: OsmoClient): Promise<string> {
 export const datasetPath = (ref: Pick<DatasetRef, 'bucket' | 'name'>, suffix = ''): string =>
   `api/bucket/${encodeURIComponent(ref.bucket)}/dataset/${encodeURIComponent(ref.name)}${suffix}`;
 
-/** `0 B`, `<n> B` under 1024, else one decimal with KiB..TiB (cli.md §18). */
+/** `0 B`, `<n> B` under 1024, else one decimal with KiB..TiB. */
 export function formatSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   const units = ['KiB', 'MiB', 'GiB', 'TiB'];
@@ -65,9 +66,7 @@ export async function openBucketStorage(
   bucket: string,
   deps: CliDeps,
 ): Promise<StorageTarget & { readonly location: string }> {
-  const location = (await client.getJson(`api/bucket/${encodeURIComponent(bucket)}/location`)) as {
-    path: string;
-  };
+  const location = await client.get(WIRE.BucketLocation, `api/bucket/${encodeURIComponent(bucket)}/location`);
   return {
     ...openDataTarget(location.path, await dataCredentialResolver(deps.env)),
     location: location.path,

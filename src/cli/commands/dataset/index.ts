@@ -1,4 +1,4 @@
-// The `osmo dataset` group (cli.md §18): versioned datasets and collections in buckets.
+// The `osmo dataset` group: versioned datasets and collections in buckets.
 import { Command } from 'commander';
 import type { CliDeps } from '../../cli-deps.js';
 import { requireLeaf } from '../../parse/group.js';

@@ -1,14 +1,16 @@
-// `osmo dataset inspect` and `osmo dataset info` (cli.md §18): a version's files, and a dataset's versions.
+// `osmo dataset inspect` and `osmo dataset info`: a version's files, and a dataset's versions.
 import { Command } from 'commander';
 import { stringify } from 'yaml';
 import type { CliDeps } from '../../cli-deps.js';
 import { toPythonJson } from '../../output/json.js';
-import { renderTable } from '../../output/table.js';
+import { renderTable, tableTerminal, type TableTerminal } from '../../output/table.js';
 import { displayTimeOrDash } from '../../output/time.js';
 import { choiceOption, formatTypeOption, intOption, type FormatType } from '../../parse/options.js';
 import { compileRegex } from '../data/data-target.js';
 import { DASH_LINE, datasetPath, formatSize, resolveDatasetRef } from './dataset-ref.js';
 import { fetchManifest } from './transfer.js';
+import type { DatasetInfo } from '../../../api/contract/dataset-wire.js';
+import { WIRE } from '../../client/wire-schemas.generated.js';
 
 /** `├──`/`└──` lines of the paths, directories first level by level. */
 export function renderTree(paths: readonly string[]): string {
@@ -57,9 +59,9 @@ export function datasetInspectCommand(deps: CliDeps): Command {
         const regex = compileRegex(flags.regex);
         const client = await deps.client();
         const ref = await resolveDatasetRef(client, name);
-        const located = (await client.getJson(datasetPath(ref), { tag: ref.tag ?? 'latest' })) as {
-          dataset_versions: string[];
-        };
+        const located = await client.get(WIRE.DatasetLocations, datasetPath(ref), {
+          tag: ref.tag ?? 'latest',
+        });
         const entries = (await fetchManifest(client, ref, located.dataset_versions[0] ?? ''))
           .filter((e) => regex === null || regex.test(e.relative_path))
           .slice(0, flags.count);
@@ -70,30 +72,7 @@ export function datasetInspectCommand(deps: CliDeps): Command {
     );
 }
 
-interface VersionJson {
-  readonly name: string;
-  readonly version: string;
-  readonly status?: string;
-  readonly created_by?: string;
-  readonly created_date?: string;
-  readonly last_used?: string;
-  readonly size: number;
-  readonly checksum?: string;
-  readonly tags?: string[];
-  readonly collections?: string[];
-}
-
-interface InfoJson {
-  readonly name: string;
-  readonly id: string;
-  readonly bucket: string;
-  readonly created_by: string;
-  readonly created_date: string;
-  readonly hash_location_size: number;
-  readonly labels: Record<string, unknown>;
-  readonly type: 'DATASET' | 'COLLECTION';
-  readonly versions: VersionJson[];
-}
+type InfoJson = DatasetInfo;
 
 export function datasetInfoCommand(deps: CliDeps): Command {
   return new Command('info')
@@ -112,20 +91,24 @@ export function datasetInfoCommand(deps: CliDeps): Command {
       ) => {
         const client = await deps.client();
         const ref = await resolveDatasetRef(client, name);
-        const info = (await client.getJson(datasetPath(ref, '/info'), {
+        const info = await client.get(WIRE.DatasetInfo, datasetPath(ref, '/info'), {
           ...(ref.tag !== undefined ? { tag: ref.tag } : {}),
           all_flag: flags.all === true,
           count: flags.count,
           order: flags.order,
-        })) as InfoJson;
+        });
         if (flags.formatType === 'json') return deps.io.out(`${toPythonJson(info, 4)}\n`);
-        deps.io.out(renderInfo(info, deps.timeZone));
+        deps.io.out(renderInfo(info, deps.timeZone, tableTerminal(deps.io)));
       },
     );
 }
 
-function renderInfo(info: InfoJson, timeZone: string | undefined): string {
-  const time = (t: string | undefined): string => displayTimeOrDash(t ?? null, timeZone);
+function renderInfo(
+  info: InfoJson,
+  timeZone: string | undefined,
+  terminal: TableTerminal | undefined,
+): string {
+  const time = (t: string | null | undefined): string => displayTimeOrDash(t ?? null, timeZone);
   const labels = Object.keys(info.labels).length > 0 ? `Labels:\n${stringify(info.labels)}\n` : '';
   if (info.type === 'COLLECTION') {
     const size = info.versions.reduce((s, v) => s + v.size, 0);
@@ -136,21 +119,24 @@ function renderInfo(info: InfoJson, timeZone: string | undefined): string {
       renderTable(
         ['Dataset', 'Version'],
         info.versions.map((v) => [v.name, v.version]),
+        { terminal },
       )
     );
   }
   let out =
     `${DASH_LINE}\n\nName: ${info.name}\nID: ${info.id}\nBucket: ${info.bucket}\nType: ${info.type}\n` +
-    `Stored Size: ${formatSize(info.hash_location_size)}\n\n${labels}`;
+    `Stored Size: ${formatSize(info.hash_location_size ?? 0)}\n\n${labels}`;
   out += `${renderTable(
     ['Version', 'Tags'],
     info.versions.map((v) => [v.version, (v.tags ?? []).join(', ')]),
+    { terminal },
   )}\n`;
   const collected = info.versions.filter((v) => (v.collections ?? []).length > 0);
   if (collected.length > 0) {
     out += `${renderTable(
       ['Version', 'Collections'],
       collected.map((v) => [v.version, (v.collections ?? []).join(', ')]),
+      { terminal },
     )}\n`;
   }
   out += renderTable(
@@ -164,6 +150,7 @@ function renderInfo(info: InfoJson, timeZone: string | undefined): string {
       formatSize(v.size),
       v.checksum,
     ]),
+    { terminal },
   );
   return out;
 }

@@ -1,8 +1,8 @@
-// `osmo dataset list|delete|rename|collect|recollect` and `osmo bucket list` (cli.md §18).
+// `osmo dataset list|delete|rename|collect|recollect` and `osmo bucket list`.
 import { Command } from 'commander';
 import type { CliDeps } from '../../cli-deps.js';
 import { toPythonJson } from '../../output/json.js';
-import { renderTable } from '../../output/table.js';
+import { renderTable, tableTerminal } from '../../output/table.js';
 import { displayTimeOrDash } from '../../output/time.js';
 import {
   choiceOption,
@@ -13,17 +13,7 @@ import {
 } from '../../parse/options.js';
 import { confirmLoop } from '../app/confirm.js';
 import { datasetPath, formatSize, resolveDatasetRef } from './dataset-ref.js';
-
-interface ListEntry {
-  readonly name: string;
-  readonly id: string;
-  readonly bucket: string;
-  readonly create_time: string;
-  readonly last_created: string | null;
-  readonly version_id: string | null;
-  readonly hash_location_size: number;
-  readonly type: string;
-}
+import { WIRE } from '../../client/wire-schemas.generated.js';
 
 export function datasetListCommand(deps: CliDeps): Command {
   return new Command('list')
@@ -48,14 +38,14 @@ export function datasetListCommand(deps: CliDeps): Command {
         formatType: FormatType;
       }) => {
         const client = await deps.client();
-        const answer = (await client.getJson('api/bucket/list_dataset', {
+        const answer = await client.get(WIRE.DatasetList, 'api/bucket/list_dataset', {
           all_users: flags.allUsers === true,
           count: flags.count,
           order: flags.order,
           ...(flags.name !== undefined ? { name: flags.name } : {}),
           ...(flags.user !== undefined ? { user: flags.user } : {}),
           ...(flags.bucket !== undefined ? { buckets: flags.bucket } : {}),
-        })) as { datasets: ListEntry[] };
+        });
         if (flags.formatType === 'json') return deps.io.out(`${toPythonJson(answer, 4)}\n`);
         if (answer.datasets.length === 0) return deps.io.out('No Datasets fit your query.\n');
         const time = (t: string | null): string => (t === null ? 'N/A' : displayTimeOrDash(t, deps.timeZone));
@@ -78,9 +68,10 @@ export function datasetListCommand(deps: CliDeps): Command {
               time(d.create_time),
               time(d.last_created),
               d.version_id ?? 'N/A',
-              d.type === 'COLLECTION' ? 'N/A' : formatSize(d.hash_location_size),
+              d.type === 'COLLECTION' ? 'N/A' : formatSize(d.hash_location_size ?? 0),
               d.type,
             ]),
+            { terminal: tableTerminal(deps.io) },
           ),
         );
       },
@@ -97,7 +88,7 @@ export function datasetDeleteCommand(deps: CliDeps): Command {
     .action(async (name: string, flags: { all?: boolean; force?: boolean; formatType: FormatType }) => {
       const client = await deps.client();
       const ref = await resolveDatasetRef(client, name);
-      const info = (await client.getJson(datasetPath(ref, '/info'), { count: 1 })) as { type: string };
+      const info = await client.get(WIRE.DatasetInfo, datasetPath(ref, '/info'), { count: 1 });
       const collection = info.type === 'COLLECTION';
       const what = collection
         ? `collection ${ref.name}`
@@ -110,7 +101,7 @@ export function datasetDeleteCommand(deps: CliDeps): Command {
       ) {
         return;
       }
-      const answer = (await client.requestJson({
+      const answer = await client.request(WIRE.DatasetDeleted, {
         method: 'DELETE',
         path: datasetPath(ref),
         query: {
@@ -118,7 +109,7 @@ export function datasetDeleteCommand(deps: CliDeps): Command {
           ...(ref.tag !== undefined ? { tag: ref.tag } : {}),
           all_flag: flags.all === true,
         },
-      })) as { versions: string[]; cleaned_size: number; delete_locations: string[] };
+      });
       const removed = answer.delete_locations.length > 0;
       if (flags.formatType === 'json') {
         return deps.io.out(
@@ -149,7 +140,7 @@ export function datasetRenameCommand(deps: CliDeps): Command {
       const client = await deps.client();
       const ref = await resolveDatasetRef(client, oldName, { tag: 'forbidden' });
       const target = await resolveDatasetRef(client, newName, { tag: 'forbidden' });
-      await client.postJson(datasetPath(ref, '/attribute'), { new_name: target.name });
+      await client.post(WIRE.DatasetAttributes, datasetPath(ref, '/attribute'), { new_name: target.name });
       deps.io.out(`${ref.name} has been renamed to ${target.name} in bucket ${ref.bucket}\n`);
     });
 }
@@ -169,7 +160,7 @@ export function datasetCollectCommand(deps: CliDeps): Command {
       const ref = await resolveDatasetRef(client, name, { tag: 'forbidden' });
       const members = [];
       for (const d of datasets) members.push(await memberOf(deps, d));
-      await client.postJson(datasetPath(ref, '/collect'), {}, { datasets: members });
+      await client.post(WIRE.Done, datasetPath(ref, '/collect'), {}, { datasets: members });
       deps.io.out(`Collection ${ref.name} in bucket ${ref.bucket} has been created.\n`);
     });
 }
@@ -187,18 +178,18 @@ export function datasetRecollectCommand(deps: CliDeps): Command {
       for (const d of flags.add ?? []) add.push(await memberOf(deps, d));
       const remove = [];
       for (const d of flags.remove ?? []) remove.push(await memberOf(deps, d));
-      const answer = (await client.postJson(
+      const answer = await client.post(
+        WIRE.CollectionMembers,
         datasetPath(ref, '/recollect'),
         {},
         { add_datasets: add, remove_datasets: remove },
-      )) as {
-        versions: { dataset_name: string; version: string }[];
-      };
+      );
       if (answer.versions.length === 0) return deps.io.out(`Collection ${ref.name} deleted\n`);
       deps.io.out(
         renderTable(
           ['Dataset', 'Version'],
           answer.versions.map((v) => [v.dataset_name, v.version]),
+          { terminal: tableTerminal(deps.io) },
         ),
       );
     });
@@ -209,10 +200,7 @@ export function bucketCommand(deps: CliDeps): Command {
     .description('List dataset buckets.')
     .addOption(formatTypeOption())
     .action(async (flags: { formatType: FormatType }) => {
-      const answer = (await (await deps.client()).getJson('api/bucket')) as {
-        default: string | null;
-        buckets: Record<string, { path: string; description: string; mode: string; default_cred: boolean }>;
-      };
+      const answer = await (await deps.client()).get(WIRE.BucketList, 'api/bucket');
       if (flags.formatType === 'json') return deps.io.out(`${toPythonJson(answer, 4)}\n`);
       const rows = Object.entries(answer.buckets)
         .sort(([a], [b]) => (a < b ? -1 : 1))
@@ -223,7 +211,9 @@ export function bucketCommand(deps: CliDeps): Command {
           b.mode,
           b.default_cred ? 'Yes' : 'No',
         ]);
-      deps.io.out(`${renderTable(['Bucket', 'Description', 'Location', 'Mode', 'Default Cred'], rows)}\n`);
+      deps.io.out(
+        `${renderTable(['Bucket', 'Description', 'Location', 'Mode', 'Default Cred'], rows, { terminal: tableTerminal(deps.io) })}\n`,
+      );
     });
   return new Command('bucket').description('Dataset buckets.').addCommand(list);
 }

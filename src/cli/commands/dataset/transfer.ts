@@ -1,4 +1,4 @@
-// `osmo dataset download` and `osmo dataset update` (cli.md §18): a version's files out, or a new version from an old one.
+// `osmo dataset download` and `osmo dataset update`: a version's files out, or a new version from an old one.
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
@@ -28,13 +28,7 @@ import {
   type DatasetRef,
 } from './dataset-ref.js';
 import { commitVersion, type DatasetUploadFlags } from './upload.js';
-
-interface Located {
-  readonly dataset_names: string[];
-  readonly dataset_versions: string[];
-  readonly locations: string[];
-  readonly is_collection: boolean;
-}
+import { WIRE } from '../../client/wire-schemas.generated.js';
 
 /** The manifest of one version, read through the service. */
 export async function fetchManifest(
@@ -42,7 +36,7 @@ export async function fetchManifest(
   ref: DatasetRef,
   version: string,
 ): Promise<ManifestEntry[]> {
-  return (await client.getJson(datasetPath(ref, '/manifest'), { version })) as ManifestEntry[];
+  return await client.get(WIRE.DatasetManifest, datasetPath(ref, '/manifest'), { version });
 }
 
 export function datasetDownloadCommand(deps: CliDeps): Command {
@@ -61,7 +55,7 @@ export function datasetDownloadCommand(deps: CliDeps): Command {
     const client = await deps.client();
     const ref = await resolveDatasetRef(client, name);
     const started = deps.nowMs();
-    const located = (await client.getJson(datasetPath(ref), { tag: ref.tag ?? 'latest' })) as Located;
+    const located = await client.get(WIRE.DatasetLocations, datasetPath(ref), { tag: ref.tag ?? 'latest' });
     const bucket = await openBucketStorage(client, ref.bucket, deps);
     let files = 0;
     let bytes = 0;
@@ -113,7 +107,7 @@ export function datasetUpdateCommand(deps: CliDeps): Command {
     }
     const client = await deps.client();
     const ref = await resolveDatasetRef(client, name);
-    const base = (await client.getJson(datasetPath(ref), { tag: ref.tag ?? 'latest' })) as Located;
+    const base = await client.get(WIRE.DatasetLocations, datasetPath(ref), { tag: ref.tag ?? 'latest' });
     if (base.is_collection)
       throw userError(`${ref.name} is a collection; update its members with recollect.`);
     const removers = (flags.remove ?? []).map((r) => compileRegex(r)).filter((r): r is RegExp => r !== null);

@@ -1,4 +1,4 @@
-// `osmo dataset upload NAME PATH...` (cli.md §18): start a version, store new content by hash, write the manifest, finish.
+// `osmo dataset upload NAME PATH...`: start a version, store new content by hash, write the manifest, finish.
 import { readFile, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { Command } from 'commander';
@@ -12,7 +12,7 @@ import {
   type ManifestEntry,
 } from '../../../storage/index.js';
 import type { CliDeps } from '../../cli-deps.js';
-import { createProgress } from '../../output/progress.js';
+import { createProgress, type ObjectProgress } from '../../output/progress.js';
 import { listOption } from '../../parse/options.js';
 import { compileRegex } from '../data/data-target.js';
 import {
@@ -28,6 +28,7 @@ import {
   resolveDatasetRef,
   type DatasetRef,
 } from './dataset-ref.js';
+import { WIRE } from '../../client/wire-schemas.generated.js';
 
 export interface DatasetUploadFlags extends TransferFlags {
   readonly desc?: string;
@@ -94,19 +95,32 @@ export async function commitVersion(
 ): Promise<void> {
   const client = await deps.client();
   const started = deps.nowMs();
-  const start = (await client.postJson(
+  const start = await client.post(
+    WIRE.DatasetUploadStarted,
     datasetPath(ref),
     { tag: ref.tag ?? '', description: flags.desc ?? '' },
     { metadata: await readYamlFiles(flags.metadata) },
-  )) as { version_id: string; storage_path: string; manifest_path: string };
+  );
   const bucket = await openBucketStorage(client, ref.bucket, deps);
   const bytes = files.reduce((s, f) => s + f.sizeBytes, 0);
   const progress = createProgress(deps.io, 'Uploading', { files: files.length, bytes }, deps.nowMs);
+  const inFlight = new Map<string, ObjectProgress>();
+  const moving = (file: LocalContent): ObjectProgress => {
+    const held = inFlight.get(file.local);
+    if (held !== undefined) return held;
+    const entry = progress.start(file.sizeBytes);
+    inFlight.set(file.local, entry);
+    return entry;
+  };
   const hashUri = `${start.storage_path}/hashes`;
   const stored = await storeContent(bucket.storage, keyInBucket(bucket, hashUri), hashUri, files, {
     concurrency: concurrencyOf(flags),
     signal: deps.signal,
-    onFile: (f) => progress.advance(f.sizeBytes),
+    onBytes: (f, n) => moving(f).bytes(n),
+    onFile: (f) => {
+      moving(f).done();
+      inFlight.delete(f.local);
+    },
   });
   progress.finish();
   const replaced = new Set(stored.entries.map((e) => e.relative_path));
@@ -118,7 +132,8 @@ export async function commitVersion(
     JSON.stringify(entries),
     deps.signal,
   );
-  await client.postJson(
+  await client.post(
+    WIRE.DatasetUpload,
     datasetPath(ref),
     {
       tag: ref.tag ?? '',

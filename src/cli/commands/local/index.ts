@@ -1,11 +1,10 @@
-// `osmo standalone run` and `osmo docker-compose run` (cli.md §19): a workflow on a local container engine.
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+// `osmo standalone run` and `osmo docker-compose run`: a workflow on a local container engine.
 import { join } from 'node:path';
 import { Command } from 'commander';
 import type { CliDeps } from '../../cli-deps.js';
-import { EarlyExit } from '../../errors.js';
+import { cliStateDir } from '../../../config/cli-state-dir.js';
 import { usageError } from '../../../core/index.js';
+import { EarlyExit } from '../../errors.js';
 
 interface LocalFlags {
   file: string;
@@ -37,7 +36,10 @@ function localCommand(deps: CliDeps, name: 'standalone' | 'docker-compose'): Com
         : 'Run a workflow on a local container engine, the tasks of a group together',
     )
     .requiredOption('-f, --file <path>', 'workflow spec')
-    .option('--work-dir <dir>', 'directory for task inputs, outputs and run state (default: a new temp dir)')
+    .option(
+      '--work-dir <dir>',
+      'directory for task inputs, outputs and run state (default: one per workflow in the CLI state directory)',
+    )
     .option(
       '--docker-host <url>',
       'Docker-Engine API (Docker or Podman socket)',
@@ -53,22 +55,21 @@ function localCommand(deps: CliDeps, name: 'standalone' | 'docker-compose'): Com
     .option('--shm-size <size>', 'shared memory size, e.g. 16g');
   if (mode === 'standalone') {
     run
-      .option('--resume', 'skip tasks that completed in the previous run in --work-dir')
+      .option(
+        '--resume',
+        'skip tasks that completed in the previous run (in --work-dir, or of this workflow)',
+      )
       .option('--from-step <task>', 're-run TASK and everything downstream of it (implies --resume)');
   }
   run.action(async (flags: LocalFlags) => {
-    if ((flags.resume === true || flags.fromStep !== undefined) && flags.workDir === undefined) {
-      throw usageError('--resume and --from-step require --work-dir pointing to a previous run directory.');
-    }
-    const prefix = mode === 'standalone' ? 'osmo-standalone-' : 'osmo-compose-';
-    const workDir = flags.workDir ?? (await mkdtemp(join(tmpdir(), prefix)));
     // Loaded only here: the rest of the CLI never pays for the container client and the spec engine.
     const { runLocal } = await import('./local-run.js');
     const ok = await runLocal(
       {
         mode,
         file: flags.file,
-        workDir,
+        workDir: flags.workDir ?? null,
+        runsDir: join(cliStateDir(), name),
         dockerHost: flags.dockerHost,
         set: flags.set ?? [],
         setString: flags.setString ?? [],

@@ -1,11 +1,17 @@
 // Runs a workflow spec on a container engine with no service: groups in DAG order, through the container backend.
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AttemptLaunch, AttemptReport, RegistryAuth } from '../../../backends/index.js';
-import { CONTAINER_TASK_PATHS } from '../../../backends/index.js';
 import { createDockerBackend, registryOfImage } from '../../../backends/docker/index.js';
-import { userError } from '../../../core/index.js';
+import {
+  type AttemptLaunch,
+  type AttemptReport,
+  CONTAINER_TASK_PATHS,
+  isTaskFinished,
+  type RegistryAuth,
+  userError,
+} from '../../../core/index.js';
 import {
   parseWorkflowSpec,
   substituteTaskTokens,
@@ -13,11 +19,15 @@ import {
   type TaskSpec,
 } from '../../../spec/index.js';
 import type { Io } from '../../output/io.js';
+import { engineSettingsHint } from './engine-hints.js';
 
 export interface LocalRunOptions {
   readonly mode: 'standalone' | 'compose';
   readonly file: string;
-  readonly workDir: string;
+  /** Null: the per-workflow directory under `runsDir`, so `--resume` finds the previous run by itself. */
+  readonly workDir: string | null;
+  /** Where per-workflow work directories live (`<state dir>/standalone`, `<state dir>/docker-compose`). */
+  readonly runsDir: string;
   readonly dockerHost: string;
   readonly set: readonly string[];
   readonly setString: readonly string[];
@@ -51,14 +61,15 @@ export async function runLocal(options: LocalRunOptions, io: Io): Promise<boolea
     throw userError(`Task "${options.fromStep}" not found in workflow`);
   }
   const registryAuth = await readRegistryCredentials(options.credentials);
-  await mkdir(options.workDir, { recursive: true });
-  const statePath = join(options.workDir, '.osmo-state.json');
+  const workDir = await chooseWorkDir(options, spec.name, io);
+  await mkdir(workDir, { recursive: true });
+  const statePath = join(workDir, '.osmo-state.json');
   const fingerprint = createHash('sha256').update(JSON.stringify(tasks)).digest('hex');
   const state = await readState(statePath, fingerprint, options.resume || options.fromStep !== null, io);
   const rerun = downstreamOf(options.fromStep, groups);
   const backend = createDockerBackend({
     host: options.dockerHost,
-    workRoot: join(options.workDir, 'runtime'),
+    workRoot: join(workDir, 'runtime'),
     backendId: 'local',
     keepContainers: options.keep,
     // Without a service the user runs their own spec on their own machine: any path of theirs.
@@ -67,6 +78,8 @@ export async function runLocal(options: LocalRunOptions, io: Io): Promise<boolea
   });
   const workflowId = `local-${spec.name}`.replace(/[^A-Za-z0-9._-]/g, '-');
   let ok = true;
+  // Every task of a run fails the same way on a misconfigured engine: say what to set once.
+  const hinted = new Set<string>();
   try {
     await backend.nodes(); // a missing engine fails here, naming the socket
     io.err(`Workflow "${spec.name}": ${tasks.length} task(s) across ${groups.length} group(s)\n`);
@@ -92,7 +105,7 @@ export async function runLocal(options: LocalRunOptions, io: Io): Promise<boolea
           ref,
           resolved,
           spec.resources[task.resourceName],
-          options,
+          { ...options, workDir },
           registryAuth(resolved.image),
         );
       });
@@ -102,20 +115,23 @@ export async function runLocal(options: LocalRunOptions, io: Io): Promise<boolea
         return !done;
       });
       const results = new Map<string, number | null>();
+      let leadDone: string | null = null;
       const runOne = async (launch: AttemptLaunch): Promise<void> => {
         io.err(`--- Running task: ${launch.taskName} (image: ${launch.image}) ---\n`);
         const final = await runAttempt(backend, launch, io);
         results.set(launch.taskName, final.exitCode);
         state.tasks[launch.taskName] = { exit_code: final.exitCode, output_dir: launch.outputPrefix };
         await writeState(statePath, state);
-        if (final.status === 'COMPLETED') io.err(`Task "${launch.taskName}" completed successfully\n`);
-        else
-          io.err(
-            `Task "${launch.taskName}" failed with exit code ${final.exitCode ?? 'none'}: ${final.message ?? final.status}\n`,
-          );
+        io.err(`${endLine(launch.taskName, final, leadDone)}\n`);
+        const hint = engineSettingsHint(final.message);
+        if (hint !== null && !hinted.has(hint)) {
+          hinted.add(hint);
+          io.err(`${hint}\n`);
+        }
         // The lead rule: a finished lead ends the group, its siblings are stopped.
         const spec = group.tasks.find((t) => t.name === launch.taskName);
         if (spec?.lead === true) {
+          leadDone = launch.taskName;
           for (const other of todo) {
             if (!results.has(other.taskName)) {
               await backend.stop(other, 'FAILED_CANCELED', `Lead task ${launch.taskName} finished.`);
@@ -143,9 +159,51 @@ export async function runLocal(options: LocalRunOptions, io: Io): Promise<boolea
   io.err(
     ok
       ? `Workflow "${spec.name}" completed successfully\n`
-      : `Work directory preserved for debugging: ${options.workDir}\n`,
+      : `Work directory preserved for debugging: ${workDir}\n`,
   );
   return ok;
+}
+
+/**
+ * The given `--work-dir`, else `<runs dir>/<workflow name>`: emptied for a fresh run, kept for `--resume`
+ * and `--from-step` (which need a previous run there).
+ */
+async function chooseWorkDir(options: LocalRunOptions, workflowName: string, io: Io): Promise<string> {
+  if (options.workDir !== null) return options.workDir;
+  const dir = join(options.runsDir, workflowName);
+  if (options.resume || options.fromStep !== null) {
+    if (!existsSync(join(dir, '.osmo-state.json'))) {
+      throw userError(
+        `No previous run of workflow "${workflowName}" to resume in ${dir}: run it once without --resume, or pass --work-dir.`,
+      );
+    }
+  } else {
+    try {
+      await rm(dir, { recursive: true, force: true });
+    } catch (err) {
+      // Files a container wrote as another uid may not be ours to delete: set the old run aside instead.
+      const aside = `${dir}.old-${Date.now()}`;
+      await rename(dir, aside);
+      io.err(`Could not empty ${dir} (${(err as Error).message}); the previous run is kept in ${aside}\n`);
+    }
+  }
+  io.err(`Work directory: ${dir}\n`);
+  return dir;
+}
+
+/** How a task ended, in words: a task stopped for its finished lead or never started has no exit code. */
+function endLine(
+  task: string,
+  final: { status: string; exitCode: number | null; message: string | null },
+  leadDone: string | null,
+): string {
+  if (final.status === 'COMPLETED') return `Task "${task}" completed successfully`;
+  if (leadDone !== null && leadDone !== task && final.exitCode === null) {
+    return `Task "${task}" stopped: its lead task "${leadDone}" finished`;
+  }
+  const reason = final.message ?? final.status;
+  if (final.exitCode === null) return `Task "${task}" failed (${final.status}) before it exited: ${reason}`;
+  return `Task "${task}" failed with exit code ${final.exitCode}: ${reason}`;
 }
 
 function runAttempt(backend: ReturnType<typeof createDockerBackend>, launch: AttemptLaunch, io: Io) {
@@ -154,11 +212,13 @@ function runAttempt(backend: ReturnType<typeof createDockerBackend>, launch: Att
       const stop = backend.observe((report: AttemptReport) => {
         if (report.ref.taskName !== launch.taskName || report.ref.retryId !== launch.retryId) return;
         if (report.kind === 'log') {
-          if (report.ioType === 'STDOUT') io.out(`${report.text}\n`);
-          else io.err(`${report.ioType === 'STDERR' ? '' : `[${launch.taskName}][osmo] `}${report.text}\n`);
+          for (const { ioType, text } of report.records) {
+            if (ioType === 'STDOUT') io.out(`${text}\n`);
+            else io.err(`${ioType === 'STDERR' ? '' : `[${launch.taskName}][osmo] `}${text}\n`);
+          }
           return;
         }
-        if (report.status.startsWith('COMPLETED') || report.status.startsWith('FAILED')) {
+        if (isTaskFinished(report.status)) {
           stop();
           resolve(report);
         }
@@ -186,7 +246,7 @@ function toLaunch(
   >,
   task: TaskSpec,
   resource: { cpu?: number | null; memoryBytes?: number | null; gpu?: number | null } | undefined,
-  options: LocalRunOptions,
+  options: LocalRunOptions & { readonly workDir: string },
   registryAuth: RegistryAuth | null,
 ): AttemptLaunch {
   const gpu = resource?.gpu ?? 0;

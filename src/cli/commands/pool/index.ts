@@ -1,4 +1,4 @@
-// The `osmo pool` group (cli.md §8).
+// The `osmo pool` group.
 import { Command } from 'commander';
 import type { CliDeps } from '../../cli-deps.js';
 import { requireLeaf } from '../../parse/group.js';

@@ -1,24 +1,14 @@
-// `osmo pool list` (cli.md §8): GPU quota and capacity per pool, node set by node set, with a totals row.
+// `osmo pool list`: GPU quota and capacity per pool, node set by node set, with a totals row.
 import { Command } from 'commander';
 import type { CliDeps } from '../../cli-deps.js';
 import { toPythonJson } from '../../output/json.js';
-import { renderTable } from '../../output/table.js';
+import { renderTable, tableTerminal, type TableTerminal } from '../../output/table.js';
 import { choiceOption, formatTypeOption, listOption, type FormatType } from '../../parse/options.js';
+import type { PoolQuota, ResourceUsage } from '../../../api/contract/pool-wire.js';
+import { WIRE } from '../../client/wire-schemas.generated.js';
 
-type Usage = Record<
-  'quota_used' | 'quota_free' | 'quota_limit' | 'total_usage' | 'total_capacity' | 'total_free',
-  string
->;
-interface PoolEntry {
-  name: string;
-  description: string;
-  status: string;
-  resource_usage: Usage;
-}
-interface PoolQuotaResponse {
-  node_sets: { pools: PoolEntry[] }[];
-  resource_sum: Usage;
-}
+type Usage = ResourceUsage;
+type PoolQuotaResponse = PoolQuota;
 
 const COLUMNS = {
   used: ['quota_used', 'quota_limit', 'total_usage', 'total_capacity'],
@@ -51,21 +41,23 @@ export async function runPoolList(
   deps: CliDeps,
 ): Promise<void> {
   const client = await deps.client();
-  const response = (await client.getJson(
+  const response = await client.get(
+    WIRE.PoolQuota,
     'api/pool_quota',
     opts.pool ? { pools: opts.pool, all_pools: false } : { all_pools: true },
-  )) as PoolQuotaResponse;
+  );
   if (opts.formatType === 'json') {
     deps.io.out(`${toPythonJson(response, 4)}\n`);
     return;
   }
-  deps.io.out(renderPoolTable(response, opts.mode, opts.pool));
+  deps.io.out(renderPoolTable(response, opts.mode, opts.pool, tableTerminal(deps.io)));
 }
 
 export function renderPoolTable(
   response: PoolQuotaResponse,
   mode: 'used' | 'free',
   pools?: string[],
+  terminal?: TableTerminal,
 ): string {
   const sets = response.node_sets.filter((s) => s.pools.length > 0);
   if (sets.length === 0) return pools ? `Pools ${pools.join(', ')} not found\n` : 'No pools available\n';
@@ -86,5 +78,5 @@ export function renderPoolTable(
     ]),
   );
   const sum = ['', '', '', ...columns.map((c) => response.resource_sum[c])];
-  return renderTable(headers, rows, { sumRow: sum });
+  return renderTable(headers, rows, { sumRow: sum, terminal });
 }

@@ -1,4 +1,4 @@
-// The `osmo resource` group (cli.md §9).
+// The `osmo resource` group.
 import { Command } from 'commander';
 import type { CliDeps } from '../../cli-deps.js';
 import { requireLeaf } from '../../parse/group.js';

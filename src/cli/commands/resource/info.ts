@@ -1,9 +1,11 @@
-// `osmo resource info` (cli.md §9.2): one node's pools, platform capacity and task configuration.
+// `osmo resource info`: one node's pools, platform capacity and task configuration.
 import { Command } from 'commander';
 import type { CliDeps } from '../../cli-deps.js';
-import { renderTable } from '../../output/table.js';
+import { renderTable, tableTerminal, type TableTerminal } from '../../output/table.js';
 import type { ResourceEntry, ResourcesResponse } from './entry.js';
 import { displayAmount, RESOURCE_KINDS, type ResourceKind } from './quantity.js';
+import type { PlatformConfigFields } from '../../../api/contract/pool-wire.js';
+import { WIRE } from '../../client/wire-schemas.generated.js';
 
 export interface ResourceInfoOptions {
   readonly node: string;
@@ -38,10 +40,8 @@ export async function runResourceInfo(opts: ResourceInfoOptions, deps: CliDeps):
     return;
   }
   const client = await deps.client();
-  const response = (await client.getJson(
-    `api/resources/${encodeURIComponent(opts.node)}`,
-  )) as ResourcesResponse;
-  deps.io.out(renderResourceInfo(response, opts));
+  const response = await client.get(WIRE.Resources, `api/resources/${encodeURIComponent(opts.node)}`);
+  deps.io.out(renderResourceInfo(response, opts, tableTerminal(deps.io)));
 }
 
 /** Picks the entry and pool/platform to describe, or the message that says why none can be. */
@@ -67,7 +67,11 @@ function select(
 const py = (v: boolean | undefined): string => (v === true ? 'True' : 'False');
 const UNIT: Readonly<Record<ResourceKind, string>> = { storage: 'Gi', cpu: '', memory: 'Gi', gpu: '' };
 
-export function renderResourceInfo(response: ResourcesResponse, opts: ResourceInfoOptions): string {
+export function renderResourceInfo(
+  response: ResourcesResponse,
+  opts: ResourceInfoOptions,
+  terminal?: TableTerminal,
+): string {
   const chosen = select(response, opts);
   if (typeof chosen === 'string') return `${chosen}\n`;
   const { entry, pool, platform } = chosen;
@@ -84,14 +88,14 @@ export function renderResourceInfo(response: ResourcesResponse, opts: ResourceIn
     const amount = raw === undefined ? 0 : displayAmount(kind, raw);
     return amount === null ? [] : [`${kind}: ${Math.floor(amount)}${UNIT[kind]}`];
   });
-  const config = entry.config_fields?.[pool]?.[platform] ?? {};
+  const config: Partial<PlatformConfigFields> = entry.config_fields?.[pool]?.[platform] ?? {};
   const lines = [
     '',
     `Resource Name: ${entry.hostname}`,
     '',
     'Pool Specification:',
     '',
-    renderTable(['Pool', 'Platform'], poolRows, { autoTyped: true }).replace(/\n$/, ''),
+    renderTable(['Pool', 'Platform'], poolRows, { autoTyped: true, terminal }).replace(/\n$/, ''),
     '',
     `* (Using configuration for ${pool}/${platform}):`,
     'Resource Capacity',

@@ -1,14 +1,15 @@
-// `osmo resource list` (cli.md §9.1): nodes by pool and platform with used/capacity or free cells and a totals row.
+// `osmo resource list`: nodes by pool and platform with used/capacity or free cells and a totals row.
 import { Command } from 'commander';
 import { userError } from '../../../core/index.js';
 import type { CliDeps } from '../../cli-deps.js';
 import { toPythonJson } from '../../output/json.js';
-import { renderTable } from '../../output/table.js';
+import { renderTable, tableTerminal, type TableTerminal } from '../../output/table.js';
 import { choiceOption, formatTypeOption, listOption, type FormatType } from '../../parse/options.js';
 import { resolvePool } from '../shared/default-pool.js';
 import type { ResourceEntry, ResourcesResponse } from './entry.js';
 import { splitPair } from './entry.js';
 import { displayAmount, RESOURCE_KINDS, type ResourceKind } from './quantity.js';
+import { WIRE } from '../../client/wire-schemas.generated.js';
 
 export type ResourceMode = 'used' | 'free';
 
@@ -57,22 +58,22 @@ export function resourceListCommand(deps: CliDeps): Command {
 
 export async function runResourceList(opts: ResourceListOptions, deps: CliDeps): Promise<void> {
   const client = await deps.client();
-  // The default pool and the name check run even with --all (cli.md §9.1).
+  // The default pool and the name check run even with --all.
   const pools = opts.pool ?? [await resolvePool(client, undefined)];
-  const listing = (await client.getJson('api/pool')) as { pools?: Record<string, unknown> };
+  const listing = await client.get(WIRE.PoolList, 'api/pool');
   for (const pool of pools) {
     if (!(pool in (listing.pools ?? {}))) throw userError(`Pool ${pool} does not exist!`);
   }
-  const response = (await client.getJson('api/resources', {
+  const response = await client.get(WIRE.Resources, 'api/resources', {
     pools,
     all_pools: opts.all,
     ...(opts.platform ? { platforms: opts.platform } : {}),
-  })) as ResourcesResponse;
+  });
   if (opts.formatType === 'json') {
     deps.io.out(`${toPythonJson(response, 4)}\n`);
     return;
   }
-  deps.io.out(renderResourceTable(response, opts.mode));
+  deps.io.out(renderResourceTable(response, opts.mode, tableTerminal(deps.io)));
 }
 
 interface Amount {
@@ -80,7 +81,7 @@ interface Amount {
   readonly capacity: number;
 }
 
-/** Capacity floored, usage ceiled into [0, capacity]; null when the kind is skipped (cli.md §9.1). */
+/** Capacity floored, usage ceiled into [0, capacity]; null when the kind is skipped. */
 function amountOf(entry: ResourceEntry, pool: string, platform: string, kind: ResourceKind): Amount | null {
   const byPlatform = entry.platform_allocatable_fields?.[pool]?.[platform];
   const source = byPlatform ?? entry.allocatable_fields ?? {};
@@ -97,7 +98,11 @@ function amountOf(entry: ResourceEntry, pool: string, platform: string, kind: Re
 const cellOf = (a: Amount | null, mode: ResourceMode): string =>
   a === null ? '0' : mode === 'used' ? `${a.used}/${a.capacity}` : String(a.capacity - a.used);
 
-export function renderResourceTable(response: ResourcesResponse, mode: ResourceMode): string {
+export function renderResourceTable(
+  response: ResourcesResponse,
+  mode: ResourceMode,
+  terminal?: TableTerminal,
+): string {
   if (response.resources.length === 0) return 'There are no available resources.\n';
   const totals = RESOURCE_KINDS.map(() => ({ used: 0, capacity: 0 }));
   const rows = response.resources.flatMap((entry) =>
@@ -123,5 +128,5 @@ export function renderResourceTable(response: ResourcesResponse, mode: ResourceM
     }),
   );
   const sum = ['', '', '', '', ...totals.map((t) => cellOf(t, mode))];
-  return renderTable(HEADERS, rows, { sumRow: sum });
+  return renderTable(HEADERS, rows, { sumRow: sum, terminal });
 }

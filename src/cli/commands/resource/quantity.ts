@@ -1,4 +1,4 @@
-// Kubernetes-style quantities as `osmo resource` reads them (cli.md §9.1): storage and memory in Gi.
+// Kubernetes-style quantities as `osmo resource` reads them: storage and memory in Gi.
 
 const BINARY: Readonly<Record<string, number>> = {
   Ki: 2 ** 10,

@@ -1,4 +1,4 @@
-// `osmo resource list|info` rendering against the reference fixture (cli.md §9) and hand-made entries.
+// `osmo resource list|info` rendering against the reference fixture and hand-made entries.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,7 +30,7 @@ test('resource list, used mode: the reference rendering of the fixture', () => {
     '                                                       6144/48000     352/564   3456/5958     38/48',
     '',
   ]);
-  // Every line is padded to the full width (cli.md §1.5 item 2).
+  // Every line is padded to the full width.
   assert.ok(renderResourceTable(fixture, 'used').split('\n')[2]?.endsWith('6/8    '));
 });
 
@@ -50,7 +50,16 @@ const shared: ResourcesResponse = {
       exposed_fields: { node: 'n1', 'pool/platform': ['a/gpu', 'b/gpu'], cpu: '64', gpu: '8' },
       usage_fields: { cpu: '3', gpu: '12' },
       allocatable_fields: { cpu: '64', gpu: '8', memory: 'lots' },
+      taints: [],
+      conditions: null,
+      non_workflow_usage_fields: null,
       platform_allocatable_fields: null,
+      platform_available_fields: null,
+      platform_workflow_allocatable_fields: null,
+      config_fields: null,
+      backend: '',
+      label_fields: null,
+      pool_platform_labels: null,
       resource_type: 'SHARED',
     },
   ],

@@ -1,4 +1,4 @@
-// The `osmo task` group (cli.md §7).
+// The `osmo task` group.
 import { Command } from 'commander';
 import type { CliDeps } from '../../cli-deps.js';
 import { requireLeaf } from '../../parse/group.js';

@@ -1,10 +1,16 @@
-// `osmo task list` (cli.md §7): tasks, or their resource requests summarised by user/pool or workflow.
+// `osmo task list`: tasks, or their resource requests summarised by user/pool or workflow.
 import { Command, Option } from 'commander';
 import { PRIORITIES, userError } from '../../../core/index.js';
 import type { CliDeps } from '../../cli-deps.js';
 import { EarlyExit } from '../../errors.js';
 import { toPythonJson } from '../../output/json.js';
-import { pythonFloat, renderTable, type Cell } from '../../output/table.js';
+import {
+  pythonFloat,
+  renderTable,
+  tableTerminal,
+  type Cell,
+  type TableTerminal,
+} from '../../output/table.js';
 import { displayTimeOrDash, localMidnightAsUtc } from '../../output/time.js';
 import {
   choiceOption,
@@ -13,6 +19,7 @@ import {
   listOption,
   type FormatType,
 } from '../../parse/options.js';
+import { WIRE } from '../../client/wire-schemas.generated.js';
 
 export const TASK_FILTER_STATUSES = [
   'WAITING',
@@ -110,7 +117,7 @@ export function taskListCommand(deps: CliDeps): Command {
 }
 
 function toTaskListOptions(flags: TaskListFlags): TaskListOptions {
-  // -S wins over -W when both are given (cli.md §7).
+  // -S wins over -W when both are given.
   const mode: TaskListMode =
     flags.summary === true
       ? 'summary'
@@ -157,8 +164,13 @@ const resourceTotals = (rows: readonly Row[]): Cell[] => [
 ];
 const RESOURCE_HEADERS = ['storage', 'cpu', 'memory', 'gpu'];
 
-/** The text table for one mode (cli.md §7 table). */
-export function renderTaskList(mode: TaskListMode, rows: readonly Row[], timeZone?: string): string {
+/** The text table for one mode. */
+export function renderTaskList(
+  mode: TaskListMode,
+  rows: readonly Row[],
+  timeZone?: string,
+  terminal?: TableTerminal,
+): string {
   if (mode === 'summary' || mode === 'workflow') {
     if (rows.length === 0) {
       return mode === 'summary' ? 'There are no summaries to view.\n' : 'There are no workflows to view.\n';
@@ -172,7 +184,7 @@ export function renderTaskList(mode: TaskListMode, rows: readonly Row[], timeZon
       ...resourceCells(r),
     ]);
     const totals = [...lead.map(() => ''), ...resourceTotals(rows)];
-    return renderTable([...lead, ...RESOURCE_HEADERS], body, { sumRow: totals });
+    return renderTable([...lead, ...RESOURCE_HEADERS], body, { sumRow: totals, terminal });
   }
   if (rows.length === 0) return 'There are no tasks to view.\n';
   const headers = ['User', 'Workflow ID', 'Task', 'Status', 'Pool', 'Priority', 'Node', 'Start Time'];
@@ -187,16 +199,16 @@ export function renderTaskList(mode: TaskListMode, rows: readonly Row[], timeZon
     displayTimeOrDash(r['start_time'], timeZone),
     ...(mode === 'verbose' ? resourceCells(r) : []),
   ]);
-  if (mode !== 'verbose') return renderTable(headers, body);
+  if (mode !== 'verbose') return renderTable(headers, body, { terminal });
   const totals = [...headers.map(() => ''), ...resourceTotals(rows)];
-  return renderTable([...headers, ...RESOURCE_HEADERS], body, { sumRow: totals });
+  return renderTable([...headers, ...RESOURCE_HEADERS], body, { sumRow: totals, terminal });
 }
 
 export async function runTaskList(opts: TaskListOptions, deps: CliDeps): Promise<void> {
   const after = opts.startedAfter === undefined ? undefined : localMidnightAsUtc(opts.startedAfter);
   const before = opts.startedBefore === undefined ? undefined : localMidnightAsUtc(opts.startedBefore);
   if (after !== undefined && before !== undefined && after > before) {
-    // Upstream prints this plainly and exits 1 rather than raising (cli.md §7).
+    // Upstream prints this plainly and exits 1 rather than raising.
     deps.io.out(
       `Value started-before (${opts.startedBefore}) needs to be later than started-after (${opts.startedAfter}).\n`,
     );
@@ -204,7 +216,7 @@ export async function runTaskList(opts: TaskListOptions, deps: CliDeps): Promise
   }
   if (opts.count <= 0) throw userError('Count must be positive.');
   const client = await deps.client();
-  const answer = (await client.getJson('api/task', {
+  const answer = await client.get(WIRE.TaskList, 'api/task', {
     limit: opts.count,
     offset: opts.offset,
     all_users: opts.allUsers,
@@ -220,12 +232,12 @@ export async function runTaskList(opts: TaskListOptions, deps: CliDeps): Promise
     priority: opts.priorities,
     started_after: after,
     started_before: before,
-  })) as { tasks?: Row[]; summaries?: Row[] };
+  });
   if (opts.format === 'json') {
     deps.io.out(`${toPythonJson(answer, 2)}\n`);
     return;
   }
   const rows =
     opts.mode === 'summary' || opts.mode === 'workflow' ? (answer.summaries ?? []) : (answer.tasks ?? []);
-  deps.io.out(renderTaskList(opts.mode, rows, deps.timeZone));
+  deps.io.out(renderTaskList(opts.mode, rows, deps.timeZone, tableTerminal(deps.io)));
 }

@@ -1,11 +1,12 @@
-// `osmo token set|list|roles|delete` (cli.md §13): personal access tokens, shown once at creation.
+// `osmo token set|list|roles|delete`: personal access tokens, shown once at creation.
 import { Command } from 'commander';
 import { usageError } from '../../../core/index.js';
 import type { CliDeps } from '../../cli-deps.js';
 import { toPythonJson } from '../../output/json.js';
-import { renderTable } from '../../output/table.js';
+import { renderTable, tableTerminal } from '../../output/table.js';
 import { requireLeaf } from '../../parse/group.js';
 import { extendOption, formatTypeOption, type FormatType } from '../../parse/options.js';
+import { WIRE } from '../../client/wire-schemas.generated.js';
 
 const NAME = /^[a-zA-Z]([a-zA-Z0-9_-]*[a-zA-Z0-9])?$/;
 const DEFAULT_DAYS = 31;
@@ -14,13 +15,6 @@ const base = (user: string | undefined): string =>
   user === undefined ? 'api/auth/access_token' : `api/auth/user/${encodeURIComponent(user)}/access_token`;
 
 const isoDate = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
-
-interface TokenEntry {
-  token_name: string;
-  description: string | null;
-  expires_at: string | null;
-  roles: string[];
-}
 
 export function tokenCommand(deps: CliDeps): Command {
   const group = requireLeaf(new Command('token').description('Manage personal access tokens.'));
@@ -46,11 +40,11 @@ export function tokenCommand(deps: CliDeps): Command {
         ) => {
           if (!NAME.test(name)) throw usageError(`Token name ${name} must match regex ${NAME.source}`);
           const client = await deps.client();
-          const token = (await client.postJson(`${base(flags.user)}/${name}`, {
+          const token = await client.post(WIRE.TokenSecret, `${base(flags.user)}/${name}`, {
             expires_at: flags.expiresAt ?? isoDate(deps.nowMs() + DEFAULT_DAYS * 86400_000),
             description: flags.description,
             roles: flags.roles.length === 0 ? undefined : flags.roles,
-          })) as string;
+          });
           if (flags.formatType === 'json') {
             deps.io.out(`${toPythonJson({ token }, 0)}\n`);
             return;
@@ -69,7 +63,7 @@ export function tokenCommand(deps: CliDeps): Command {
       .addOption(formatTypeOption())
       .action(async (flags: { user?: string; formatType: FormatType }) => {
         const client = await deps.client();
-        const tokens = (await client.getJson(base(flags.user))) as TokenEntry[];
+        const tokens = await client.get(WIRE.AccessTokenList, base(flags.user));
         if (tokens.length === 0) {
           deps.io.out(
             flags.user === undefined ? 'No tokens found\n' : `No tokens found for user ${flags.user}\n`,
@@ -93,7 +87,7 @@ export function tokenCommand(deps: CliDeps): Command {
           ];
         });
         deps.io.out(
-          `${renderTable(['Name', 'Description', 'Active', 'Expires At (UTC)', 'Roles'], rows, { autoTyped: true })}\n`,
+          `${renderTable(['Name', 'Description', 'Active', 'Expires At (UTC)', 'Roles'], rows, { autoTyped: true, terminal: tableTerminal(deps.io) })}\n`,
         );
       }),
   );
@@ -104,11 +98,10 @@ export function tokenCommand(deps: CliDeps): Command {
       .addOption(formatTypeOption())
       .action(async (name: string, flags: { formatType: FormatType }) => {
         const client = await deps.client();
-        const answer = (await client.getJson(`api/auth/access_token/${encodeURIComponent(name)}/roles`)) as {
-          user_name: string;
-          token_name: string;
-          roles: { role_name: string; assigned_by: string; assigned_at: string }[];
-        };
+        const answer = await client.get(
+          WIRE.AccessTokenRoles,
+          `api/auth/access_token/${encodeURIComponent(name)}/roles`,
+        );
         if (flags.formatType === 'json') {
           deps.io.out(`${toPythonJson(answer, 2)}\n`);
           return;
@@ -132,7 +125,7 @@ export function tokenCommand(deps: CliDeps): Command {
       .option('-u, --user <user>', 'Another user (admin).')
       .action(async (name: string, flags: { user?: string }) => {
         const client = await deps.client();
-        await client.requestJson({
+        await client.request(WIRE.Done, {
           method: 'DELETE',
           path: `${base(flags.user)}/${encodeURIComponent(name)}`,
         });

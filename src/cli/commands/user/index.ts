@@ -1,18 +1,16 @@
-// `osmo user list|create|update|delete|get` (cli.md §15): user and role administration for admins.
+// `osmo user list|create|update|delete|get`: user and role administration for admins.
 import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import type { CliDeps } from '../../cli-deps.js';
 import { toPythonJson } from '../../output/json.js';
-import { renderTable } from '../../output/table.js';
+import { renderTable, tableTerminal } from '../../output/table.js';
 import { requireLeaf } from '../../parse/group.js';
 import { extendOption, formatTypeOption, intOption, type FormatType } from '../../parse/options.js';
+import type { UserEntry, UserWithRoles } from '../../../api/contract/auth-wire.js';
+import { WIRE } from '../../client/wire-schemas.generated.js';
 
-interface UserJson {
-  id: string;
-  created_at: string;
-  created_by: string | null;
-  roles?: { role_name: string; assigned_by: string; assigned_at: string }[];
-}
+/** A listed user has no roles; `get` shows them. */
+type UserJson = UserEntry & Partial<Pick<UserWithRoles, 'roles'>>;
 
 const userPath = (id: string): string => `api/auth/user/${encodeURIComponent(id)}`;
 
@@ -42,11 +40,11 @@ export function userCommand(deps: CliDeps): Command {
       .action(
         async (flags: { idPrefix?: string; roles: string[]; count: number; formatType: FormatType }) => {
           const client = await deps.client();
-          const answer = (await client.getJson('api/auth/user', {
+          const answer = await client.get(WIRE.UserPage, 'api/auth/user', {
             count: flags.count,
             id_prefix: flags.idPrefix,
             roles: flags.roles.length === 0 ? undefined : flags.roles,
-          })) as { total_results: number; users: UserJson[] };
+          });
           if (answer.users.length === 0) {
             deps.io.out('No users found\n');
             return;
@@ -57,7 +55,7 @@ export function userCommand(deps: CliDeps): Command {
           }
           const rows = answer.users.map((u) => [u.id, u.created_at.slice(0, 10)]);
           deps.io.out(
-            `Total users: ${answer.total_results}\n\n${renderTable(['User ID', 'Created At'], rows, { autoTyped: true })}\n`,
+            `Total users: ${answer.total_results}\n\n${renderTable(['User ID', 'Created At'], rows, { autoTyped: true, terminal: tableTerminal(deps.io) })}\n`,
           );
         },
       ),
@@ -76,7 +74,8 @@ export function userCommand(deps: CliDeps): Command {
             flags.passwordFile === undefined
               ? undefined
               : (await readFile(flags.passwordFile, 'utf8')).replace(/[\r\n]+$/, '');
-          const user = await client.postJson(
+          const user = await client.post(
+            WIRE.UserEntry,
             'api/auth/user',
             {},
             {
@@ -109,18 +108,18 @@ export function userCommand(deps: CliDeps): Command {
             return;
           }
           for (const role of flags.addRoles) {
-            await client.postJson(`${userPath(id)}/roles`, {}, { role_name: role });
+            await client.post(WIRE.UserRoleAdded, `${userPath(id)}/roles`, {}, { role_name: role });
             deps.io.out(`Added role: ${role}\n`);
           }
           for (const role of flags.removeRoles) {
-            await client.requestJson({
+            await client.request(WIRE.Done, {
               method: 'DELETE',
               path: `${userPath(id)}/roles/${encodeURIComponent(role)}`,
             });
             deps.io.out(`Removed role: ${role}\n`);
           }
           if (flags.formatType === 'json')
-            deps.io.out(`${toPythonJson(await client.getJson(userPath(id)), 2)}\n`);
+            deps.io.out(`${toPythonJson(await client.get(WIRE.UserWithRoles, userPath(id)), 2)}\n`);
         },
       ),
   );
@@ -141,7 +140,7 @@ export function userCommand(deps: CliDeps): Command {
           }
         }
         const client = await deps.client();
-        await client.requestJson({ method: 'DELETE', path: userPath(id) });
+        await client.request(WIRE.Done, { method: 'DELETE', path: userPath(id) });
         deps.io.out(`User deleted: ${id}\n`);
       }),
   );
@@ -152,7 +151,7 @@ export function userCommand(deps: CliDeps): Command {
       .addOption(formatTypeOption())
       .action(async (id: string, flags: { formatType: FormatType }) => {
         const client = await deps.client();
-        const user = (await client.getJson(userPath(id))) as UserJson;
+        const user = await client.get(WIRE.UserWithRoles, userPath(id));
         if (flags.formatType === 'json') deps.io.out(`${toPythonJson(user, 2)}\n`);
         else printUser(deps, user);
       }),

@@ -1,9 +1,10 @@
-// `osmo workflow cancel` (cli.md §6.9): one request per ID; failures are reported and the loop goes on.
+// `osmo workflow cancel`: one request per ID; failures are reported and the loop goes on.
 import { Command } from 'commander';
 import type { CliDeps } from '../../cli-deps.js';
 import { ServiceError } from '../../errors.js';
 import { toPythonJson } from '../../output/json.js';
 import { formatTypeOption, type FormatType } from '../../parse/options.js';
+import { WIRE } from '../../client/wire-schemas.generated.js';
 
 export interface CancelOptions {
   readonly workflowIds: readonly string[];
@@ -31,14 +32,14 @@ export async function runCancel(opts: CancelOptions, deps: CliDeps): Promise<voi
   const client = await deps.client();
   for (const id of opts.workflowIds) {
     try {
-      const answer = (await client.postJson(`api/workflow/${encodeURIComponent(id)}/cancel`, {
+      const answer = await client.post(WIRE.WorkflowName, `api/workflow/${encodeURIComponent(id)}/cancel`, {
         force: opts.force,
         message: opts.message,
-      })) as { name: string };
+      });
       if (opts.format === 'json') deps.io.out(`${toPythonJson(answer, 4)}\n`);
       else deps.io.out(`Cancel job for workflow ${answer.name} is submitted!\n`);
     } catch (err) {
-      // Per-item failures do not change the exit status (cli.md §1.8); connection/server failures still stop.
+      // Per-item failures do not change the exit status; connection/server failures still stop.
       if (!(err instanceof ServiceError) || err.kind === 'server' || err.kind === 'connection') throw err;
       deps.io.out(`Workflow cancelation failed for workflow ${id}: ${err.message}\n`);
     }

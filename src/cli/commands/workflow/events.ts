@@ -1,4 +1,4 @@
-// `osmo workflow events` (cli.md §6.7): streams a workflow's or a task's pod events.
+// `osmo workflow events`: streams a workflow's or a task's pod events.
 import { Command } from 'commander';
 import { userError } from '../../../core/index.js';
 import type { CliDeps } from '../../cli-deps.js';

@@ -1,11 +1,14 @@
-// The `osmo workflow` group, leaves in upstream's order (cli.md §6).
+// The `osmo workflow` group, leaves in upstream's order.
 import { Command } from 'commander';
 import type { CliDeps } from '../../cli-deps.js';
 import { requireLeaf } from '../../parse/group.js';
 import { workflowCancelCommand } from './cancel.js';
 import { workflowEventsCommand } from './events.js';
+import { workflowExecCommand } from './exec.js';
 import { workflowListCommand } from './list.js';
 import { workflowLogsCommand } from './logs.js';
+import { workflowPortForwardCommand } from './port-forward.js';
+import { workflowRsyncCommand } from './rsync.js';
 import { workflowQueryCommand } from './query.js';
 import { workflowRestartCommand } from './restart.js';
 import { workflowSpecCommand } from './spec.js';
@@ -26,6 +29,9 @@ export function workflowCommand(deps: CliDeps): Command {
     workflowSpecCommand,
     workflowCancelCommand,
     workflowTagCommand,
+    workflowExecCommand,
+    workflowPortForwardCommand,
+    workflowRsyncCommand,
   ]) {
     group.addCommand(make(deps));
   }

@@ -1,9 +1,9 @@
-// `osmo workflow list` (cli.md §6.4): newest-first paging in chunks of 1000, reversed for `--order asc`.
+// `osmo workflow list`: newest-first paging in chunks of 1000, reversed for `--order asc`.
 import { Command, Option } from 'commander';
 import { PRIORITIES, WORKFLOW_STATUSES, userError } from '../../../core/index.js';
 import type { CliDeps } from '../../cli-deps.js';
 import { toPythonJson } from '../../output/json.js';
-import { renderTable } from '../../output/table.js';
+import { renderTable, tableTerminal } from '../../output/table.js';
 import { displayTimeOrDash, localMidnightAsUtc } from '../../output/time.js';
 import {
   appendOption,
@@ -13,7 +13,8 @@ import {
   listOption,
   type FormatType,
 } from '../../parse/options.js';
-import { labelsText, type WorkflowListEntry, type WorkflowListResponse } from '../shared/wire.js';
+import { labelsText, type WorkflowListEntry } from '../shared/wire.js';
+import { WIRE } from '../../client/wire-schemas.generated.js';
 
 export const LIST_PAGE_LIMIT = 1000;
 const MAX_SELECTOR_BYTES = 4096;
@@ -112,7 +113,7 @@ function toListOptions(flags: ListFlags): WorkflowListOptions {
   };
 }
 
-/** Client-side checks of label selectors (cli.md §2); the service applies the full rules. */
+/** Client-side checks of label selectors; the service applies the full rules. */
 export function checkLabelSelectors(selectors: readonly string[]): void {
   for (const selector of selectors) {
     const eq = selector.indexOf('=');
@@ -136,7 +137,7 @@ export async function runWorkflowList(opts: WorkflowListOptions, deps: CliDeps):
   const client = await deps.client();
   const collected: WorkflowListEntry[] = [];
   while (collected.length < opts.count) {
-    const page = (await client.getJson('api/workflow', {
+    const page = await client.get(WIRE.WorkflowList, 'api/workflow', {
       users: opts.users,
       statuses: opts.statuses,
       name: opts.name,
@@ -153,7 +154,7 @@ export async function runWorkflowList(opts: WorkflowListOptions, deps: CliDeps):
       submitted_before: before,
       limit: Math.min(opts.count - collected.length, LIST_PAGE_LIMIT),
       offset: opts.offset + collected.length,
-    })) as WorkflowListResponse;
+    });
     collected.push(...page.workflows);
     if (!page.more_entries || page.workflows.length === 0) break;
   }
@@ -176,6 +177,8 @@ export async function runWorkflowList(opts: WorkflowListOptions, deps: CliDeps):
     w.overview ?? '-',
   ]);
   deps.io.out(
-    renderTable(['User', 'Workflow ID', 'Submit Time', 'Status', 'Priority', 'Labels', 'Overview'], rows),
+    renderTable(['User', 'Workflow ID', 'Submit Time', 'Status', 'Priority', 'Labels', 'Overview'], rows, {
+      terminal: tableTerminal(deps.io),
+    }),
   );
 }

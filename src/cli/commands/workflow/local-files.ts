@@ -1,4 +1,4 @@
-// Inlines `files[].localpath` into `files[].contents` before submission (cli.md §3 step 4).
+// Inlines `files[].localpath` into `files[].contents` before submission.
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { submissionError } from '../../../core/index.js';

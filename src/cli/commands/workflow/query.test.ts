@@ -4,14 +4,41 @@ import { test } from 'node:test';
 import type { WorkflowQuery } from '../shared/wire.js';
 import { renderQueryText } from './query.js';
 
+const link = 'http://localhost/api/workflow/wf-1';
 const base: WorkflowQuery = {
   name: 'wf-1',
-  status: 'PENDING',
+  uuid: 'u-1',
   submitted_by: 'alice',
+  cancelled_by: null,
+  spec: `${link}/spec`,
+  template_spec: `${link}/spec?use_template=true`,
+  logs: `${link}/logs`,
+  events: `${link}/events`,
+  overview: 'http://localhost/workflows/wf-1',
+  parent_name: null,
+  parent_job_id: null,
+  dashboard_url: null,
+  grafana_url: null,
+  tags: [],
   submit_time: '2026-05-05T18:00:00',
-  overview: null,
-  pool: 'batch',
+  start_time: null,
+  end_time: null,
+  exec_timeout: null,
+  queue_timeout: null,
+  duration: null,
+  queued_time: null,
+  status: 'PENDING',
+  outputs: '',
   groups: [],
+  pool: 'batch',
+  backend: null,
+  app_owner: null,
+  app_name: null,
+  app_version: null,
+  plugins: { rsync: false },
+  priority: 'NORMAL',
+  labels: {},
+  warnings: [],
 };
 
 test('a pending reason and estimated start follow the Overview line', () => {

@@ -1,4 +1,4 @@
-// `osmo workflow query` (cli.md §6.5): a workflow's summary and task table, plus `--watch`.
+// `osmo workflow query`: a workflow's summary and task table, plus `--watch`.
 import { Command } from 'commander';
 import type { CliDeps } from '../../cli-deps.js';
 import { toPythonJson } from '../../output/json.js';
@@ -7,12 +7,14 @@ import { displayTimeOrDash } from '../../output/time.js';
 import { formatTypeOption, type FormatType } from '../../parse/options.js';
 import { labelsText, type WorkflowQuery } from '../shared/wire.js';
 import { exitForWatched, watchWorkflow } from './watch.js';
+import { WIRE } from '../../client/wire-schemas.generated.js';
 
 export interface QueryOptions {
   readonly workflowId: string;
   readonly verbose: boolean;
   readonly format: FormatType;
   readonly watch: boolean;
+  readonly logs?: boolean;
 }
 
 export function workflowQueryCommand(deps: CliDeps): Command {
@@ -22,16 +24,22 @@ export function workflowQueryCommand(deps: CliDeps): Command {
     .option('-v, --verbose', 'Include every retry of every task.')
     .addOption(formatTypeOption())
     .option('--watch', 'Follow the workflow until it finishes; exit 0 only when it COMPLETED.')
-    .action((workflowId: string, flags: { verbose?: boolean; formatType: FormatType; watch?: boolean }) =>
-      runQuery(
-        {
-          workflowId,
-          verbose: flags.verbose === true,
-          format: flags.formatType,
-          watch: flags.watch === true,
-        },
-        deps,
-      ),
+    .option('--logs', 'With --watch (implied): also print the log lines as they arrive.')
+    .action(
+      (
+        workflowId: string,
+        flags: { verbose?: boolean; formatType: FormatType; watch?: boolean; logs?: boolean },
+      ) =>
+        runQuery(
+          {
+            workflowId,
+            verbose: flags.verbose === true,
+            format: flags.formatType,
+            watch: flags.watch === true || flags.logs === true,
+            logs: flags.logs === true,
+          },
+          deps,
+        ),
     );
 }
 
@@ -42,7 +50,8 @@ function pendingLines(wf: WorkflowQuery, timeZone: string | undefined): string[]
   const start = wf['estimated_start_time'];
   return [
     `Waiting     : ${reason}`,
-    ...(typeof start === 'string' ? [`Est. Start  : ${displayTimeOrDash(start, timeZone)}`] : []),
+    // Unknown when what it waits for has no declared end: no estimate beats a made-up one.
+    `Est. Start  : ${typeof start === 'string' ? displayTimeOrDash(start, timeZone) : 'unknown'}`,
   ];
 }
 
@@ -78,11 +87,19 @@ export function renderQueryText(
 
 export async function runQuery(opts: QueryOptions, deps: CliDeps): Promise<void> {
   const client = await deps.client();
-  const wf = (await client.getJson(`api/workflow/${encodeURIComponent(opts.workflowId)}`, {
+  const wf = await client.get(WIRE.WorkflowQuery, `api/workflow/${encodeURIComponent(opts.workflowId)}`, {
     verbose: opts.verbose,
-  })) as WorkflowQuery;
+  });
   if (opts.format === 'json') deps.io.out(`${toPythonJson(wf, 2)}\n`);
   else deps.io.out(renderQueryText(wf, opts.workflowId, opts.verbose, deps.timeZone));
   if (opts.watch)
-    exitForWatched(await watchWorkflow(client, opts.workflowId, deps, opts.format === 'json', wf));
+    exitForWatched(
+      await watchWorkflow(
+        client,
+        opts.workflowId,
+        deps,
+        { toStderr: opts.format === 'json', logs: opts.logs === true },
+        wf,
+      ),
+    );
 }

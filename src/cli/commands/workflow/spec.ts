@@ -1,4 +1,4 @@
-// `osmo workflow spec` (cli.md §6.8): prints the stored (rendered or templated) spec.
+// `osmo workflow spec`: prints the stored (rendered or templated) spec.
 import { Command } from 'commander';
 import type { CliDeps } from '../../cli-deps.js';
 import { printStream } from './stream-text.js';

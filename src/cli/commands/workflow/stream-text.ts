@@ -1,4 +1,4 @@
-// Shared by logs, events and spec: prints a streamed text body as it arrives (service-api.md §4.1).
+// Shared by logs, events and spec: prints a streamed text body as it arrives.
 import type { CliDeps } from '../../cli-deps.js';
 import type { OsmoClient } from '../../client/osmo-client.js';
 import type { Query } from '../../client/query.js';

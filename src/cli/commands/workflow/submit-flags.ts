@@ -1,4 +1,4 @@
-// The flags `workflow submit` and `app submit` share (cli.md §6.1, §10.9), declared once.
+// The flags `workflow submit` and `app submit` share, declared once.
 import type { Command } from 'commander';
 import { PRIORITIES } from '../../../core/index.js';
 import { appendOption, choiceOption, extendOption, formatTypeOption } from '../../parse/options.js';

@@ -1,4 +1,4 @@
-// Prints a SubmitResponse (cli.md §6.1, §6.3) as text or as 4-space JSON.
+// Prints a SubmitResponse as text or as 4-space JSON.
 import type { Io } from '../../output/io.js';
 import { toPythonJson } from '../../output/json.js';
 import type { FormatType } from '../../parse/options.js';

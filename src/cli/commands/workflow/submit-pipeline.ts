@@ -1,10 +1,11 @@
-// The submission pipeline shared by submit and validate (cli.md §3): render, inline files, submit.
+// The submission pipeline shared by submit and validate: render, inline files, submit.
 import { readFile } from 'node:fs/promises';
 import { submissionError } from '../../../core/index.js';
 import type { OsmoClient } from '../../client/osmo-client.js';
 import { ServiceError } from '../../errors.js';
 import type { SubmitResponse } from '../shared/wire.js';
 import { inlineLocalFiles } from './local-files.js';
+import { WIRE } from '../../client/wire-schemas.generated.js';
 
 export interface SpecSubmission {
   readonly pool: string;
@@ -24,12 +25,12 @@ export type PipelineResult =
   | { readonly kind: 'rendered'; readonly spec: string; readonly scheduling?: string | null }
   | { readonly kind: 'submitted'; readonly response: SubmitResponse };
 
-/** Client-side template detection: any Jinja marker or a `default-values` section (cli.md §2). */
+/** Client-side template detection: any Jinja marker or a `default-values` section. */
 export const isTemplated = (text: string): boolean => /\{%|\{\{|\{#|default-values/.test(text);
 
 export const workflowPath = (pool: string): string => `api/pool/${encodeURIComponent(pool)}/workflow`;
 
-/** `Workflow [<id> ]submit failed:\n<message>` as a submission error (cli.md §3 step 6). */
+/** `Workflow [<id> ]submit failed:\n<message>` as a submission error. */
 export function wrapSubmitError(err: unknown): unknown {
   if (!(err instanceof ServiceError) || (err.kind !== 'submission' && err.kind !== 'credential')) return err;
   const subject = err.workflowId === null ? 'Workflow' : `Workflow ${err.workflowId}`;
@@ -42,13 +43,26 @@ export function wrapSubmitError(err: unknown): unknown {
   );
 }
 
+/** What went wrong and what to do, in words (upstream shows Python's `[Errno 2] ...` text here). */
+function unreadableSpecMessage(path: string, err: NodeJS.ErrnoException): string {
+  switch (err.code) {
+    case 'ENOENT':
+      return `Workflow file ${path} does not exist. Give the path of a workflow YAML file, or the ID of a workflow to resubmit.`;
+    case 'EISDIR':
+      return `${path} is a directory. Give the path of a workflow YAML file.`;
+    case 'EACCES':
+    case 'EPERM':
+      return `Workflow file ${path} cannot be read: permission denied.`;
+    default:
+      return `Workflow file ${path} cannot be read: ${err.message}`;
+  }
+}
+
 export async function readSpecFile(path: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    const reason = e.code === 'ENOENT' ? 'No such file or directory' : (e.message ?? String(err));
-    throw submissionError(`[Errno ${e.errno === undefined ? '' : Math.abs(e.errno)}] ${reason}: '${path}'`);
+    throw submissionError(unreadableSpecMessage(path, err as NodeJS.ErrnoException));
   }
 }
 
@@ -58,7 +72,7 @@ export async function runSubmission(client: OsmoClient, req: SpecSubmission): Pr
 
 /**
  * Steps 3–6 for spec text already in hand; relative `localpath` entries resolve against the directory
- * of `req.filePath`. `extraQuery` carries `app_uuid`/`app_version` for `app submit` (cli.md §10.9).
+ * of `req.filePath`. `extraQuery` carries `app_uuid`/`app_version` for `app submit`.
  */
 export async function submitSpecText(
   client: OsmoClient,
@@ -85,11 +99,12 @@ export async function submitSpecText(
   if (rendered) {
     let answer: SubmitResponse;
     try {
-      answer = (await client.postJson(
+      answer = await client.post(
+        WIRE.SubmitResponse,
         path,
         { ...common, dry_run: true },
         body(original, null),
-      )) as SubmitResponse;
+      );
     } catch (err) {
       // The render runs every submit check, so a submit can fail here as well as at the final request.
       throw req.wrapErrors && !req.dryRun ? wrapSubmitError(err) : err;
@@ -100,11 +115,12 @@ export async function submitSpecText(
   }
   finalSpec = await inlineLocalFiles(finalSpec, req.filePath);
   try {
-    const response = (await client.postJson(
+    const response = await client.post(
+      WIRE.SubmitResponse,
       path,
       { ...common, dry_run: rendered ? false : undefined, env_vars: req.setEnv },
       body(finalSpec, templated ? original : null),
-    )) as SubmitResponse;
+    );
     return { kind: 'submitted', response };
   } catch (err) {
     throw req.wrapErrors ? wrapSubmitError(err) : err;

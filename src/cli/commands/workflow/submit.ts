@@ -1,4 +1,4 @@
-// `osmo workflow submit` (cli.md §6.1): file or workflow-ID resubmission, plus `--watch`.
+// `osmo workflow submit`: file or workflow-ID resubmission, plus `--watch`.
 import { existsSync } from 'node:fs';
 import { Command } from 'commander';
 import type { CliDeps } from '../../cli-deps.js';
@@ -6,11 +6,13 @@ import type { FormatType } from '../../parse/options.js';
 import { resolvePool } from '../shared/default-pool.js';
 import { addSubmitFlags } from './submit-flags.js';
 import type { SubmitResponse } from '../shared/wire.js';
+import { checkedUploadPath, startLeadTaskDaemon } from './rsync.js';
 import { printSubmitResponse } from './submit-output.js';
 import { runSubmission, workflowPath, wrapSubmitError } from './submit-pipeline.js';
 import { exitForWatched, watchWorkflow } from './watch.js';
+import { WIRE } from '../../client/wire-schemas.generated.js';
 
-/** Searched, not anchored at the start: the argument only has to end like `name-<digits>` (cli.md §3). */
+/** Searched, not anchored at the start: the argument only has to end like `name-<digits>`. */
 export const WORKFLOW_ID_PATTERN = /[a-zA-Z]([a-zA-Z0-9_-]*[a-zA-Z0-9])?-\d+$/;
 
 export interface SubmitOptions {
@@ -24,6 +26,9 @@ export interface SubmitOptions {
   readonly priority: string | undefined;
   readonly labels: readonly string[];
   readonly watch: boolean;
+  readonly logs?: boolean;
+  /** `LOCAL:REMOTE`: an upload daemon towards the lead task once submitted. */
+  readonly rsync?: string;
 }
 
 interface SubmitFlags {
@@ -36,6 +41,8 @@ interface SubmitFlags {
   priority?: string;
   label: string[];
   watch?: boolean;
+  logs?: boolean;
+  rsync?: string;
 }
 
 export function workflowSubmitCommand(deps: CliDeps): Command {
@@ -45,6 +52,11 @@ export function workflowSubmitCommand(deps: CliDeps): Command {
       .argument('<workflow_file>', 'The workflow spec file, or the ID of a workflow to resubmit.'),
   )
     .option('--watch', 'Follow the workflow until it finishes; exit 0 only when it COMPLETED.')
+    .option('--logs', 'With --watch (implied): also print the log lines as they arrive.')
+    .option(
+      '--rsync <local:remote>',
+      'After a successful submit, keep uploading LOCAL to REMOTE of the lead task.',
+    )
     .action((fileOrId: string, flags: SubmitFlags) =>
       runSubmit(
         {
@@ -57,7 +69,9 @@ export function workflowSubmitCommand(deps: CliDeps): Command {
           pool: flags.pool,
           priority: flags.priority,
           labels: flags.label,
-          watch: flags.watch === true,
+          watch: flags.watch === true || flags.logs === true,
+          logs: flags.logs === true,
+          ...(flags.rsync === undefined ? {} : { rsync: flags.rsync }),
         },
         deps,
       ),
@@ -72,15 +86,16 @@ export async function runSubmit(opts: SubmitOptions, deps: CliDeps): Promise<voi
     deps.io.err(`Please remove the ${flag} flag when submitting a workflow using a workflow ID.\n`);
     return;
   }
+  const rsyncPath = opts.rsync === undefined ? null : checkedUploadPath(opts.rsync);
   const pool = await resolvePool(client, opts.pool);
   let response: SubmitResponse;
   if (isResubmit) {
     try {
-      response = (await client.postJson(workflowPath(pool), {
+      response = await client.post(WIRE.SubmitResponse, workflowPath(pool), {
         workflow_id: opts.fileOrId,
         priority: opts.priority,
         label: opts.labels,
-      })) as SubmitResponse;
+      });
     } catch (err) {
       throw wrapSubmitError(err);
     }
@@ -106,5 +121,9 @@ export async function runSubmit(opts: SubmitOptions, deps: CliDeps): Promise<voi
     response = result.response;
   }
   printSubmitResponse(deps.io, response, opts.format, 'Workflow submit successful.', opts.priority === 'LOW');
-  if (opts.watch) exitForWatched(await watchWorkflow(client, response.name, deps, opts.format === 'json'));
+  if (rsyncPath !== null)
+    await startLeadTaskDaemon(deps, client, response.name, rsyncPath, opts.format === 'json');
+  if (!opts.watch) return;
+  const watch = { toStderr: opts.format === 'json', logs: opts.logs === true };
+  exitForWatched(await watchWorkflow(client, response.name, deps, watch));
 }

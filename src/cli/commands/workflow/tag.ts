@@ -1,9 +1,10 @@
-// `osmo workflow tag` (cli.md §6.10): adds/removes tags on workflows, or lists the allowed tags.
+// `osmo workflow tag`: adds/removes tags on workflows, or lists the allowed tags.
 import { Command } from 'commander';
 import { userError } from '../../../core/index.js';
 import type { CliDeps } from '../../cli-deps.js';
 import { ServiceError } from '../../errors.js';
 import { listOption } from '../../parse/options.js';
+import { WIRE } from '../../client/wire-schemas.generated.js';
 
 export interface TagOptions {
   readonly workflows: readonly string[] | undefined;
@@ -29,7 +30,7 @@ export async function runTag(opts: TagOptions, deps: CliDeps): Promise<void> {
   if (opts.workflows !== undefined && !changes) throw userError('No tags specified to add/remove!');
   const client = await deps.client();
   if (opts.workflows === undefined) {
-    const answer = (await client.getJson('api/tag')) as { tags?: string[] };
+    const answer = await client.get(WIRE.Tags, 'api/tag');
     const tags = answer.tags ?? [];
     if (tags.length === 0) deps.io.out('No tags have been set by admins.\n');
     deps.io.out(`Tags:\n${tags.map((t) => `- ${t}\n`).join('')}`);
@@ -37,7 +38,7 @@ export async function runTag(opts: TagOptions, deps: CliDeps): Promise<void> {
   }
   for (const wf of opts.workflows) {
     try {
-      await client.postJson(`api/workflow/${encodeURIComponent(wf)}/tag`, {
+      await client.post(WIRE.Done, `api/workflow/${encodeURIComponent(wf)}/tag`, {
         add: opts.add,
         remove: opts.remove,
       });

@@ -1,4 +1,4 @@
-// `osmo workflow validate` (cli.md §6.2): the submission pipeline with validation_only, nothing created.
+// `osmo workflow validate`: the submission pipeline with validation_only, nothing created.
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import type { CliDeps } from '../../cli-deps.js';

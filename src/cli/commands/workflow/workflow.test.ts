@@ -63,15 +63,23 @@ describe('osmo workflow against a canned service', () => {
       'GET /api/workflow/watch-1': () => {
         const status = statuses[Math.min(polls++, statuses.length - 1)] ?? 'COMPLETED';
         const task = status === 'PENDING' ? 'WAITING' : status;
+        // A whole answer (the client checks it against the contract), from the fixture's shape.
+        const wf = JSON.parse(fixture('workflow_query_single_task.json')) as {
+          groups: { tasks: object[] }[];
+        };
+        const [group] = wf.groups;
+        const [first] = group?.tasks ?? [];
         return {
           json: {
+            ...wf,
             name: 'watch-1',
             status,
             groups: [
               {
+                ...group,
                 name: 'g',
                 status: task,
-                tasks: [{ name: 't', retry_id: 0, status: task, start_time: null }],
+                tasks: [{ ...first, name: 't', retry_id: 0, status: task, start_time: null }],
               },
             ],
           },
@@ -178,7 +186,7 @@ describe('osmo workflow against a canned service', () => {
     assert.equal(run.code, 1);
     assert.match(
       run.stdout,
-      /^Error message: \[Errno 2\] No such file or directory: 'nope.yaml'\nError code: 1\n$/,
+      /^Error message: Workflow file nope.yaml does not exist\. Give the path of a workflow YAML file, or the ID of a workflow to resubmit\.\nError code: 1\n$/,
     );
   });
 
@@ -284,7 +292,7 @@ describe('osmo workflow against a canned service', () => {
   test('--error without --task is a user error', async () => {
     const run = await runOsmo(config, ['workflow', 'logs', 'x-1', '--error']);
     assert.equal(run.code, 2);
-    assert.equal(run.stdout, 'Error message: Specify task for retry ID or error logs.\nError code: 1\n');
+    assert.equal(run.stdout, 'Error message: Specify task for retry ID or error logs.\nError code: 2\n');
   });
 
   test('cancel reports per-item failures and still exits 0', async () => {

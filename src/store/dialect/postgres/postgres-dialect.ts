@@ -1,8 +1,9 @@
-// The PostgreSQL store: a pg Pool on a URL, timestamptz and jsonb columns, LIKE for matching.
+// The PostgreSQL store: a pg Pool on a URL, named statements, timestamptz and jsonb columns, LIKE for matching.
 import pg from 'pg';
 import { PostgresDialect, sql } from 'kysely';
 import type { CreateTableBuilder, Expression, RawBuilder, SqlBool } from 'kysely';
 import type { StoreDialect } from '../store-dialect.js';
+import { withNamedStatements } from './named-statements.js';
 
 const POOL_SIZE = 10;
 
@@ -17,7 +18,7 @@ export function postgresStoreDialect(url: string): StoreDialect {
       // An idle connection the server ends (a restart, an admin's terminate) emits 'error' on the pool;
       // without a listener that would crash the service. The pool drops the client and opens a new one.
       pool.on('error', () => undefined);
-      return new PostgresDialect({ pool });
+      return new PostgresDialect({ pool: withNamedStatements(pool) });
     },
     addIdColumn<T extends string, C extends string>(table: CreateTableBuilder<T, C>, name: string) {
       return table.addColumn(name, 'serial', (c) => c.primaryKey());
@@ -33,6 +34,9 @@ export function postgresStoreDialect(url: string): StoreDialect {
     },
     jsonHasKey(column: Expression<unknown>, key: string): RawBuilder<SqlBool> {
       return sql<SqlBool>`jsonb_exists(${column}, ${key})`;
+    },
+    epochSeconds(column: Expression<unknown>): RawBuilder<number> {
+      return sql<number>`extract(epoch from ${column})::float8`;
     },
   };
 }

@@ -42,5 +42,9 @@ export function sqliteStoreDialect(file: string): StoreDialect {
     jsonHasKey(column: Expression<unknown>, key: string): RawBuilder<SqlBool> {
       return sql<SqlBool>`(json_type(${column}, ${jsonPath(key)}) IS NOT NULL)`;
     },
+    epochSeconds(column: Expression<unknown>): RawBuilder<number> {
+      // Times are ISO text here; julianday reads them, 2440587.5 is the Julian day of the epoch.
+      return sql<number>`((julianday(${column}) - 2440587.5) * 86400.0)`;
+    },
   };
 }

@@ -1,7 +1,11 @@
-// The platform's reserved exit codes (workflow-spec.md §13.2, execution.md §12).
+// The platform's reserved exit codes: what a task's exit code reads when the platform, not the
+// command, ended it. User commands keep 0-255; the ranges above belong to the image pull, init,
+// preflight, the data sidecar (2000s) and the platform itself (3000s).
 
 export const EXIT_CODES = {
   SUCCESS: 0,
+  /** A command ended by a signal, as upstream's exec wrapper reports it. */
+  SIGNALED: 255,
   IMAGE_PULL_BACKOFF: 301,
   ERR_IMAGE_PULL: 302,
   CRASH_LOOP_BACKOFF: 304,
@@ -34,11 +38,4 @@ export const EXIT_CODES = {
   START_TIMEOUT: 3005,
   PREEMPTED: 3006,
   UNKNOWN: 4000,
-} as const;
-
-/** Messages the platform writes when it finishes tasks itself (§10.3, §14.3). */
-export const PLATFORM_MESSAGES = {
-  UPSTREAM_FAILED: 'Upstream task failed.',
-  BACKEND_NOT_FOUND: 'Backend not found.',
-  LEAD_FINISHED: 'Lead task finished',
 } as const;

@@ -1,0 +1,52 @@
+// What every backend does alike with its attempts: a directory each under its work root, and their
+// reports handed to whoever listens.
+import { join } from 'node:path';
+import { EXIT_CODES, serverError, type AttemptRef, type AttemptReport } from '../core/index.js';
+
+const SAFE_SEGMENT = /^[A-Za-z0-9._-]+$/;
+
+/** `<workRoot>/attempts/<workflow>/<task>-<retry>`, refusing a name that could lead out of it. */
+export function attemptDirectory(workRoot: string, ref: AttemptRef): string {
+  for (const segment of [ref.workflowId, ref.taskName]) {
+    if (!SAFE_SEGMENT.test(segment)) throw serverError(`Unsafe name for an attempt directory: "${segment}"`);
+  }
+  return join(workRoot, 'attempts', ref.workflowId, `${ref.taskName}-${ref.retryId}`);
+}
+
+export type ReportListener = (report: AttemptReport) => void;
+
+/** A backend's report listeners: one that throws is that attempt's error; the others still hear it. */
+export class ReportListeners {
+  private readonly listeners = new Set<ReportListener>();
+
+  constructor(private readonly onError: (err: unknown, ref: AttemptRef) => void) {}
+
+  add(listener: ReportListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  emit(report: AttemptReport): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(report);
+      } catch (err) {
+        this.onError(err, report.ref);
+      }
+    }
+  }
+
+  clear(): void {
+    this.listeners.clear();
+  }
+}
+
+/** The report that ends an attempt the backend lost: FAILED_BACKEND_ERROR with why, now. */
+export const backendLost = (ref: AttemptRef, message: string): AttemptReport => ({
+  kind: 'status',
+  ref,
+  status: 'FAILED_BACKEND_ERROR',
+  exitCode: EXIT_CODES.BACKEND_ERROR,
+  message,
+  at: new Date(),
+});
