@@ -2,33 +2,45 @@
 import { appendFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
-import type { AttemptLaunch, AttemptRef, AttemptReport, LogIoType } from '../backend.js';
-import { CONTAINER_TASK_PATHS } from '../backend.js';
-import type { TaskStatus } from '../../core/index.js';
 import {
-  FILE_OPERATION_FAILED_EXIT_CODE,
+  type AttemptLaunch,
+  type AttemptLogRecord,
+  type AttemptRef,
+  type AttemptReport,
+  CONTAINER_TASK_PATHS,
+  EXIT_CODES,
+  type LogIoType,
+  type TaskStatus,
+} from '../../core/index.js';
+import {
   LineSplitter,
-  START_ERROR_EXIT_CODE,
-  SIGNALED_EXIT_CODE,
+  initExitCode,
   TransferError,
   attemptFile,
   createSecretMasker,
   downloadInputs,
   hostTaskPaths,
+  placeContainerTaskCli,
   placeTaskFiles,
+  taskFilesDir,
   removeTaskFiles,
+  startCheckpoints,
   uploadOutputs,
+  type ContainerTaskCliFiles,
   type FileUrlAccess,
 } from '../../runtime/index.js';
 import { containerCreateBody, entrypointOf, type ContainerSettings } from './container-spec.js';
 import { missingCommand } from './command-probe.js';
 import { FrameDemuxer, ensureImage, errorText, statusOf } from './engine-client.js';
+import { LogPosition, splitTimestamp } from './log-position.js';
 import { pullAuthFor } from './registry-auth.js';
 import { ensureGroupNetwork, removeGroupNetwork } from './group-network.js';
 import { OomWatcher, oomEnd, type CgroupLayout } from './oom-watch.js';
 
-export const ERR_IMAGE_PULL_EXIT_CODE = 302;
-export const BACKEND_ERROR_EXIT_CODE = 3001;
+/** Log lines are reported at least this often, or once this many are waiting. */
+const LOG_BATCH_MS = 20;
+const LOG_BATCH_LINES = 5_000;
+
 /**
  * In the attempt directory once the engine has created the container: recovery tells "never created"
  * (launch it) from "created, then lost" (a backend error) by this file.
@@ -56,11 +68,18 @@ export interface AttemptRunOptions {
   readonly emit: (report: AttemptReport) => void;
   /** Told of failures that do not decide the attempt's end (clean-up after it). */
   readonly onError: (err: unknown) => void;
+  /**
+   * Whether another attempt of the group is under way in this backend: its container may not exist
+   * yet (a group rescheduled together), so the group's network must stay.
+   */
+  readonly isGroupActive: () => boolean;
 }
 
 /** One attempt; `run()` for a new launch, `follow()` to re-attach to a container after a restart. */
 export class AttemptRun {
   private seq = 0;
+  private pendingLogs: AttemptLogRecord[] = [];
+  private logTimer: NodeJS.Timeout | null = null;
   private readonly mask: (text: string) => string;
   private readonly abort = new AbortController();
   /** Aborts the engine requests that follow the container, when the backend closes under a live attempt. */
@@ -90,7 +109,7 @@ export class AttemptRun {
   async run(): Promise<void> {
     const final = await this.phases().catch((err: unknown): Final => ({
       status: 'FAILED_BACKEND_ERROR',
-      exitCode: BACKEND_ERROR_EXIT_CODE,
+      exitCode: EXIT_CODES.BACKEND_ERROR,
       message: `The container backend failed: ${errorText(err)}`,
     }));
     await this.finish(final);
@@ -102,7 +121,7 @@ export class AttemptRun {
     this.report('RUNNING', null, null);
     const final = await this.watch(container).catch((err: unknown): Final => ({
       status: 'FAILED_BACKEND_ERROR',
-      exitCode: BACKEND_ERROR_EXIT_CODE,
+      exitCode: EXIT_CODES.BACKEND_ERROR,
       message: `Lost the container: ${errorText(err)}`,
     }));
     await this.finish(final);
@@ -142,21 +161,26 @@ export class AttemptRun {
     } catch (err) {
       return {
         status: 'FAILED_IMAGE_PULL',
-        exitCode: ERR_IMAGE_PULL_EXIT_CODE,
+        exitCode: EXIT_CODES.ERR_IMAGE_PULL,
         message: `Failed to pull image ${launch.image}: ${errorText(err)}`,
       };
     }
     if (this.stopRequest) return this.stopped();
     const host = hostTaskPaths(attemptDir);
     let files;
+    let taskCli: ContainerTaskCliFiles | undefined;
     try {
       await mkdir(host.output, { recursive: true });
+      await mkdir(host.workspace, { recursive: true });
       for (let i = 0; i < launch.inputs.length; i++) await mkdir(host.input(i), { recursive: true });
       files = (await placeTaskFiles(launch.files, attemptDir, host.output, true)).mounts;
+      // The task's `osmo` login and launcher live with its files: removed when the attempt ends.
+      if (launch.taskCli !== undefined)
+        taskCli = await placeContainerTaskCli(launch.taskCli, taskFilesDir(attemptDir));
     } catch (err) {
       return {
         status: 'FAILED',
-        exitCode: FILE_OPERATION_FAILED_EXIT_CODE,
+        exitCode: EXIT_CODES.SIDECAR_FILE_OPERATION,
         message: `Failed to prepare the task's files: ${errorText(err)}`,
       };
     }
@@ -182,7 +206,13 @@ export class AttemptRun {
     const imageEnv = (await engine.getImage(launch.image).inspect()).Config.Env ?? [];
     const body = containerCreateBody(
       launch,
-      { output: host.output, inputs: launch.inputs.map((_, i) => host.input(i)), files },
+      {
+        output: host.output,
+        workspace: host.workspace,
+        inputs: launch.inputs.map((_, i) => host.input(i)),
+        files,
+        ...(taskCli === undefined ? {} : { taskCli }),
+      },
       { ...this.options.settings, imageEnv },
     );
     const missing = await missingCommand(engine, launch, body, imageEnv);
@@ -213,18 +243,27 @@ export class AttemptRun {
   private async watch(container: Docker.Container): Promise<Final> {
     this.oom ??= OomWatcher.forContainer(this.options.cgroups, container.id, this.launch.resources);
     if (this.oom !== null) await this.oom.followPid((await container.inspect()).State.Pid);
-    await this.streamLogs(container);
-    await container.wait({ abortSignal: this.detachment.signal }).catch(() => undefined);
+    const host = hostTaskPaths(this.options.attemptDir);
+    const transferLog = (ioType: 'DOWNLOAD' | 'UPLOAD', text: string): void => this.log(ioType, text);
+    // The container's task directories are the host's, bind-mounted: checkpoints are pushed from here.
+    const checkpoints = startCheckpoints(this.launch, host, CONTAINER_TASK_PATHS, transferLog);
+    try {
+      await this.streamLogs(container);
+    } finally {
+      if (this.detachment.signal.aborted) checkpoints.cancel();
+    }
     if (this.detachment.signal.aborted) throw new Error('detached');
     const oomKills = (await this.oom?.stop()) ?? 0;
     const state = (await container.inspect()).State;
-    if (this.stopRequest) return this.stopped();
+    if (this.stopRequest) {
+      checkpoints.cancel();
+      return this.stopped();
+    }
+    // The final checkpoint follows the command's end, before the outputs, as on every backend.
+    await checkpoints.finish();
     const evicted = oomEnd(state.OOMKilled, oomKills, this.launch.resources.memoryBytes);
     if (evicted !== null) return evicted;
-    // The init reports a command killed by signal N as 128+N; upstream's exec wrapper reports 255.
-    const code = state.ExitCode > 128 && state.ExitCode <= 128 + 64 ? SIGNALED_EXIT_CODE : state.ExitCode;
-    const host = hostTaskPaths(this.options.attemptDir);
-    const transferLog = (ioType: 'DOWNLOAD' | 'UPLOAD', text: string): void => this.log(ioType, text);
+    const code = initExitCode(state.ExitCode);
     try {
       await uploadOutputs(
         this.launch,
@@ -245,23 +284,44 @@ export class AttemptRun {
       : { status: 'FAILED', exitCode: code, message: `Failure reason: Exit code ${code}.` };
   }
 
+  /**
+   * Streams the container's logs while it runs, then reads once more, unfollowed, what the followed
+   * stream missed: Podman may end a followed stream before it has sent the last lines of a container
+   * that just exited. Frames carry the engine's timestamps so the second read skips what arrived.
+   */
   private async streamLogs(container: Docker.Container): Promise<void> {
-    const stream = (await container.logs({
-      follow: true,
-      stdout: true,
-      stderr: true,
-      abortSignal: this.detachment.signal,
-    })) as NodeJS.ReadableStream;
-    const demux = new FrameDemuxer();
     const splitters = { STDOUT: new LineSplitter(), STDERR: new LineSplitter() };
-    for await (const chunk of stream) {
-      for (const frame of demux.push(Buffer.from(chunk as Buffer))) {
-        for (const line of splitters[frame.stream].push(Buffer.from(frame.data)))
-          this.log(frame.stream, line);
+    const seen = new LogPosition();
+    const read = async (follow: boolean): Promise<void> => {
+      const since = seen.sinceSeconds();
+      const options = {
+        stdout: true,
+        stderr: true,
+        timestamps: true,
+        ...(since === null ? {} : { since }),
+        abortSignal: this.detachment.signal,
+      };
+      // Followed, the engine answers a stream; unfollowed, dockerode buffers the whole answer.
+      const stream = follow
+        ? await container.logs({ ...options, follow: true })
+        : [await container.logs({ ...options, follow: false })];
+      const demux = new FrameDemuxer();
+      const skip = seen.skipper();
+      for await (const chunk of stream) {
+        for (const frame of demux.push(Buffer.from(chunk as Buffer))) {
+          const stamped = splitTimestamp(frame.data);
+          if (stamped !== null && skip(stamped.at)) continue;
+          const data = stamped?.data ?? frame.data;
+          for (const text of splitters[frame.stream].push(Buffer.from(data))) this.log(frame.stream, text);
+        }
       }
-    }
+    };
+    await read(true);
+    await container.wait({ abortSignal: this.detachment.signal }).catch(() => undefined);
+    if (!this.detachment.signal.aborted) await read(false);
     for (const io of ['STDOUT', 'STDERR'] as const)
-      for (const line of splitters[io].end()) this.log(io, line);
+      for (const text of splitters[io].end()) this.log(io, text);
+    this.flushLogs();
   }
 
   private async finish(final: Final): Promise<void> {
@@ -279,7 +339,8 @@ export class AttemptRun {
     await removeTaskFiles(attemptDir).catch(onError);
     if (this.container !== null && !keepContainers) {
       await this.container.remove({ force: true }).catch(() => undefined);
-      await removeGroupNetwork(engine, this.launch.groupUuid).catch(onError);
+      if (!this.options.isGroupActive())
+        await removeGroupNetwork(engine, this.launch.groupUuid).catch(onError);
     }
     this.report(final.status, final.exitCode, final.message);
   }
@@ -302,6 +363,8 @@ export class AttemptRun {
   }
 
   private report(status: TaskStatus, exitCode: number | null, message: string | null): void {
+    // Every line printed before a status is reported before it.
+    this.flushLogs();
     this.options.emit({
       kind: 'status',
       ref: this.launch,
@@ -312,15 +375,20 @@ export class AttemptRun {
     });
   }
 
+  /** Lines wait here a moment so they travel in batches, whatever size of chunks the engine sends. */
   private log(ioType: LogIoType, text: string): void {
-    this.options.emit({
-      kind: 'log',
-      ref: this.launch,
-      seq: this.seq++,
-      time: new Date(),
-      ioType,
-      text: this.mask(text),
-    });
+    this.pendingLogs.push({ seq: this.seq++, time: new Date(), ioType, text: this.mask(text) });
+    if (this.pendingLogs.length >= LOG_BATCH_LINES) this.flushLogs();
+    else this.logTimer ??= setTimeout(() => this.flushLogs(), LOG_BATCH_MS);
+  }
+
+  private flushLogs(): void {
+    if (this.logTimer !== null) clearTimeout(this.logTimer);
+    this.logTimer = null;
+    if (this.pendingLogs.length === 0) return;
+    const records = this.pendingLogs;
+    this.pendingLogs = [];
+    this.options.emit({ kind: 'log', ref: this.launch, records });
   }
 }
 
@@ -349,6 +417,6 @@ function parseFinal(line: string): Final | null {
 
 const startFailure = (message: string): Final => ({
   status: 'FAILED_START_ERROR',
-  exitCode: START_ERROR_EXIT_CODE,
+  exitCode: EXIT_CODES.START_ERROR,
   message,
 });
