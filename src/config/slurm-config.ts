@@ -34,7 +34,7 @@ export function parseQosMap(text: string): SlurmConfig['qos'] {
   return out;
 }
 
-export function slurmConfigFromEnv(env: NodeJS.ProcessEnv): Partial<SlurmConfig> {
+export function slurmConfigFromEnv(env: Readonly<Record<string, string | undefined>>): Partial<SlurmConfig> {
   const out: { -readonly [K in keyof SlurmConfig]?: SlurmConfig[K] } = {};
   if (env.OSMO_SLURM_PARTITION) out.partition = env.OSMO_SLURM_PARTITION;
   if (env.OSMO_SLURM_ACCOUNT) out.account = env.OSMO_SLURM_ACCOUNT;

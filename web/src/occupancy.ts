@@ -3,7 +3,8 @@ import type { Priority } from '../../src/core/statuses.js';
 
 export interface UsageRow {
   readonly user: string;
-  readonly pool: string;
+  /** Null for tasks that ran in no pool. */
+  readonly pool: string | null;
   readonly priority: Priority;
   readonly gpu: number;
   readonly cpu: number;
@@ -27,6 +28,9 @@ export interface UsageGroup extends UsageTotals {
 
 export type GroupBy = 'pool' | 'user';
 
+/** How tasks that ran in no pool are named in the table. */
+export const NO_POOL = '(no pool)';
+
 const empty = (): UsageTotals => ({
   gpu: 0,
   cpu: 0,
@@ -47,8 +51,9 @@ function add(into: UsageTotals, row: UsageRow): void {
 export function groupUsage(rows: readonly UsageRow[], by: GroupBy): UsageGroup[] {
   const parents = new Map<string, UsageTotals & { children: Map<string, UsageTotals> }>();
   for (const row of rows) {
-    const key = by === 'pool' ? row.pool : row.user;
-    const childKey = by === 'pool' ? row.user : row.pool;
+    const pool = row.pool ?? NO_POOL;
+    const key = by === 'pool' ? pool : row.user;
+    const childKey = by === 'pool' ? row.user : pool;
     let parent = parents.get(key);
     if (!parent) {
       parent = { ...empty(), children: new Map() };

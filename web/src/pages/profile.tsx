@@ -38,13 +38,13 @@ export function ProfilePage() {
 
 function Settings({ profile, onSaved }: { profile: Profile; onSaved: () => void }) {
   const [pool, setPool] = useState(profile.profile.pool ?? '');
-  const [email, setEmail] = useState(profile.profile.email_notification);
-  const [slack, setSlack] = useState(profile.profile.slack_notification);
+  const [email, setEmail] = useState(profile.profile.email_notification ?? false);
+  const [slack, setSlack] = useState(profile.profile.slack_notification ?? false);
   const [message, setMessage] = useState<string | null>(null);
   const dirty =
     pool !== (profile.profile.pool ?? '') ||
-    email !== profile.profile.email_notification ||
-    slack !== profile.profile.slack_notification;
+    email !== (profile.profile.email_notification ?? false) ||
+    slack !== (profile.profile.slack_notification ?? false);
   const save = async (): Promise<void> => {
     try {
       await apiJson('/api/profile/settings', {
@@ -95,8 +95,8 @@ function Settings({ profile, onSaved }: { profile: Profile; onSaved: () => void 
             type="button"
             onClick={() => {
               setPool(profile.profile.pool ?? '');
-              setEmail(profile.profile.email_notification);
-              setSlack(profile.profile.slack_notification);
+              setEmail(profile.profile.email_notification ?? false);
+              setSlack(profile.profile.slack_notification ?? false);
             }}
           >
             Reset

@@ -17,8 +17,8 @@ function gib(value: string | number | undefined, kind: 'memory' | 'storage'): nu
 const round = (n: number): string => (Math.round(n * 10) / 10).toString();
 
 function cells(r: ResourceEntry): [string, string][] {
-  const used = r.usage_fields;
-  const alloc = r.allocatable_fields;
+  const used = r.usage_fields ?? {};
+  const alloc = r.allocatable_fields ?? {};
   return [
     ['GPU', `${used.gpu ?? 0} / ${alloc.gpu ?? 0}`],
     ['CPU', `${used.cpu ?? 0} / ${alloc.cpu ?? 0}`],

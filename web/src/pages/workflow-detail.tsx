@@ -305,7 +305,7 @@ function WorkflowPanel({ wf, live }: { wf: WorkflowDetail; live: boolean }) {
 }
 
 function WorkflowOverview({ wf }: { wf: WorkflowDetail }) {
-  const labels = Object.entries(wf.labels);
+  const labels = Object.entries(wf.labels ?? {});
   return (
     <div className="overview">
       {wf.pending_reason ? <p className="notice">Waiting: {wf.pending_reason}</p> : null}

@@ -155,7 +155,7 @@ export function WorkflowListPage() {
                 <PriorityBadge priority={w.priority} />
               </td>
               <td>
-                {Object.entries(w.labels).map(([k, v]) => (
+                {Object.entries(w.labels ?? {}).map(([k, v]) => (
                   <span key={k} className="chip small">
                     {k}={v}
                   </span>
