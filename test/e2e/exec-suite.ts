@@ -94,19 +94,24 @@ ${indent(sleeper(backend.image, 'shell', { MY_VAR: 'my-value', SIDE: 'shell' }, 
 ${indent(sleeper(backend.image, 'right', { SIDE: 'right' }))}`,
   );
   await allRunning(backend.owner, id);
-  // RUNNING covers the download of inputs; the task can be entered once its command started.
+  // RUNNING covers the download of inputs; the task can be entered once its command started. A probe
+  // that an engine under load answers slowly is asked again rather than failing the whole suite.
   await eventually(async () => {
-    const r = await osmo(backend.owner, [
-      'workflow',
-      'exec',
-      id,
-      '--group',
-      'pair',
-      '--entry',
-      'sh -c "[ $SIDE = right ] || cat /osmo/run/workspace/marker"',
-    ]);
-    return r.code === 0 ? true : null;
-  }, 120_000);
+    const r = await osmo(
+      backend.owner,
+      [
+        'workflow',
+        'exec',
+        id,
+        '--group',
+        'pair',
+        '--entry',
+        'sh -c "[ $SIDE = right ] || cat /osmo/run/workspace/marker"',
+      ],
+      30_000,
+    ).catch(() => null);
+    return r?.code === 0 ? true : null;
+  }, 180_000);
   return { single: id, pair: id };
 }
 

@@ -1,6 +1,6 @@
 // The web UI's live workflow page in headless Chromium against the real service: status pushed over the change
 // stream (an idle open page asks the service nothing), the React Flow graph following a workflow to COMPLETED,
-// a 100,000-line log drawn virtually, and the spec in the YAML view.
+// a 100,000-line log drawn virtually, the spec in the YAML view, and a shell in a running task.
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -171,6 +171,40 @@ test('an open page on a workflow that does nothing asks the service nothing', as
     await page.locator('.workflow-header [data-status="FAILED_CANCELED"]').waitFor({ timeout: 10_000 });
   } finally {
     await page.context().close();
+  }
+});
+
+test('the shell tab opens a terminal in the running task: commands run there, the session outlives a tab switch', async () => {
+  const id = await submit(SLEEPY_SPEC.replace('ui-idle', 'ui-shell'));
+  const page = await openSignedIn(`/workflows/${id}?group=idler&task=idler&retry=0&tab=shell`);
+  try {
+    // Connectable once the task runs; the page learns of it from the change stream.
+    await page.getByRole('button', { name: 'Connect' }).click({ timeout: 60_000 });
+    const rows = page.getByTestId('shell-terminal').locator('.xterm-rows');
+    await rows.waitFor();
+    await page.getByTestId('shell-terminal').click();
+    await page.keyboard.type('echo "sum-$((6*7))" in $(pwd)\n');
+    await rows.getByText(/sum-42 in \//).waitFor({ timeout: 20_000 });
+    // Looking at the logs and back finds the same session, its screen and its shell.
+    await page.getByRole('tab', { name: 'Logs' }).click();
+    await page.getByRole('tab', { name: 'Shell' }).click();
+    await rows.getByText(/sum-42 in \//).waitFor();
+    await page.getByTestId('shell-terminal').click();
+    await page.keyboard.type('echo "again-$((1+1))"\n');
+    await rows.getByText('again-2').waitFor({ timeout: 20_000 });
+    // The terminal is fitted to the panel, not to a few columns.
+    const screen = await page.getByTestId('shell-terminal').locator('.xterm-screen').boundingBox();
+    assert.ok(screen && screen.width > 300, `terminal ${screen?.width} px wide`);
+    await shot(page, 'task-shell');
+    await page.keyboard.type('exit 3\n');
+    await page.getByText('The shell exited with status 3.').waitFor({ timeout: 20_000 });
+    await page.getByRole('button', { name: 'Reconnect' }).waitFor();
+  } finally {
+    await page.context().close();
+    await fetch(`${service.url}/api/workflow/${id}/cancel`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+    });
   }
 });
 

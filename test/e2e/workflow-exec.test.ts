@@ -5,6 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { WebSocket } from 'ws';
+import { bearerProtocols, WEBSOCKET_PROTOCOL } from '../../src/api/contract/websocket-auth.js';
 import type { ServiceProcess } from './harness.js';
 import { apiCall, eventually, loginAs, osmo, startServiceProcess, tempDir } from './harness.js';
 import {
@@ -87,13 +88,17 @@ const issueKey = async (token = tokens['alice'] ?? ''): Promise<string> => {
 };
 
 /** Opens the router socket with a key: the output and exit close, or the HTTP status of a refusal. */
-function useKey(key: string, token: string): Promise<{ status: number; output: string; reason: string }> {
-  const socket = new WebSocket(
-    `${service.url.replace(/^http/, 'ws')}/api/router/exec/${workflows.single}/client/${key}`,
-    {
-      headers: { authorization: `Bearer ${token}` },
-    },
-  );
+function useKey(
+  key: string,
+  token: string,
+  as: 'cli' | 'browser' = 'cli',
+): Promise<{ status: number; output: string; reason: string; protocol?: string }> {
+  const url = `${service.url.replace(/^http/, 'ws')}/api/router/exec/${workflows.single}/client/${key}`;
+  // A browser cannot set headers on a WebSocket: its token rides as a subprotocol.
+  const socket =
+    as === 'cli'
+      ? new WebSocket(url, { headers: { authorization: `Bearer ${token}` } })
+      : new WebSocket(url, bearerProtocols(token));
   return new Promise((resolve, reject) => {
     let output = '';
     socket.on('unexpected-response', (_req, res) => {
@@ -103,7 +108,7 @@ function useKey(key: string, token: string): Promise<{ status: number; output: s
     socket.on('open', () => socket.send(JSON.stringify({ Rows: 24, Cols: 80 })));
     socket.on('message', (data: Buffer) => (output += data.toString()));
     socket.on('close', (code, reason) =>
-      resolve({ status: 101, output, reason: `${code} ${reason.toString()}` }),
+      resolve({ status: 101, output, reason: `${code} ${reason.toString()}`, protocol: socket.protocol }),
     );
     socket.on('error', (err) => {
       if (!String(err.message).includes('Unexpected server response')) reject(err);
@@ -217,6 +222,21 @@ describe('the action path', () => {
     const unauthenticated = await useKey(await issueKey(), '');
     assert.equal(unauthenticated.status, 401);
     await allRunning(alice, workflows.single);
+  });
+
+  test("a browser's token rides as a subprotocol: the service answers with its own, never the token's", async () => {
+    const opened = await useKey(await issueKey(), tokens['alice'] ?? '', 'browser');
+    assert.equal(opened.status, 101);
+    assert.equal(opened.protocol, WEBSOCKET_PROTOCOL);
+    assert.match(opened.output, /via-key/);
+    assert.equal((await useKey(await issueKey(), 'not-a-token', 'browser')).status, 401);
+    assert.equal((await useKey(await issueKey(), tokens['bob'] ?? '', 'browser')).status, 403);
+    // Only an upgrade may carry it so: a plain request with the same header is not signed in.
+    const [, tokenEntry] = bearerProtocols(tokens['alice'] ?? '');
+    const plain = await fetch(`${service.url}/api/workflow`, {
+      headers: { 'sec-websocket-protocol': `${WEBSOCKET_PROTOCOL}, ${tokenEntry ?? ''}` },
+    });
+    assert.equal(plain.status, 401);
   });
 
   test('group exec refuses interactive shells and --keep-alive, as upstream', async () => {

@@ -5,6 +5,7 @@ import websocketPlugin from '@fastify/websocket';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { userError } from '../../core/index.js';
+import { WEBSOCKET_PROTOCOL } from '../contract/websocket-auth.js';
 import type { ApiDeps } from '../deps.js';
 import type { ActionGrant, ActionKeys, ActionKind } from './action-keys.js';
 
@@ -40,7 +41,13 @@ export function installActionRouter(
   keys: ActionKeys,
   handlers: Partial<Record<ActionKind, ActionHandler>>,
 ): void {
-  void app.register(websocketPlugin, { options: { maxPayload: MAX_MESSAGE_BYTES } });
+  void app.register(websocketPlugin, {
+    options: {
+      maxPayload: MAX_MESSAGE_BYTES,
+      // A browser offers the service's subprotocol beside its token's: only the former is answered.
+      handleProtocols: (offered) => (offered.has(WEBSOCKET_PROTOCOL) ? WEBSOCKET_PROTOCOL : false),
+    },
+  });
   void app.register(async (scope) => {
     scope.route<{ Params: { kind: string; workflow: string; key: string } }>({
       method: 'GET',

@@ -7,6 +7,7 @@ import { isAdmin } from './caller.js';
 import { callerFromClaims } from './caller-grant.js';
 import type { SigningKey, TokenVerifier } from './jwt.js';
 import { cachedTokenVerifier } from './jwt.js';
+import { tokenFromProtocols } from '../contract/websocket-auth.js';
 import { isRouteOpenToTasks, TASK_SCOPE_REFUSAL } from './task-scope.js';
 
 interface AuthenticationDeps {
@@ -41,6 +42,12 @@ export function installAuthentication(app: FastifyInstance, deps: Authentication
   });
 }
 
+/** A browser's WebSocket upgrade carries its token as a subprotocol; no other request may. */
+function webSocketToken(request: FastifyRequest): string | undefined {
+  if (request.headers.upgrade?.toLowerCase() !== 'websocket') return undefined;
+  return tokenFromProtocols(request.headers['sec-websocket-protocol']) ?? undefined;
+}
+
 /** The tables that say whether a grant stands and which roles its user holds. */
 const GRANT_TABLES = ['access_token', 'access_token_roles', 'user_roles', 'users'];
 
@@ -51,7 +58,7 @@ async function callerFromRequest(
   callers: ReadCache<Caller | null>,
 ): Promise<Caller> {
   const header = request.headers.authorization ?? request.headers['x-osmo-auth'];
-  const raw = Array.isArray(header) ? header[0] : header;
+  const raw = (Array.isArray(header) ? header[0] : header) ?? webSocketToken(request);
   if (!raw) throw unauthenticated('no access token was sent');
   const token = raw.startsWith('Bearer ') ? raw.slice('Bearer '.length).trim() : raw.trim();
   const now = deps.now();

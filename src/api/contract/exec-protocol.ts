@@ -30,8 +30,9 @@ const decoder = new TextDecoder();
 
 const sizeJson = (size: TerminalSize): string => JSON.stringify({ Rows: size.rows, Cols: size.cols });
 
-export const encodeTerminalSize = (size: TerminalSize): Uint8Array => encoder.encode(sizeJson(size));
-export const encodeResize = (size: TerminalSize): Uint8Array =>
+export const encodeTerminalSize = (size: TerminalSize): Uint8Array<ArrayBuffer> =>
+  encoder.encode(sizeJson(size));
+export const encodeResize = (size: TerminalSize): Uint8Array<ArrayBuffer> =>
   encoder.encode(RESIZE_PREFIX + sizeJson(size));
 
 /** A `{"Rows","Cols"}` object of positive integers, or null. */

@@ -8,6 +8,7 @@ import { useWorkflowChanges } from '../api/use-workflow-changes.js';
 import { Dag, latestTasks } from '../components/dag.js';
 import { LogView } from '../components/log-view.js';
 import { ResubmitPanel } from '../components/resubmit-panel.js';
+import { ShellTab } from '../components/shell-tab.js';
 import { PriorityBadge, StatusBadge } from '../components/status-badge.js';
 import { TaskOutputs, WorkflowOutputs } from '../components/task-outputs.js';
 import { TaskTable } from '../components/task-table.js';
@@ -28,6 +29,7 @@ const WORKFLOW_TABS = [
 ] as const;
 const TASK_TABS = [
   ['overview', 'Overview'],
+  ['shell', 'Shell'],
   ['logs', 'Logs'],
   ['events', 'Events'],
 ] as const;
@@ -449,6 +451,8 @@ function TaskPanel({ wf, group, task }: { wf: WorkflowDetail; group: GroupEntry;
   const base = `/api/workflow/${encodeURIComponent(wf.name)}`;
   const retries = group.tasks.filter((t) => t.name === task.name).map((t) => t.retry_id);
   const events = useEventsRefresh(!isWorkflowFinished(wf.status));
+  // An open shell stays mounted (hidden) while other tabs are looked at, so its session lives on.
+  const [shellOpen, setShellOpen] = useState(false);
   return (
     <div className="panel">
       <nav className="breadcrumb">
@@ -523,6 +527,11 @@ function TaskPanel({ wf, group, task }: { wf: WorkflowDetail; group: GroupEntry;
               </>
             ) : null}
           </dl>
+        </div>
+      ) : null}
+      {tab === 'shell' || shellOpen ? (
+        <div hidden={tab !== 'shell'}>
+          <ShellTab key={task.task_uuid} workflow={wf.name} task={task} onConnected={setShellOpen} />
         </div>
       ) : null}
       {tab === 'logs' ? (
