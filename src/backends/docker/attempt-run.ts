@@ -318,7 +318,13 @@ export class AttemptRun {
     };
     await read(true);
     await container.wait({ abortSignal: this.detachment.signal }).catch(() => undefined);
-    if (!this.detachment.signal.aborted) await read(false);
+    // The catch-up read only completes what the stream may have missed: the container's end decides
+    // the attempt whatever it finds, so an engine that fails it costs a note, not the attempt.
+    if (!this.detachment.signal.aborted) {
+      await read(false).catch((err: unknown) =>
+        this.log('OSMO_CTRL', `The last log lines may be incomplete: ${errorText(err)}`),
+      );
+    }
     for (const io of ['STDOUT', 'STDERR'] as const)
       for (const text of splitters[io].end()) this.log(io, text);
     this.flushLogs();
