@@ -47,6 +47,13 @@ const LOG_BATCH_LINES = 5_000;
  */
 export const CONTAINER_ID_FILE = 'container-id';
 
+/**
+ * The seq the container's first log line takes: the lines before it (the pull, the downloads) are not
+ * in the container's log, so a re-attached run numbers its replay from here, and the log store, which
+ * skips the seqs it holds, keeps neither a gap nor a repeat.
+ */
+const CONTAINER_LOG_SEQ_FILE = 'container-log-seq';
+
 export interface Final {
   readonly status: TaskStatus;
   readonly exitCode: number | null;
@@ -115,9 +122,13 @@ export class AttemptRun {
     await this.finish(final);
   }
 
-  /** Re-attaches to an existing container (logs replayed from seq 0) and runs it to its end. */
+  /** Re-attaches to an existing container (its log replayed from where it began) and runs it to its end. */
   async follow(container: Docker.Container): Promise<void> {
     this.container = container;
+    const base = await readFile(join(this.options.attemptDir, CONTAINER_LOG_SEQ_FILE), 'utf8').catch(
+      () => '0',
+    );
+    this.seq = Number.isSafeInteger(Number(base)) ? Number(base) : 0;
     this.report('RUNNING', null, null);
     const final = await this.watch(container).catch((err: unknown): Final => ({
       status: 'FAILED_BACKEND_ERROR',
@@ -227,6 +238,7 @@ export class AttemptRun {
     }
     this.container = container;
     await writeFile(join(attemptDir, CONTAINER_ID_FILE), container.id);
+    await writeFile(join(attemptDir, CONTAINER_LOG_SEQ_FILE), String(this.seq));
     this.oom = OomWatcher.forContainer(this.options.cgroups, container.id, this.launch.resources);
     try {
       await container.start();
