@@ -29,7 +29,9 @@ import { DEFAULT_WEB_ROOT, installWebUi } from './web-ui.js';
 import { installHttpMetrics } from './metrics/http-metrics.js';
 import { createServiceMetrics } from './metrics/service-metrics.js';
 import { operationRoutes } from './routes/operations.js';
-import { mcpRoutes } from './mcp/mcp-routes.js';
+import { MCP_PATH, mcpRoutes } from './mcp/mcp-routes.js';
+import { installMcpChallenge } from './mcp/mcp-challenge.js';
+import { oauthUrls } from './auth/oauth-urls.js';
 import { openStorage } from '../storage/index.js';
 import { createActionPath } from './actions/index.js';
 
@@ -77,6 +79,7 @@ export function buildApp(deps: ApiDeps, logger: Logger): FastifyInstance {
   });
   installFormParser(app);
   installErrorHandler(app);
+  installMcpChallenge(app, MCP_PATH, () => oauthUrls(deps.baseUrl, MCP_PATH).resourceMetadata);
   actions.installWebProxy(app);
   installAuthentication(app, { key: deps.key, store: deps.store, now: () => deps.ctx.now() });
   registerRoutes(app, routes);

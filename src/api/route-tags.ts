@@ -10,7 +10,7 @@ const TAGS: readonly (readonly [RegExp, string])[] = [
   [/^\/api\/app/, 'app'],
   [/^\/api\/bucket/, 'dataset'],
   [/^\/api\/credentials/, 'credential'],
-  [/^\/api\/(auth|profile)/, 'auth'],
+  [/^\/api\/(auth|profile)|^\/\.well-known\/oauth-/, 'auth'],
   [/^\/api\/configs/, 'config'],
   [/^\/api\/usage/, 'usage'],
   [/^\/api\/mcp|^\/mcp/, 'mcp'],

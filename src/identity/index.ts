@@ -1,4 +1,4 @@
-// Identity's public surface: passwords, login throttling, device grants, roles and pool access, credentials.
+// Identity's public surface: passwords, login throttling, device grants, OAuth codes, roles and pool access, credentials.
 export { hashPassword, verifyPassword, burnPasswordCheck, MIN_PASSWORD_LENGTH } from './password-hash.js';
 export { LoginThrottle, USER_POLICY, SOURCE_POLICY, lockSeconds } from './login-throttle.js';
 export type { ThrottlePolicy } from './login-throttle.js';
@@ -15,3 +15,5 @@ export { createCredentialVault } from './credential-vault.js';
 export type { CredentialVault, CredentialSummary, ResolvedCredential } from './credential-vault.js';
 export { projectCredentials } from './credential-projection.js';
 export type { CredentialProjection } from './credential-projection.js';
+export { AuthorizationCodes, PKCE_VALUE, s256Challenge } from './authorization-codes.js';
+export { redirectUriMatches, redirectUriRefusal, MAX_REDIRECT_URI_LENGTH } from './redirect-uris.js';

@@ -6,6 +6,7 @@ import type { IdentityServices } from '../api/auth/identity-services.js';
 import type { ServiceConfig } from '../config/service-config.js';
 import {
   ADMIN_ROLE_NAME,
+  AuthorizationCodes,
   createCredentialVault,
   DeviceGrants,
   hashPassword,
@@ -72,6 +73,7 @@ export function createIdentityServices(store: Store, master: MasterKey, now: () 
   return {
     throttle: new LoginThrottle(now),
     grants: new DeviceGrants(now),
+    codes: new AuthorizationCodes(now),
     vault: createCredentialVault(store, master, now),
   };
 }

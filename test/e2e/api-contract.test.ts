@@ -8,6 +8,7 @@ import '../../src/api/contract/app-wire.js';
 import '../../src/api/contract/auth-wire.js';
 import '../../src/api/contract/config-wire.js';
 import '../../src/api/contract/dataset-wire.js';
+import '../../src/api/contract/oauth-wire.js';
 import '../../src/api/contract/pool-wire.js';
 import '../../src/api/contract/system-wire.js';
 import '../../src/api/contract/usage-wire.js';
@@ -166,7 +167,16 @@ describe('answers parse with their schemas', () => {
   };
 
   test('system, identity, pools, configs and usage', async () => {
-    for (const path of ['/health', '/healthz', '/readyz', '/api/version', '/client/version']) {
+    for (const path of [
+      '/health',
+      '/healthz',
+      '/readyz',
+      '/api/version',
+      '/client/version',
+      '/.well-known/oauth-authorization-server',
+      '/.well-known/oauth-protected-resource',
+      '/.well-known/oauth-protected-resource/mcp',
+    ]) {
       await check(path, null);
     }
     for (const path of [

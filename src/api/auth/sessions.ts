@@ -55,17 +55,25 @@ export async function issueAccess(deps: SessionDeps, grant: Grant): Promise<Issu
   return { token, expires_at: now + deps.accessTokenTtlSeconds };
 }
 
-/** Opens a session for an existing, authenticated user: a refresh secret plus a first access token. */
+/**
+ * Opens a session for an existing, authenticated user: a refresh secret plus a first access token.
+ * `label` names what the session was opened for (an OAuth client's grant is `oauth-…`, with its client).
+ */
 export async function openSession(
   deps: SessionDeps,
   user: string,
+  label: { readonly prefix: string; readonly description: string | null } = {
+    prefix: 'session',
+    description: null,
+  },
 ): Promise<IssuedAccess & { refresh_token: string }> {
   const at = deps.now();
   const secret = newSecret();
   const session = await deps.store.tokens.create({
     userName: user,
-    tokenName: `session-${randomBytes(6).toString('hex')}`,
+    tokenName: `${label.prefix}-${randomBytes(6).toString('hex')}`,
     tokenHash: hashSecret(secret),
+    description: label.description,
     expiresAt: new Date(at.getTime() + deps.sessionTtlDays * 86400_000),
     kind: 'session',
     createdAt: at,

@@ -2,34 +2,13 @@
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { OsmoError } from '../../core/index.js';
-import { USER_ROLE_NAME } from '../../identity/index.js';
 import type { IdentityServices } from '../auth/identity-services.js';
-import { checkPassword } from '../auth/password-login.js';
+import { pageLogin } from '../auth/page-login.js';
 import type { SessionDeps } from '../auth/sessions.js';
 import type { RouteList } from '../route-table.js';
 import { defineRoute } from '../route-table.js';
 import { Text } from '../contract/wire-registry.js';
-
-const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-function page(reply: FastifyReply, status: number, title: string, body: string): FastifyReply {
-  // No scripts, no framing, forms only to this origin: the page cannot be embedded to trick a click.
-  return reply
-    .code(status)
-    .header(
-      'content-security-policy',
-      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
-    )
-    .header('x-frame-options', 'DENY')
-    .header('cache-control', 'no-store')
-    .type('text/html; charset=utf-8')
-    .send(
-      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>` +
-        '<style>body{font-family:sans-serif;max-width:28rem;margin:3rem auto}label{display:block;margin:.6rem 0}' +
-        'input{display:block;width:100%;padding:.3rem}button{margin:.8rem .4rem 0 0;padding:.4rem 1rem}</style>' +
-        `</head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`,
-    );
-}
+import { escapeHtml, page } from './html-page.js';
 
 function form(userCode: string, devMode: boolean, message: string): string {
   return (
@@ -86,19 +65,7 @@ export function devicePageRoutes(
         }
         const user = body.username.trim();
         try {
-          if (deps.devMode && body.password === '') {
-            await deps.store.users.upsert(user, 'dev-login', deps.now());
-            if ((await deps.store.users.getRoles(user)).length === 0) {
-              await deps.store.users.addRoles(user, [USER_ROLE_NAME], 'osmo', deps.now());
-            }
-          } else {
-            await checkPassword(
-              { store: deps.store, throttle: deps.identity.throttle },
-              user,
-              body.password,
-              request.ip,
-            );
-          }
+          await pageLogin(deps, { user, password: body.password, source: request.ip });
         } catch (err) {
           if (err instanceof OsmoError) return retry(err.httpStatus, err.message);
           throw err;

@@ -1,7 +1,10 @@
-// The OAuth 2.0 endpoints the CLI's code and password logins use (RFC 8628 device flow, password and refresh grants).
+// The OAuth 2.0 endpoints the CLI's code and password logins use (RFC 8628 device flow, password and refresh
+// grants), and the authorization-code grant of MCP clients (PKCE, see auth/code-exchange.ts).
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { userError } from '../../core/index.js';
+import type { CodeExchangeDeps } from '../auth/code-exchange.js';
+import { exchangeCode } from '../auth/code-exchange.js';
 import type { IdentityServices } from '../auth/identity-services.js';
 import { checkPassword } from '../auth/password-login.js';
 import type { SessionDeps } from '../auth/sessions.js';
@@ -21,6 +24,10 @@ const TokenForm = z.object({
   password: z.string().max(1024).optional(),
   refresh_token: z.string().max(256).optional(),
   scope: z.string().optional(),
+  code: z.string().max(256).optional(),
+  code_verifier: z.string().max(256).optional(),
+  redirect_uri: z.string().max(1024).optional(),
+  resource: z.string().max(1024).optional(),
 });
 
 /** OAuth errors use RFC 6749's error-response body, which the CLI's polling loop reads. */
@@ -45,7 +52,12 @@ function tokenResponse(
 }
 
 export function oauthRoutes(
-  deps: SessionDeps & { readonly identity: IdentityServices; readonly baseUrl: () => string },
+  deps: SessionDeps & {
+    readonly identity: IdentityServices;
+    readonly baseUrl: () => string;
+    /** The authorization-code grant's view, read per request: the resource URL follows the base URL. */
+    readonly codeExchange: () => CodeExchangeDeps;
+  },
 ): RouteList {
   return [
     defineRoute({
@@ -74,7 +86,8 @@ export function oauthRoutes(
       url: '/api/auth/token',
       operationId: 'issueOAuthToken',
       response: OAuthToken,
-      summary: 'OAuth token endpoint: device-code, password and refresh-token grants',
+      summary:
+        'OAuth token endpoint: device-code, authorization-code (PKCE), password and refresh-token grants',
       access: 'public',
       body: TokenForm,
       handler: async ({ body, reply, request }) => {
@@ -92,6 +105,11 @@ export function oauthRoutes(
             invalid: 'invalid_grant',
           } as const;
           return oauthError(reply, errors[poll.kind]);
+        }
+        if (body.grant_type === 'authorization_code') {
+          const exchanged = await exchangeCode(deps.codeExchange(), body);
+          if (!exchanged.ok) return oauthError(reply, exchanged.error, exchanged.description);
+          return tokenResponse(exchanged.issued, deps.now());
         }
         if (body.grant_type === 'password') {
           if (body.username === undefined || body.password === undefined) {
