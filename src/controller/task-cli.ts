@@ -2,6 +2,7 @@
 import type { AttemptLaunch, AttemptRef, TaskCliLaunch } from '../core/index.js';
 import type { Store, Workflow } from '../store/index.js';
 import type { EngineContext } from './context.js';
+import { taskDataCredentials } from './task-data-credentials.js';
 
 /** Opens and closes attempts' CLI credentials; the service wires it (it holds the signing key). */
 export interface TaskCliProvider {
@@ -37,5 +38,11 @@ export async function withTaskCli(
   const expiresAt = new Date(ctx.now().getTime() + lifetimeMs + GRANT_MARGIN_MS);
   const cli = await ctx.taskCli.open(launch, workflow.submittedBy, nodeName, expiresAt);
   if (cli === null) return launch;
-  return { ...launch, taskCli: cli, secrets: [...launch.secrets, cli.accessToken, cli.refreshToken] };
+  // `osmo data` in the task reads the user's DATA credentials as it would on the user's workstation.
+  const data = await taskDataCredentials(ctx.credentials, workflow.submittedBy);
+  return {
+    ...launch,
+    taskCli: data.credentials.length === 0 ? cli : { ...cli, dataCredentials: data.credentials },
+    secrets: [...launch.secrets, cli.accessToken, cli.refreshToken, ...data.secrets],
+  };
 }

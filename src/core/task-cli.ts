@@ -16,6 +16,22 @@ export interface TaskCliLaunch {
   readonly accessToken: string;
   readonly refreshToken: string;
   readonly install: TaskCliInstall;
+  /**
+   * The user's DATA credentials, decrypted for `osmo data` in the task: written only into the
+   * attempt's login directory (`config.yaml`, as a workstation keeps them) and masked in its logs.
+   */
+  readonly dataCredentials?: readonly TaskCliDataCredential[];
+}
+
+/** One DATA credential as the CLI's `config.yaml` keeps it, under its storage endpoint. */
+export interface TaskCliDataCredential {
+  /** The storage URI it serves (`s3://bucket`), without a trailing slash. */
+  readonly endpoint: string;
+  readonly accessKeyId: string;
+  readonly accessKey: string;
+  readonly region: string | null;
+  readonly overrideUrl: string | null;
+  readonly addressingStyle: 'virtual' | 'path' | 'auto' | null;
 }
 
 /** The CLI as installed on the service's host. */

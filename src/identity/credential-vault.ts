@@ -27,6 +27,8 @@ export interface CredentialVault {
   resolve(user: string, name: string): Promise<ResolvedCredential | null>;
   /** The user's REGISTRY credential for a registry host, or DATA credential for a storage endpoint. */
   resolveByProfile(user: string, type: CredentialType, profile: string): Promise<ResolvedCredential | null>;
+  /** Every credential of the user of one type, decrypted, in name order. */
+  resolveAll(user: string, type: CredentialType): Promise<ResolvedCredential[]>;
   /** Seals one of the user's settings that may carry a secret (a webhook URL with a token in it). */
   sealSetting(user: string, setting: string, value: string): Promise<string>;
   /** Opens what `sealSetting` sealed; null when the user's key is gone. */
@@ -130,6 +132,11 @@ export function createCredentialVault(store: Store, master: MasterKey, now: () =
       return key === null
         ? null
         : open(key, master.kid, sealed, settingAadOf(user, setting)).toString('utf8');
+    },
+    async resolveAll(user, type) {
+      const rows = (await store.credentials.list(user)).filter((c) => c.credType === type);
+      rows.sort((a, b) => a.credName.localeCompare(b.credName));
+      return Promise.all(rows.map(decrypt));
     },
     async resolveByProfile(user, type, profile) {
       const row = (await store.credentials.list(user)).find(

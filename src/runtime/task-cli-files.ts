@@ -3,7 +3,13 @@ import { chmod, mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { TASK_CLI_PATHS, type TaskCliLaunch } from '../core/index.js';
 import type { SandboxFile } from './sandbox.js';
-import { taskCliEnvironment, taskCliLauncher, taskCliLoginFile, taskCliMounts } from './task-cli.js';
+import {
+  taskCliDataConfigFile,
+  taskCliEnvironment,
+  taskCliLauncher,
+  taskCliLoginFile,
+  taskCliMounts,
+} from './task-cli.js';
 
 export interface PlacedTaskCli {
   /** What the sandbox shows read-only inside `/osmo` (nothing without a sandbox: the host paths serve). */
@@ -29,6 +35,7 @@ export async function placeTaskCli(
   await mkdir(configDir, { recursive: true, mode: 0o700 });
   await writeExact(join(binDir, 'osmo'), taskCliLauncher(cli.install, sandboxed ? 'mounted' : 'host'), 0o755);
   await writeExact(join(configDir, 'login.yaml'), taskCliLoginFile(cli), 0o600);
+  await writeDataConfig(cli, configDir, 0o600);
   const overlays = sandboxed ? taskCliMounts(cli.install) : [];
   for (const overlay of overlays) await makeMountPoint(osmoDir, overlay);
   const places = sandboxed
@@ -40,7 +47,16 @@ export async function placeTaskCli(
   };
 }
 
-/** The login holds the attempt's credential: it goes when the command ends (the service revokes it too). */
+/** The user's DATA credentials, for `osmo data` in the task, beside the login: they go with it. */
+async function writeDataConfig(cli: TaskCliLaunch, configDir: string, mode: number): Promise<void> {
+  const contents = taskCliDataConfigFile(cli);
+  if (contents !== null) await writeExact(join(configDir, 'config.yaml'), contents, mode);
+}
+
+/**
+ * The login holds the attempt's credential and the user's DATA credentials: they go when the command
+ * ends (the service revokes the credential too).
+ */
 export const removeTaskCliLogin = (osmoDir: string): Promise<void> =>
   rm(loginDir(osmoDir), { recursive: true, force: true });
 
@@ -79,5 +95,6 @@ export async function placeContainerTaskCli(cli: TaskCliLaunch, dir: string): Pr
   await chmod(loginDirectory, 0o755);
   await writeExact(launcher, taskCliLauncher(cli.install, 'mounted'), 0o755);
   await writeExact(join(loginDirectory, 'login.yaml'), taskCliLoginFile(cli), 0o644);
+  await writeDataConfig(cli, loginDirectory, 0o644);
   return { loginDir: loginDirectory, launcher };
 }

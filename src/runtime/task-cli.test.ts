@@ -6,7 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { TaskCliInstall, TaskCliLaunch } from '../core/index.js';
-import { taskCliEnvironment, taskCliLauncher, taskCliLoginFile, taskCliMounts } from './task-cli.js';
+import {
+  taskCliDataConfigFile,
+  taskCliEnvironment,
+  taskCliLauncher,
+  taskCliLoginFile,
+  taskCliMounts,
+} from './task-cli.js';
 
 const dynamic: TaskCliInstall = {
   node: '/usr/bin/node',
@@ -108,4 +114,44 @@ test('PATH gets the CLI directory appended once; the socket only where there is 
   );
   assert.equal(again.PATH, '/osmo/usr/bin:/bin');
   assert.equal(again.OSMO_SERVICE_SOCKET, '/osmo/run/osmo-service.sock');
+});
+
+test("the user's DATA credentials become config.yaml's auth.data, keyed by endpoint; none: no file", () => {
+  assert.equal(taskCliDataConfigFile(cli), null);
+  assert.equal(taskCliDataConfigFile({ ...cli, dataCredentials: [] }), null);
+  const file = taskCliDataConfigFile({
+    ...cli,
+    dataCredentials: [
+      {
+        endpoint: 's3://bucket',
+        accessKeyId: 'AKIA0000',
+        accessKey: 'secret-value',
+        region: 'eu-west-1',
+        overrideUrl: 'http://127.0.0.1:9000',
+        addressingStyle: 'path',
+      },
+      {
+        endpoint: 's3://other',
+        accessKeyId: 'id',
+        accessKey: 'key',
+        region: null,
+        overrideUrl: null,
+        addressingStyle: null,
+      },
+    ],
+  });
+  assert.deepEqual(JSON.parse(file ?? 'null'), {
+    auth: {
+      data: {
+        's3://bucket': {
+          access_key_id: 'AKIA0000',
+          access_key: 'secret-value',
+          region: 'eu-west-1',
+          override_url: 'http://127.0.0.1:9000',
+          addressing_style: 'path',
+        },
+        's3://other': { access_key_id: 'id', access_key: 'key' },
+      },
+    },
+  });
 });

@@ -31,6 +31,28 @@ export function taskCliLoginFile(cli: TaskCliLaunch): string {
   return `${JSON.stringify(login, null, 2)}\n`;
 }
 
+/**
+ * The CLI's `config.yaml` with the user's DATA credentials under `auth.data`, keyed by endpoint, as
+ * `osmo credential set --type DATA` keeps them on a workstation; null when the user has none.
+ */
+export function taskCliDataConfigFile(cli: TaskCliLaunch): string | null {
+  const credentials = cli.dataCredentials ?? [];
+  if (credentials.length === 0) return null;
+  const data = Object.fromEntries(
+    credentials.map((c) => [
+      c.endpoint,
+      {
+        access_key_id: c.accessKeyId,
+        access_key: c.accessKey,
+        ...(c.region === null ? {} : { region: c.region }),
+        ...(c.overrideUrl === null ? {} : { override_url: c.overrideUrl }),
+        ...(c.addressingStyle === null ? {} : { addressing_style: c.addressingStyle }),
+      },
+    ]),
+  );
+  return `${JSON.stringify({ auth: { data } }, null, 2)}\n`;
+}
+
 /** Quotes a word for `/bin/sh`. */
 const shellWord = (word: string): string => `'${word.replace(/'/g, `'\\''`)}'`;
 

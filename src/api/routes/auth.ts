@@ -14,6 +14,16 @@ const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/;
 /** The client id the CLI uses for the device and password flows this service serves itself. */
 export const CLI_CLIENT_ID = 'osmo-cli';
 
+/** Where the CLI logs in: the device and token endpoints this service serves at `baseUrl`. */
+export const loginInfo = (baseUrl: string): LoginInfo => ({
+  device_endpoint: `${baseUrl}/api/auth/device/code`,
+  device_client_id: CLI_CLIENT_ID,
+  browser_endpoint: null,
+  browser_client_id: null,
+  token_endpoint: `${baseUrl}/api/auth/token`,
+  logout_endpoint: null,
+});
+
 export function authRoutes(
   deps: SessionDeps & { readonly devMode: boolean; readonly baseUrl: () => string },
 ): RouteList {
@@ -25,14 +35,7 @@ export function authRoutes(
       response: LoginInfo,
       summary: 'Login discovery: the device-authorization and token endpoints this service serves',
       access: 'public',
-      handler: async () => ({
-        device_endpoint: `${deps.baseUrl()}/api/auth/device/code`,
-        device_client_id: CLI_CLIENT_ID,
-        browser_endpoint: null,
-        browser_client_id: null,
-        token_endpoint: `${deps.baseUrl()}/api/auth/token`,
-        logout_endpoint: null,
-      }),
+      handler: async () => loginInfo(deps.baseUrl()),
     }),
     defineRoute({
       method: 'GET',

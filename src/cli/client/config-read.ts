@@ -9,6 +9,7 @@ const BY_TYPE: Readonly<Record<string, WireRef<unknown>>> = {
   ROLE: WIRE.RoleConfigs,
   WORKFLOW: WIRE.WorkflowConfig,
   RESOURCE_VALIDATION: WIRE.ResourceValidationConfig,
+  SERVICE: WIRE.ServiceConfig,
 };
 
 export const configReadRef = (type: string): WireRef<unknown> => BY_TYPE[type.toUpperCase()] ?? WIRE.AnyJson;

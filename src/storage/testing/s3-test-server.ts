@@ -1,5 +1,6 @@
 // Starts a real S3-protocol server (s3rver) on loopback for tests and benchmarks; test-only.
 import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,7 +19,24 @@ export interface TestS3Server {
   close(): Promise<void>;
 }
 
-export async function startTestS3Server(buckets: readonly string[]): Promise<TestS3Server> {
+interface S3rverAccounts {
+  readonly DUMMY_ACCOUNT: { createKeyPair(accessKeyId: string, secretAccessKey: string): void };
+}
+
+/**
+ * Lets one more key pair in, besides s3rver's own, on every test server of this process (s3rver keeps
+ * its accounts process-wide): a test can then tell a user's credential from the deployment's.
+ */
+export function allowTestS3Key(accessKeyId: string, secretAccessKey: string): void {
+  const accounts = createRequire(import.meta.url)('s3rver/lib/models/account.js') as S3rverAccounts;
+  accounts.DUMMY_ACCOUNT.createKeyPair(accessKeyId, secretAccessKey);
+}
+
+/** `host` is where it listens (loopback unless a test needs it reachable from containers). */
+export async function startTestS3Server(
+  buckets: readonly string[],
+  host = '127.0.0.1',
+): Promise<TestS3Server> {
   const directory = await mkdtemp(join(tmpdir(), 'osmo-s3rver-'));
   const s3 = new S3rver({
     silent: true,
@@ -33,8 +51,8 @@ export async function startTestS3Server(buckets: readonly string[]): Promise<Tes
     requests.push(`${req.method ?? ''} ${req.url ?? ''}`);
     handle(req, res);
   });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  const endpointUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  await new Promise<void>((resolve) => http.listen(0, host, resolve));
+  const endpointUrl = `http://${host}:${(http.address() as AddressInfo).port}`;
   return {
     endpointUrl,
     credential: { ...S3RVER_KEYS, region: 'us-east-1', endpointUrl, addressingStyle: 'path' },
