@@ -8,6 +8,7 @@ import { pino } from 'pino';
 import { createProcessBackend } from '../src/backends/process/index.js';
 import { defaultConfigDocument } from '../src/config/pool-config.js';
 import { advanceWorkflow } from '../src/controller/advance.js';
+import { BackendSet } from '../src/controller/backend-set.js';
 import type { EngineContext } from '../src/controller/context.js';
 import { newSchedulingState } from '../src/controller/context.js';
 import { LiveConfig } from '../src/controller/live-config.js';
@@ -48,11 +49,14 @@ export async function runEngineOnly(tasks: number, specText: string): Promise<En
     const file = { ...doc, workflow: { ...doc.workflow, max_num_tasks: Math.max(20, tasks) } };
     const ctx: EngineContext = {
       store,
-      backend: createProcessBackend({
-        workRoot: join(dir, 'work'),
-        launcherEntry: join(dir, 'unused.js'),
-        sandbox: 'off',
-      }),
+      backends: BackendSet.single(
+        createProcessBackend({
+          workRoot: join(dir, 'work'),
+          launcherEntry: join(dir, 'unused.js'),
+          sandbox: 'off',
+        }),
+        log,
+      ),
       logs: new LogStore(join(dir, 'logs')),
       log,
       now: () => new Date(),

@@ -1,9 +1,15 @@
 // The one small interface every compute backend implements: launch, stop, recover, observe.
 import type { Duplex } from 'node:stream';
-import type { AttemptLaunch, AttemptRef, AttemptReport, TaskPaths, TaskStatus } from '../core/index.js';
+import type {
+  AttemptLaunch,
+  AttemptRef,
+  AttemptReport,
+  BackendKind,
+  TaskPaths,
+  TaskStatus,
+} from '../core/index.js';
 
-export const BACKEND_KINDS = ['process', 'docker', 'kubernetes', 'slurm'] as const;
-export type BackendKind = (typeof BACKEND_KINDS)[number];
+export { BACKEND_KINDS, type BackendKind } from '../core/index.js';
 
 /** One schedulable machine as a backend sees it. */
 export interface NodeInventory {

@@ -1,6 +1,8 @@
 // The scheduling configuration: backends, pools, platforms, validation rules.
 import { z } from 'zod';
+import { BACKEND_KINDS } from '../core/index.js';
 import { parseDurationSeconds } from '../spec/duration.js';
+import { SlurmConfigSchema } from './slurm-config.js';
 
 const NAME = /^[a-zA-Z]([a-zA-Z0-9_.-]*[a-zA-Z0-9])?$/;
 const RULE_OPERATORS = ['GT', 'GE', 'LT', 'LE', 'EQ'] as const;
@@ -75,6 +77,17 @@ export const BackendSchema = z.object({
   router_address: z.string().default(''),
   /** Declared nodes of this backend; absent: what the backend itself detects. */
   nodes: z.array(DeclaredNodeSchema).nullable().default(null),
+  /**
+   * Ours: what runs this backend's tasks. Null: the backend the service started with (`--backend`, or
+   * the automatic choice); a kind: a backend of its own, made from the settings below.
+   */
+  kind: z.enum(BACKEND_KINDS).nullable().default(null),
+  /** Ours, kind docker: the engine endpoint (`unix:///run/podman/podman.sock`, `tcp://host:2375`). */
+  docker_host: z.string().min(1).nullable().default(null),
+  /** Ours, kind slurm: partition, account, QOS map, sbatch arguments, shared work directory, SLURM_CONF. */
+  slurm: SlurmConfigSchema.extend({ conf: z.string().startsWith('/').nullable().default(null) })
+    .nullable()
+    .default(null),
 });
 export type BackendConfig = z.infer<typeof BackendSchema>;
 
@@ -171,6 +184,12 @@ export function parseConfigDocument(raw: unknown): ConfigDocument {
     throw new Error(`Invalid configuration: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}`);
   }
   const doc = result.data;
+  const backendNames = new Set<string>();
+  for (const backend of doc.backends) {
+    if (backendNames.has(backend.name))
+      throw new Error(`Invalid configuration: backend ${backend.name} is declared twice`);
+    backendNames.add(backend.name);
+  }
   for (const [name, pool] of Object.entries(doc.pools)) {
     if (!NAME.test(name)) throw new Error(`Invalid configuration: pool name ${name} is not valid!`);
     for (const platform of Object.keys(pool.platforms)) {

@@ -7,6 +7,7 @@ import {
   DEFAULT_RESOURCE_RULES,
   checkTaskResources,
   guaranteeViolation,
+  mentionsNode,
   planSnapshot,
   taskNodes,
 } from '../scheduler/index.js';
@@ -49,6 +50,9 @@ export function assertAdmissible(
   const doc = ctx.config.current();
   assertPoolIn(doc, pool);
   const shapes = poolShapes(doc);
+  // A pool whose backend is down has no nodes to check against now: its work is held to the rules that
+  // need none, and waits for the backend instead of being refused.
+  const backendDown = ctx.backends.unavailable(doc, doc.pools[pool]?.backend ?? '') !== null;
   const shape = shapes.find((p) => p.name === pool);
   const config = doc.pools[pool];
   if (shape === undefined || config === undefined) return;
@@ -70,7 +74,9 @@ export function assertAdmissible(
     ];
     // A pool that names no rules gets the stock ones, so work that fits no node is refused at submit.
     const names = ruleNames.length > 0 ? ruleNames : Object.keys(DEFAULT_RESOURCE_RULES);
-    const rules = names.flatMap((n) => doc.resource_validations[n] ?? DEFAULT_RESOURCE_RULES[n] ?? []);
+    const rules = names
+      .flatMap((n) => doc.resource_validations[n] ?? DEFAULT_RESOURCE_RULES[n] ?? [])
+      .filter((r) => !backendDown || !mentionsNode(r));
     const ruleNodes: RuleNode[] = taskNodes(shape, { platform, nodesExcluded: [] }, nodes).map((n) => ({
       name: n.name,
       poolPlatforms: memberships(shapes, nodes, n.name),
@@ -124,7 +130,7 @@ export async function dryRunVerdict(
   const attempts = await ctx.store.tasks.listRunningAttempts(['SCHEDULING', 'INITIALIZING', 'RUNNING']);
   const roots = spec.groups.filter((g) => g.upstreamGroups.length === 0);
   const snapshot: SchedulerSnapshot = {
-    pools: poolShapes(doc),
+    pools: poolShapes(doc, (backend) => ctx.backends.unavailable(doc, backend)),
     nodes: ctx.nodes(),
     running: attempts.filter((a) => a.nodeName !== null).map(runningAttemptOf),
     queue: roots.map((g) => ({

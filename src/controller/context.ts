@@ -1,9 +1,9 @@
-// What the engine works with: the store, the backend, the log store, the clock and the pool's shape.
+// What the engine works with: the store, the backends, the log store, the clock and the pool's shape.
 import type { Logger } from 'pino';
 import type { AttemptRef, StorageLocation } from '../core/index.js';
-import type { Backend } from '../backends/index.js';
 import type { NodeCapacity, WaitKind } from '../scheduler/index.js';
 import type { Store } from '../store/index.js';
+import type { BackendSet } from './backend-set.js';
 import type { LiveConfig } from './live-config.js';
 import type { LogStore } from './log-store.js';
 import type { SpecWork } from './spec-jobs.js';
@@ -41,7 +41,8 @@ export const newSchedulingState = (): SchedulingState => ({
 
 export interface EngineContext {
   readonly store: Store;
-  readonly backend: Backend;
+  /** Every configured backend by name; a workflow runs on the one its pool named at submit. */
+  readonly backends: BackendSet;
   readonly logs: LogStore;
   readonly log: Logger;
   readonly now: () => Date;

@@ -1,7 +1,7 @@
 // The service's control loop: one serial lane for state changes, driven by submissions, reports and a clock tick.
 // A pass looks only at the workflows an event touched or a timeout made due, and dispatches only after
 // something changed, so thousands of waiting workflows cost nothing while nothing happens.
-import { type AttemptRef, type AttemptReport, isTaskFinished, isWorkflowFinished } from '../core/index.js';
+import { type AttemptReport, isTaskFinished, isWorkflowFinished } from '../core/index.js';
 import type { Workflow } from '../store/index.js';
 import { advanceWorkflow } from './advance.js';
 import { cancelWorkflow } from './cancel.js';
@@ -9,6 +9,8 @@ import type { EngineContext } from './context.js';
 import { dispatchQueued, launchUnstarted } from './launch.js';
 import { LogWriter } from './log-writer.js';
 import { applyBackendReport } from './reports.js';
+import { followBackendChange, launchedAttempts, recoverAttempts } from './recovery.js';
+import type { BackendChange } from './backend-set.js';
 import { readWorkflow } from './spec-cache.js';
 import { WatchList } from './watch-list.js';
 
@@ -46,34 +48,16 @@ export class Engine {
     this.logWriter = new LogWriter(ctx);
   }
 
-  /** Subscribes to the backend, re-attaches attempts that were running before a restart, starts the beat. */
+  /** Subscribes to the backends, re-attaches attempts that were running before a restart, starts the beat. */
   async start(): Promise<void> {
-    this.unsubscribe = this.ctx.backend.observe((report) => this.onReport(report));
-    const attempts = await this.ctx.store.tasks.listRunningAttempts([
-      'SCHEDULING',
-      'INITIALIZING',
-      'RUNNING',
-    ]);
-    const launched: AttemptRef[] = [];
-    for (const a of attempts.filter((t) => t.nodeName !== null)) {
-      const group = await this.ctx.store.groups.getByName(a.workflowUuid, a.groupName);
-      if (!group) continue;
-      launched.push({
-        workflowId: a.workflowId,
-        workflowUuid: a.workflowUuid,
-        groupName: a.groupName,
-        groupUuid: group.groupUuid,
-        taskName: a.name,
-        taskUuid: a.taskUuid,
-        retryId: a.retryId,
-      });
-    }
+    this.unsubscribe = this.ctx.backends.observe((report) => this.onReport(report));
+    const launched = await launchedAttempts(this.ctx);
     if (launched.length > 0) {
       this.ctx.log.info(
         { attempts: launched.length },
         'recovering attempts that were running before the restart',
       );
-      const unstarted = await this.ctx.backend.recover(launched);
+      const unstarted = await recoverAttempts(this.ctx, launched);
       // Placed but never started: launched on the lane like any launch, on the capacity still held for them.
       if (unstarted.length > 0) void this.serial(() => launchUnstarted(this.ctx, unstarted));
     }
@@ -88,7 +72,16 @@ export class Engine {
     this.unsubscribe?.();
     await this.lane;
     await this.logLane;
-    await this.ctx.backend.close();
+    await this.ctx.backends.close();
+  }
+
+  /** Backends came, went or were made again: each follows its attempts, and the queue looks again. */
+  backendsChanged(change: BackendChange): void {
+    void this.serial(async () => {
+      const unstarted = await followBackendChange(this.ctx, change);
+      if (unstarted.length > 0) await launchUnstarted(this.ctx, unstarted);
+    });
+    this.wake();
   }
 
   /** Runs `fn` after every state change queued before it: no two changes interleave. */

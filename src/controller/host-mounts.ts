@@ -1,4 +1,5 @@
 // Privileged mode, host network and host mounts against the task's platform: refused at submit, mounted at launch.
+import type { Backend } from '../backends/index.js';
 import type { ConfigDocument } from '../config/pool-config.js';
 import type { HostMount } from '../core/index.js';
 import { resourceError } from '../core/index.js';
@@ -18,9 +19,11 @@ export function assertPlatformPermits(
   if (settings === undefined) return;
   const violation = platformPermissionViolation(task, platform, settings);
   if (violation !== null) throw resourceError(violation);
-  if (task.volumeMounts.length > 0 && ctx.backend.mountsHostPaths !== true) {
+  // A pool whose backend does not run now is checked again when its tasks launch.
+  const backend = ctx.backends.byName(doc.pools[pool]?.backend ?? '');
+  if (task.volumeMounts.length > 0 && backend !== null && backend.mountsHostPaths !== true) {
     throw resourceError(
-      `Task ${task.name} sets volumeMounts, but the ${ctx.backend.kind} backend cannot mount host paths into a task. Remove "volumeMounts" or submit to a pool on the container backend.`,
+      `Task ${task.name} sets volumeMounts, but the ${backend.kind} backend cannot mount host paths into a task. Remove "volumeMounts" or submit to a pool on the container backend.`,
     );
   }
 }
@@ -32,11 +35,12 @@ export function assertPlatformPermits(
  */
 export function hostMountsFor(
   ctx: EngineContext,
+  backend: Backend,
   pool: string,
   platform: string | null,
   task: TaskSpec,
 ): HostMount[] {
-  if (ctx.backend.mountsHostPaths !== true) return [];
+  if (backend.mountsHostPaths !== true) return [];
   const poolConfig = ctx.config.current().pools[pool];
   const name = platform ?? poolConfig?.default_platform ?? null;
   const settings = name === null ? undefined : poolConfig?.platforms[name];

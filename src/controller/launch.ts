@@ -12,6 +12,7 @@ import {
   type TaskStatus,
 } from '../core/index.js';
 import { substituteTaskTokens } from '../spec/index.js';
+import type { Backend } from '../backends/index.js';
 import type { Group, Task, TaskAttempt, Workflow } from '../store/index.js';
 import type { EngineContext } from './context.js';
 import { outputPrefix } from './context.js';
@@ -137,10 +138,20 @@ async function launchPlaced(
   const ref = refOf(workflow, group, task);
   const end = (status: TaskStatus, exitCode: number | null, message: string) =>
     applyStatusReport(ctx, { kind: 'status', ref, status, exitCode, message, at: ctx.now() });
+  const backend = ctx.backends.forWorkflow(workflow);
+  if (backend === null) {
+    // Placed on a node of its backend, which was removed or remade since: nothing ran.
+    await end(
+      'FAILED_BACKEND_ERROR',
+      EXIT_CODES.BACKEND_ERROR,
+      `The backend ${workflow.backend ?? ''} of this workflow is not running`,
+    );
+    return;
+  }
   let launch: AttemptLaunch;
   try {
-    const paths = ctx.backend.taskPaths ? await ctx.backend.taskPaths(ref) : CONTAINER_TASK_PATHS;
-    launch = buildLaunch(ctx, workflow, group, task, gpuIndices, paths);
+    const paths = backend.taskPaths ? await backend.taskPaths(ref) : CONTAINER_TASK_PATHS;
+    launch = buildLaunch(ctx, backend, workflow, group, task, gpuIndices, paths);
   } catch (err) {
     ctx.log.error({ err, workflowId: workflow.workflowId, task: task.name }, 'preparing a launch failed');
     await end(
@@ -157,7 +168,9 @@ async function launchPlaced(
       await withTaskCredentials(ctx.credentials, spec, workflow.submittedBy, launch),
     );
     launch = await withRegistryAuth(ctx.credentials, spec, workflow.submittedBy, launch);
-    launch = await withTaskCli(ctx, workflow, task.nodeName ?? '', launch);
+    // The in-task CLI is wired for the start-up backend's kind and host (its files, its socket).
+    if (ctx.backends.isStartup(backend))
+      launch = await withTaskCli(ctx, workflow, task.nodeName ?? '', launch);
   } catch (err) {
     // A credential deleted since submission fails the attempt with the reason, instead of retrying forever.
     await end('FAILED', null, errorText(err));
@@ -169,13 +182,13 @@ async function launchPlaced(
     ...(launchedTogether.length > 1 ? { launchedTogether } : {}),
   };
   try {
-    await ctx.backend.launch(launch);
+    await backend.launch(launch);
   } catch (err) {
     ctx.log.error({ err, workflowId: workflow.workflowId, task: task.name }, 'the backend refused a launch');
     await end(
       'FAILED_BACKEND_ERROR',
       EXIT_CODES.BACKEND_ERROR,
-      `The ${ctx.backend.kind} backend could not start the task: ${errorText(err)}`,
+      `The ${backend.kind} backend could not start the task: ${errorText(err)}`,
     );
   }
 }
@@ -184,6 +197,7 @@ const errorText = (err: unknown): string => (err instanceof Error ? err.message 
 
 export function buildLaunch(
   ctx: EngineContext,
+  backend: Backend,
   workflow: Workflow,
   group: Group,
   task: TaskAttempt | { readonly name: string; readonly retryId: number; readonly taskUuid: string },
@@ -199,7 +213,7 @@ export function buildLaunch(
     inputPath: (index) => paths.input(index),
     // Tasks of the process backend share the host's network: every task is reachable on loopback.
     // Container backends give each group a network where every task has its own name.
-    hostOf: (name) => ctx.backend.taskHost?.(refOf(workflow, group, task), name) ?? '127.0.0.1',
+    hostOf: (name) => backend.taskHost?.(refOf(workflow, group, task), name) ?? '127.0.0.1',
   });
   return {
     ...refOf(workflow, group, task),
@@ -218,7 +232,7 @@ export function buildLaunch(
       gpu: taskSpec.resource.gpu ?? 0,
     },
     gpuIndices,
-    hostMounts: hostMountsFor(ctx, workflow.pool ?? '', taskSpec.resource.platform, taskSpec),
+    hostMounts: hostMountsFor(ctx, backend, workflow.pool ?? '', taskSpec.resource.platform, taskSpec),
     ...dataLaunch(ctx, resolved, taskSpec, paths, workflow.workflowId),
   };
 }

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { ConfigDocument, ManagedConfigType } from '../config/pool-config.js';
 import { defaultConfigDocument, parseConfigDocument } from '../config/pool-config.js';
 import { userError } from '../core/index.js';
-import type { NodeCapacity, PoolShape } from '../scheduler/index.js';
+import type { PoolShape } from '../scheduler/index.js';
 import { DEFAULT_GPU_QUOTA } from '../scheduler/index.js';
 import type { Store } from '../store/index.js';
 
@@ -52,7 +52,9 @@ export interface ConfigWrite {
 }
 
 export class LiveConfig {
-  private listeners: (() => void)[] = [];
+  private listeners: (() => void | Promise<void>)[] = [];
+  /** Checks a new document must pass beyond its schema (backend kinds this service can run). */
+  private checks: ((doc: ConfigDocument) => void)[] = [];
 
   private constructor(
     private doc: ConfigDocument,
@@ -82,12 +84,20 @@ export class LiveConfig {
     return this.doc;
   }
 
-  onChange(listener: () => void): void {
+  /** Told of every change; a write returns once each has taken it in (a backend made, say). */
+  onChange(listener: () => void | Promise<void>): void {
     this.listeners.push(listener);
+  }
+
+  /** Refuses every later document `check` throws for; the one in force is checked at once. */
+  addCheck(check: (doc: ConfigDocument) => void): void {
+    check(this.doc);
+    this.checks.push(check);
   }
 
   /** Records every type whose data differs from the latest revision (file reloads, first start). */
   async adopt(next: ConfigDocument, description: string): Promise<void> {
+    for (const check of this.checks) check(next);
     for (const type of TYPES) {
       const latest = await this.store.configHistory.latest(type);
       const data = typeData(next, type);
@@ -100,6 +110,7 @@ export class LiveConfig {
   /** Validates the new data against the whole document, stores a revision, and applies it at once. */
   async write(type: ManagedConfigType, data: unknown, meta: ConfigWrite): Promise<void> {
     const next = withTypeData(this.doc, type, data);
+    for (const check of this.checks) check(next);
     await this.store.configHistory.append({
       configType: type,
       name: meta.name ?? null,
@@ -111,30 +122,28 @@ export class LiveConfig {
     });
     this.doc = next;
     this.log.info({ type, user: meta.username }, 'configuration changed');
-    for (const listener of this.listeners) listener();
+    for (const listener of this.listeners) await listener();
   }
 }
 
-/** The scheduler's view of the configured pools. */
-export function poolShapes(doc: ConfigDocument): PoolShape[] {
+/**
+ * The scheduler's view of the configured pools; `unavailable` says why a pool's backend cannot take
+ * work now (offline, not configured), so its groups wait for it.
+ */
+export function poolShapes(
+  doc: ConfigDocument,
+  unavailable: (backend: string) => string | null = () => null,
+): PoolShape[] {
   return Object.entries(doc.pools)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, pool]) => ({
       name,
       backend: pool.backend,
+      backendUnavailable: unavailable(pool.backend),
       platforms: Object.entries(pool.platforms).map(([p, platform]) => ({
         name: p,
         labels: platform.labels,
       })),
       gpu: pool.resources.gpu ?? DEFAULT_GPU_QUOTA,
     }));
-}
-
-/** Nodes per configured backend: its declared nodes, else what the running backend detected. */
-export function inventoryOf(doc: ConfigDocument, detected: readonly NodeCapacity[]): NodeCapacity[] {
-  return doc.backends.flatMap((backend) =>
-    backend.nodes === null
-      ? detected.map((n) => ({ ...n, backend: backend.name }))
-      : backend.nodes.map((n) => ({ ...n, backend: backend.name })),
-  );
 }

@@ -13,6 +13,7 @@ import { openObservedStore } from '../store/store.js';
 import type { Store, StoreKind, Workflow } from '../store/index.js';
 import { makeTestStore } from '../store/testing.js';
 import { advanceWorkflow } from './advance.js';
+import { BackendSet } from './backend-set.js';
 import type { EngineContext } from './context.js';
 import { newSchedulingState } from './context.js';
 import { LiveConfig } from './live-config.js';
@@ -67,11 +68,14 @@ async function harness(kind: StoreKind): Promise<Harness> {
   h.store = store;
   h.ctx = {
     store,
-    backend: createProcessBackend({
-      workRoot: join(dir, 'work'),
-      launcherEntry: join(dir, 'none.js'),
-      sandbox: 'off',
-    }),
+    backends: BackendSet.single(
+      createProcessBackend({
+        workRoot: join(dir, 'work'),
+        launcherEntry: join(dir, 'none.js'),
+        sandbox: 'off',
+      }),
+      log,
+    ),
     logs: new LogStore(join(dir, 'logs')),
     log,
     now: () => new Date(),

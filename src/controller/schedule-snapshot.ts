@@ -6,7 +6,7 @@ import type { EngineContext } from './context.js';
 import { poolShapes } from './live-config.js';
 import { eventLine } from './event-line.js';
 import { specOf, taskSpecOf } from './spec-cache.js';
-import { refOf } from './status-writes.js';
+import { refOf, stopAttempt } from './status-writes.js';
 import { workflowChanged } from './workflow-changes.js';
 
 const GIB = 1024 ** 3;
@@ -85,7 +85,8 @@ export function buildSnapshot(
       }),
     };
   });
-  return { pools: poolShapes(doc), nodes: ctx.nodes(), running, queue, now: ctx.now() };
+  const pools = poolShapes(doc, (backend) => ctx.backends.unavailable(doc, backend));
+  return { pools, nodes: ctx.nodes(), running, queue, now: ctx.now() };
 }
 
 /** Upstream's preemption message. */
@@ -112,7 +113,8 @@ export async function applySchedulingDecisions(
     if (!workflow || !group) continue;
     ctx.scheduling.stopping.add(attempt.taskDbKey);
     ctx.log.info({ workflowId: workflow.workflowId, task: attempt.name, for: victim.forGroup }, 'preempting');
-    await ctx.backend.stop(refOf(workflow, group, attempt), 'FAILED_PREEMPTED', preemptionMessage(ctx.now()));
+    const ref = refOf(workflow, group, attempt);
+    await stopAttempt(ctx, ref, 'FAILED_PREEMPTED', preemptionMessage(ctx.now()));
   }
   const seen = new Set<string>();
   for (const wait of plan.waiting) {

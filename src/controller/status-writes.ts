@@ -9,6 +9,7 @@ import {
   taskTransitionSources,
 } from '../spec/index.js';
 import type { Group, Task, Workflow } from '../store/index.js';
+import { backendOfAttempt } from './attempt-backend.js';
 import type { EngineContext } from './context.js';
 import { eventLine } from './event-line.js';
 import { groupSpecOf } from './spec-cache.js';
@@ -151,7 +152,16 @@ export async function stopAttempt(
   message: string,
 ): Promise<void> {
   try {
-    await ctx.backend.stop(ref, status, message);
+    const backend = await backendOfAttempt(ctx, ref);
+    // Its end is written already; a backend removed since has nothing left to stop here.
+    if (backend === null) {
+      ctx.log.warn(
+        { workflowId: ref.workflowId, task: ref.taskName },
+        'no running backend to stop the attempt',
+      );
+      return;
+    }
+    await backend.stop(ref, status, message);
   } catch (err) {
     const { workflowId, taskName, retryId } = ref;
     ctx.log.error({ err, workflowId, task: taskName, retryId }, 'stopping an attempt failed');

@@ -62,7 +62,7 @@ export async function submitWorkflow(ctx: EngineContext, request: SubmitRequest)
     execTimeoutSeconds: spec.timeout.execTimeoutSeconds,
     queueTimeoutSeconds: spec.timeout.queueTimeoutSeconds,
     // The pool's backend by its configured name, as upstream records it (not the runner's kind).
-    backend: ctx.config.current().pools[request.pool]?.backend ?? ctx.backend.kind,
+    backend: ctx.config.current().pools[request.pool]?.backend ?? null,
     pool: request.pool,
     status: 'PENDING',
     priority: request.priority,

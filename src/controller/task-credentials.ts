@@ -4,7 +4,7 @@ import { projectCredentials } from '../identity/index.js';
 import type { CredentialVault } from '../identity/index.js';
 import type { WorkflowSpec } from '../spec/index.js';
 
-export type CredentialResolver = Pick<CredentialVault, 'resolve'>;
+export type CredentialResolver = Pick<CredentialVault, 'resolve' | 'resolveAll'>;
 
 /** Submission check: every named credential and mapped key exists. */
 export async function assertTaskCredentials(

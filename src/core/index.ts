@@ -5,3 +5,4 @@ export * from './exit-codes.js';
 export * from './attempt.js';
 export * from './task-cli.js';
 export * from './notifications.js';
+export * from './backend-kinds.js';

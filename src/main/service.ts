@@ -1,41 +1,29 @@
 // Composition root of the service: store, storage, backend, engine and HTTP API, wired from one config.
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../api/app.js';
 import type { ApiDeps } from '../api/deps.js';
 import type { SigningKey } from '../api/auth/jwt.js';
 import { exportSigningKey, generateSigningKey, importSigningKey } from '../api/auth/jwt.js';
-import { createProcessBackend } from '../backends/process/index.js';
-import { createDockerBackend } from '../backends/docker/index.js';
-import { createSlurmBackend } from '../backends/slurm/index.js';
-import type { AttemptRef, StorageLocation } from '../core/index.js';
-import type { Backend } from '../backends/index.js';
-import { runtimeEnvironment, type ServiceConfig } from '../config/service-config.js';
+import type { StorageLocation } from '../core/index.js';
+import type { ServiceConfig } from '../config/service-config.js';
 import { newSchedulingState } from '../controller/context.js';
-import { inventoryOf, LiveConfig } from '../controller/live-config.js';
+import { LiveConfig } from '../controller/live-config.js';
 import { readConfigFile, watchConfigFile } from './config-file.js';
 import type { EngineContext } from '../controller/context.js';
 import { Engine } from '../controller/engine.js';
 import { SpecPool } from '../controller/spec-pool.js';
 import { LogStore } from '../controller/log-store.js';
-import type { NodeCapacity } from '../scheduler/index.js';
 import { openStore } from '../store/index.js';
 import { NotificationDispatcher } from '../notifications/index.js';
 import { meteredStorage, newTransferTally, openStorage } from '../storage/index.js';
 import { bootstrapAdmin, createIdentityServices, loadMasterKey } from './identity-setup.js';
 import { chooseBackend, type BackendChoice } from './backend-choice.js';
+import { startBackends } from './service-backends.js';
 import { setUpTaskCli } from './task-cli-provider.js';
 import type { Store } from '../store/index.js';
-
-/**
- * Processes share CPUs; a task's CPU request limits how many run at once, not what each may use. So a
- * detected process node offers this many scheduling slots per real CPU, while every report (resource
- * list, pool totals) still shows the real count: slots are a scheduling policy, not hardware.
- */
-const PROCESS_CPU_OVERCOMMIT = 8;
 
 export interface RunningService {
   readonly url: string;
@@ -46,8 +34,6 @@ export interface RunningService {
   readonly backendChoice: BackendChoice;
   close(): Promise<void>;
 }
-
-const launcherEntry = (): string => join(dirname(fileURLToPath(import.meta.url)), 'launcher.js');
 
 async function loadSigningKey(file: string): Promise<SigningKey> {
   try {
@@ -80,74 +66,6 @@ function storageLocation(config: ServiceConfig): StorageLocation {
 }
 
 /**
- * The process backend, refused outside dev mode when its tasks could not be sandboxed, unless the
- * admin explicitly accepts tasks that see the host.
- */
-async function sandboxedProcessBackend(
-  config: ServiceConfig,
-  workRoot: string,
-  onError: BackendErrorHandler,
-): Promise<{ backend: Backend; unsandboxedBecause: string | null }> {
-  const lenient = config.devMode || config.insecureProcessBackend;
-  const backend = createProcessBackend({
-    workRoot,
-    onError,
-    launcherEntry: launcherEntry(),
-    sandbox: lenient ? 'when-available' : 'required',
-    sandboxUid: config.sandboxUid,
-    hiddenPaths: [config.dataDir],
-    runtimeEnvironment: runtimeEnvironment(),
-    fileUrlRoots: config.fileUrlRoots,
-    ...(config.nodes ? { nodes: config.nodes } : {}),
-  });
-  const support = await backend.sandboxSupport();
-  if (!support.available && !lenient) {
-    throw new Error(
-      `The process backend cannot sandbox tasks here (${support.reason ?? 'unknown'}); install bubblewrap (run as root, or allow unprivileged user namespaces), or start with --insecure-process-backend to let tasks see the host`,
-    );
-  }
-  return { backend, unsandboxedBecause: support.available ? null : (support.reason ?? 'unknown') };
-}
-
-type BackendErrorHandler = (err: unknown, ref: AttemptRef | null) => void;
-
-const slurmJobEntry = (): string => join(dirname(fileURLToPath(import.meta.url)), 'slurm-job.js');
-
-/** Slurm jobs run under the task runtime on the nodes, in a work directory they share with the service. */
-async function slurmBackend(
-  config: ServiceConfig,
-  dataWorkRoot: string,
-  onError: BackendErrorHandler,
-): Promise<Backend> {
-  const workRoot = config.slurm.workDir ?? dataWorkRoot;
-  await mkdir(workRoot, { recursive: true, mode: 0o700 });
-  return createSlurmBackend({
-    workRoot,
-    jobEntry: slurmJobEntry(),
-    commandEnvironment: process.env,
-    ...(config.slurm.nodeExecutable === null ? {} : { nodeExecutable: config.slurm.nodeExecutable }),
-    runtimeEnvironment: runtimeEnvironment(),
-    fileUrlRoots: config.fileUrlRoots,
-    policy: {
-      partition: config.slurm.partition,
-      account: config.slurm.account,
-      qos: config.slurm.qos,
-      extraArgs: config.slurm.sbatchArgs,
-    },
-    onError,
-  });
-}
-
-/** A backend's failures are logged with the attempt they hit; the attempt itself ends with a status. */
-const logBackendError =
-  (log: Logger): BackendErrorHandler =>
-  (err, ref) =>
-    log.error(
-      { err, ...(ref ? { workflowId: ref.workflowId, task: ref.taskName, retryId: ref.retryId } : {}) },
-      'backend error',
-    );
-
-/**
  * The last resort for a promise nobody handled: each source turns its own failures into an attempt's
  * status, so one landing here is a bug to log and fix, not a reason to take every user's service down.
  */
@@ -174,57 +92,22 @@ export async function startService(requested: ServiceConfig): Promise<RunningSer
   const key = await loadSigningKey(join(config.dataDir, 'service-key.json'));
   await bootstrapAdmin(store, config, new Date());
   const identity = createIdentityServices(store, await loadMasterKey(config), () => new Date());
-  const workRoot = join(config.dataDir, 'work');
-  await mkdir(workRoot, { recursive: true });
-  const chosen =
-    config.backend === 'slurm'
-      ? { backend: await slurmBackend(config, workRoot, logBackendError(log)), unsandboxedBecause: null }
-      : config.backend === 'docker'
-        ? {
-            backend: createDockerBackend({
-              host: backendChoice.dockerHost,
-              workRoot,
-              fileUrlRoots: config.fileUrlRoots,
-              onError: logBackendError(log),
-            }),
-            unsandboxedBecause: null,
-          }
-        : await sandboxedProcessBackend(config, workRoot, logBackendError(log));
-  const backend: Backend = chosen.backend;
-  // Dev mode runs tasks without the sandbox where it cannot work: the line must not promise one.
-  if (chosen.unsandboxedBecause !== null) {
-    backendChoice = {
-      ...backendChoice,
-      reason: `${backendChoice.reason}; without a sandbox here (${chosen.unsandboxedBecause})`,
-    };
-  }
-  log.info(
-    { backend: backendChoice.backend, dockerHost: backendChoice.dockerHost },
-    `backend ${backendChoice.reason}`,
-  );
-  // An unreachable engine must not take the service down: its pool just offers no node until restart.
-  const inventory = await backend.nodes().catch((err: unknown) => {
-    log.error({ err: err instanceof Error ? err.message : String(err) }, 'backend has no nodes');
-    return [];
-  });
-  const overcommit = config.backend === 'process' && !config.nodes ? PROCESS_CPU_OVERCOMMIT : 1;
-  const nodes: NodeCapacity[] = inventory.map((n) => ({
-    name: n.name,
-    cpu: n.cpu * overcommit,
-    reportedCpu: n.cpu,
-    memoryBytes: n.memoryBytes,
-    gpu: n.gpu,
-    storageBytes: n.storageBytes,
-    labels: n.labels,
-  }));
+  const backends = await startBackends(config, backendChoice, log);
+  backendChoice = backends.choice;
   const liveConfig = await LiveConfig.open(
     store,
     config.configFile ? await readConfigFile(config.configFile) : null,
     () => new Date(),
     log,
   );
+  // A kind this service cannot run is refused with the entry's name, at start and on every change.
+  liveConfig.addCheck((doc) => backends.set.check(doc));
+  await backends.set.start(liveConfig.current());
   const stopWatching = config.configFile ? watchConfigFile(config.configFile, liveConfig, log) : () => {};
-  log.info({ pools: Object.keys(liveConfig.current().pools), nodes }, 'pool inventory');
+  log.info(
+    { pools: Object.keys(liveConfig.current().pools), nodes: backends.set.nodes(liveConfig.current()) },
+    'pool inventory',
+  );
   const storage = storageLocation(config);
   const specs = new SpecPool(log);
   const storageTransfers = newTransferTally();
@@ -245,12 +128,12 @@ export async function startService(requested: ServiceConfig): Promise<RunningSer
   if (typeof taskCli === 'string') log.warn(`tasks get no osmo CLI: ${taskCli}`);
   const ctx: EngineContext = {
     store,
-    backend,
+    backends: backends.set,
     logs: new LogStore(join(config.dataDir, 'logs'), meteredStorage(openStorage(storage), storageTransfers)),
     log,
     now: () => new Date(),
     storage,
-    nodes: () => inventoryOf(liveConfig.current(), nodes),
+    nodes: () => backends.set.nodes(liveConfig.current()),
     config: liveConfig,
     scheduling: newSchedulingState(),
     maxRetryPerTask: config.maxRetryPerTask,
@@ -259,7 +142,11 @@ export async function startService(requested: ServiceConfig): Promise<RunningSer
     ...(typeof taskCli === 'string' ? {} : { taskCli: taskCli.provider }),
   };
   const engine = new Engine(ctx);
-  liveConfig.onChange(() => engine.wake());
+  // Backends follow their configuration; a backend that comes, goes or changes state wakes the queue.
+  liveConfig.onChange(async () => {
+    engine.backendsChanged(await backends.set.apply(liveConfig.current()));
+  });
+  backends.set.onChange(() => engine.wake());
   await engine.start();
   const stopLoggingRejections = logUnhandledRejections(log);
   const port = config.port;

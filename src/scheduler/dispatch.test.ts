@@ -254,3 +254,21 @@ test('taskNeverFits compares against the largest single node', () => {
   assert.equal(taskNeverFits({ cpu: 1, memoryBytes: GiB, gpu: 9 }, [node('a', 8), node('c', 8)]), true);
   assert.equal(taskNeverFits({ cpu: 1, memoryBytes: GiB, gpu: 8 }, [node('a', 8)]), false);
 });
+
+test('planSnapshot: a pool whose backend is down waits for it, with the reason, while another pool runs', () => {
+  const down: PoolShape = { ...pool('p'), backendUnavailable: 'backend b is offline: engine gone' };
+  const plan = planSnapshot({
+    pools: [down, { ...pool('q'), backend: 'c' }],
+    nodes: [node('a', 8), { ...node('c1', 8), backend: 'c' }],
+    running: [],
+    queue: [group('g', [1], 'NORMAL', 0, { pool: 'p' }), group('h', [1], 'NORMAL', 1, { pool: 'q' })],
+  });
+  assert.deepEqual(
+    plan.launch.map((l) => [l.groupKey, l.tasks.map((t) => t.node)]),
+    [['h', ['c1']]],
+  );
+  assert.deepEqual(
+    plan.waiting.map((w) => [w.groupKey, w.kind, w.reason]),
+    [['g', 'offline', 'backend b is offline: engine gone; pool p waits for it']],
+  );
+});

@@ -105,6 +105,11 @@ export function planSnapshot(snapshot: SchedulerSnapshot): DispatchPlan {
       wait('never', `pool ${group.pool ?? ''} is not configured`);
       continue;
     }
+    // A backend that is down or gone is waited for, never taken for a pool that can never fit.
+    if (pool.backendUnavailable) {
+      wait('offline', `${pool.backendUnavailable}; pool ${pool.name} waits for it`);
+      continue;
+    }
     const need = gpusOf(group.tasks);
     const candidates = group.tasks.map((t) => candidatesOf(pool, t, snapshot.nodes, candidateCache));
     const blocked = capacityWait(group, pool, candidates, nodeByName, initialFree);

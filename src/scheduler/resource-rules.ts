@@ -100,7 +100,8 @@ function holds(op: RuleOperator, left: number | string, right: number | string):
   }
 }
 
-const mentionsNode = (r: ResourceRule): boolean => /K8_/.test(r.left_operand + r.right_operand);
+/** Whether a rule compares against a node's resources (those need the pool's nodes to be checked). */
+export const mentionsNode = (r: ResourceRule): boolean => /K8_/.test(r.left_operand + r.right_operand);
 
 /** The first failing rule's rendered message, or null when all pass (a rule rendering empty is skipped). */
 function firstFailure(

@@ -35,6 +35,8 @@ export interface PoolShape {
   readonly backend: string;
   readonly platforms: readonly PlatformShape[];
   readonly gpu: GpuQuota;
+  /** Why the pool's backend cannot take work now (offline, not configured); absent or null: it can. */
+  readonly backendUnavailable?: string | null;
 }
 
 export interface RunningAttempt extends ResourceRequest {

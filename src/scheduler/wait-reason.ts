@@ -3,7 +3,7 @@ import type { FreeNode } from './free-capacity.js';
 import { placeAll } from './free-capacity.js';
 import type { NodeCapacity, PoolShape, QueuedGroup, RunningAttempt } from './snapshot.js';
 
-export const WAIT_KINDS = ['never', 'quota', 'capacity', 'behind', 'preempting'] as const;
+export const WAIT_KINDS = ['never', 'offline', 'quota', 'capacity', 'behind', 'preempting'] as const;
 export type WaitKind = (typeof WAIT_KINDS)[number];
 
 const platformText = (pool: PoolShape, platform: string | null | undefined): string =>

@@ -8,6 +8,7 @@ import {
   type TaskStatus,
   userError,
 } from '../../core/index.js';
+import type { Backend } from '../../controller/backend-set.js';
 import type { Task, Workflow } from '../../store/index.js';
 import type { Caller } from '../auth/caller.js';
 import type { ApiDeps } from '../deps.js';
@@ -17,6 +18,8 @@ export type ActionTarget = { readonly task: string } | { readonly group: string 
 
 export interface ActionTargets {
   readonly workflow: Workflow;
+  /** The backend that runs the workflow's tasks. */
+  readonly backend: Backend;
   /** The running attempts the action reaches, by task name. */
   readonly refs: readonly AttemptRef[];
 }
@@ -39,6 +42,9 @@ export async function actionTargets(
   const id = workflow.workflowId;
   if (isWorkflowFinished(workflow.status)) throw userError(`Workflow ${id} is not running!`, 410);
   if (workflow.status !== 'RUNNING') throw userError(`Workflow ${id} is not running yet...`, 425);
+  const backend = deps.ctx.backends.forWorkflow(workflow);
+  if (backend === null)
+    throw userError(`The backend ${workflow.backend ?? ''} of workflow ${id} is not running`, 422);
   const groups = await deps.store.groups.listByWorkflow(workflow.workflowUuid);
   const groupUuid = new Map(groups.map((g) => [g.name, g.groupUuid]));
   const refOf = (task: Task): AttemptRef => ({
@@ -55,7 +61,7 @@ export async function actionTargets(
     if (task === null) throw userError(`Task ${target.task} is not found in workflow ${id}.`, 404);
     if (notYet(task.status)) throw userError(`Task ${task.name} is not running yet...`, 425);
     if (task.status !== 'RUNNING') throw userError(`Task ${task.name} is not running (${task.status}).`, 404);
-    return { workflow, refs: [refOf(task)] };
+    return { workflow, backend, refs: [refOf(task)] };
   }
   if (!groupUuid.has(target.group))
     throw userError(`Group ${target.group} is not found in workflow ${id}.`, 404);
@@ -63,7 +69,7 @@ export async function actionTargets(
     (t) => t.groupName === target.group,
   );
   const running = tasks.filter((t) => t.status === 'RUNNING');
-  if (running.length > 0) return { workflow, refs: running.map(refOf) };
+  if (running.length > 0) return { workflow, backend, refs: running.map(refOf) };
   if (tasks.some((t) => notYet(t.status)))
     throw userError(`Group ${target.group} is not running yet...`, 425);
   throw userError(`Group ${target.group} has no running task.`, 404);

@@ -6,7 +6,7 @@ import type { RouterResponse } from '../contract/exec-protocol.js';
 import type { ApiDeps } from '../deps.js';
 import { defineRoute, type AnyRoute } from '../route-table.js';
 import type { ActionKeys } from './action-keys.js';
-import { actionTargets } from './action-targets.js';
+import { actionTargets, type ActionTargets } from './action-targets.js';
 import type { ExecPayload } from './exec-session.js';
 import { routerAddress } from './router-address.js';
 import { shellWords } from './shell-words.js';
@@ -26,9 +26,9 @@ function entryWords(entry: string): string[] {
 }
 
 export function execRoutes(deps: ApiDeps, keys: ActionKeys): AnyRoute[] {
-  const supportsExec = (): void => {
-    if (deps.ctx.backend.openTerminal === undefined) {
-      throw userError(`The ${deps.ctx.backend.kind} backend offers no exec`, 422);
+  const supportsExec = (backend: ActionTargets['backend']): void => {
+    if (backend.openTerminal === undefined) {
+      throw userError(`The ${backend.kind} backend offers no exec`, 422);
     }
   };
   return [
@@ -43,8 +43,8 @@ export function execRoutes(deps: ApiDeps, keys: ActionKeys): AnyRoute[] {
       query: EntryQuery,
       handler: async ({ params, query, caller }): Promise<RouterResponse> => {
         const command = entryWords(query.entry_command);
-        const { refs } = await actionTargets(deps, caller, params.name, { task: params.task_name });
-        supportsExec();
+        const { refs, backend } = await actionTargets(deps, caller, params.name, { task: params.task_name });
+        supportsExec(backend);
         const payload: ExecPayload = { command };
         const grant = keys.issue('EXEC', caller?.user ?? '', refs[0] as (typeof refs)[number], payload);
         return { router_address: routerAddress(deps), key: grant.key, cookie: '' };
@@ -61,8 +61,10 @@ export function execRoutes(deps: ApiDeps, keys: ActionKeys): AnyRoute[] {
       query: EntryQuery,
       handler: async ({ params, query, caller }): Promise<Record<string, RouterResponse>> => {
         const command = entryWords(query.entry_command);
-        const { refs } = await actionTargets(deps, caller, params.name, { group: params.group_name });
-        supportsExec();
+        const { refs, backend } = await actionTargets(deps, caller, params.name, {
+          group: params.group_name,
+        });
+        supportsExec(backend);
         const address = routerAddress(deps);
         const answer: Record<string, RouterResponse> = {};
         for (const ref of refs) {

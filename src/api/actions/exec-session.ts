@@ -1,7 +1,8 @@
 // The exec handler of the router: the first client message sizes the terminal, the backend opens it
 // in the task, and bytes flow both ways until the command ends (closed with its exit status) or the
 // client goes (the command is hung up).
-import type { EngineContext } from '../../controller/context.js';
+import { backendOfAttempt } from '../../controller/attempt-backend.js';
+import type { Backend } from '../../controller/backend-set.js';
 import { OsmoError } from '../../core/index.js';
 import {
   EXEC_ENVIRONMENT,
@@ -15,7 +16,7 @@ import type { ActionSession } from './router.js';
 import { closeSocket, messageBytes, streamToSocket, writeFromSocket } from './socket-stream.js';
 
 /** The backend's terminal, named through the engine's context (the API does not import backends). */
-type TerminalSession = Awaited<ReturnType<NonNullable<EngineContext['backend']['openTerminal']>>>;
+type TerminalSession = Awaited<ReturnType<NonNullable<Backend['openTerminal']>>>;
 
 export interface ExecPayload {
   /** The entry command, split into words. */
@@ -27,7 +28,7 @@ const FIRST_MESSAGE_TIMEOUT_MS = 60_000;
 
 export function serveExec({ socket, grant, deps }: ActionSession): void {
   const { command } = grant.payload as ExecPayload;
-  const backend = deps.ctx.backend;
+  const backend = backendOfAttempt(deps.ctx, grant.ref);
   let terminal: TerminalSession | null = null;
   let opening = false;
   let clientGone = false;
@@ -67,9 +68,13 @@ export function serveExec({ socket, grant, deps }: ActionSession): void {
     clearTimeout(firstTimer);
     const size = parseTerminalSize(bytes.toString('utf8'));
     if (size === null) return fail('The first message must be the terminal size {"Rows": r, "Cols": c}');
-    if (backend.openTerminal === undefined) return fail(`The ${backend.kind} backend offers no exec`);
-    backend
-      .openTerminal(grant.ref, { command, rows: size.rows, cols: size.cols, environment: EXEC_ENVIRONMENT })
+    void backend
+      .then((found) => {
+        if (found === null) throw new Error('The backend of this workflow is not running');
+        if (found.openTerminal === undefined) throw new Error(`The ${found.kind} backend offers no exec`);
+        const request = { command, rows: size.rows, cols: size.cols, environment: EXEC_ENVIRONMENT };
+        return found.openTerminal(grant.ref, request);
+      })
       .then(
         (opened) => {
           if (clientGone) return opened.close();

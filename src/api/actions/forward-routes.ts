@@ -10,7 +10,7 @@ import { flag, repeated } from '../contract/query-values.js';
 import type { ApiDeps } from '../deps.js';
 import { defineRoute, type AnyRoute } from '../route-table.js';
 import type { ActionGrant, ActionKeys } from './action-keys.js';
-import { actionTargets } from './action-targets.js';
+import { actionTargets, type ActionTargets } from './action-targets.js';
 import type { ForwardPayload } from './forward-sessions.js';
 import { routerAddress } from './router-address.js';
 import { isModuleName, type RsyncModule } from './rsync-daemon.js';
@@ -35,8 +35,11 @@ const rsyncConfig = (deps: ApiDeps): RsyncPluginConfig =>
  * path that names a directory of the attempt's own that exists (others are left out, as upstream
  * leaves out allowed paths that do not exist in the container).
  */
-async function rsyncModules(deps: ApiDeps, ref: AttemptRef): Promise<RsyncModule[]> {
-  const backend = deps.ctx.backend;
+async function rsyncModules(
+  deps: ApiDeps,
+  backend: ActionTargets['backend'],
+  ref: AttemptRef,
+): Promise<RsyncModule[]> {
   if (!backend.taskHostPath) throw userError(`The ${backend.kind} backend does not offer rsync`, 422);
   const shown = backend.taskPaths ? await backend.taskPaths(ref) : CONTAINER_TASK_PATHS;
   const workspace = await backend.taskHostPath(ref, shown.workspace);
@@ -78,10 +81,10 @@ export function forwardRoutes(deps: ApiDeps, keys: ActionKeys, webSessions: WebS
             `At most ${max} ports can be forwarded per call; ${query.task_ports.length} were asked.`,
           );
         }
-        const { refs } = await actionTargets(deps, caller, params.name, { task: params.task_name });
+        const { refs, backend } = await actionTargets(deps, caller, params.name, { task: params.task_name });
         const ref = refs[0] as AttemptRef;
-        if (!deps.ctx.backend.taskAddress) {
-          throw userError(`The ${deps.ctx.backend.kind} backend does not forward ports`, 422);
+        if (!backend.taskAddress) {
+          throw userError(`The ${backend.kind} backend does not forward ports`, 422);
         }
         return query.task_ports.map((port) => {
           const payload: ForwardPayload = { role: 'control', target: query.use_udp ? 'udp' : 'tcp', port };
@@ -99,9 +102,9 @@ export function forwardRoutes(deps: ApiDeps, keys: ActionKeys, webSessions: WebS
       params: TaskParams,
       query: z.object({ task_port: PortNumber }),
       handler: async ({ params, query, caller }): Promise<RouterResponse> => {
-        const { refs } = await actionTargets(deps, caller, params.name, { task: params.task_name });
-        if (!deps.ctx.backend.taskAddress) {
-          throw userError(`The ${deps.ctx.backend.kind} backend does not forward ports`, 422);
+        const { refs, backend } = await actionTargets(deps, caller, params.name, { task: params.task_name });
+        if (!backend.taskAddress) {
+          throw userError(`The ${backend.kind} backend does not forward ports`, 422);
         }
         const ref = refs[0] as AttemptRef;
         // Not a router key: the browser presents it in the Host of each request, never on a socket.
@@ -129,14 +132,16 @@ export function forwardRoutes(deps: ApiDeps, keys: ActionKeys, webSessions: WebS
       access: 'user',
       params: TaskParams,
       handler: async ({ params, caller }): Promise<RouterResponse> => {
-        const { workflow, refs } = await actionTargets(deps, caller, params.name, { task: params.task_name });
+        const { workflow, refs, backend } = await actionTargets(deps, caller, params.name, {
+          task: params.task_name,
+        });
         if (!workflow.plugins.rsync) throw userError('Rsync is not enabled for this workflow!', 403);
         const ref = refs[0] as AttemptRef;
         const config = rsyncConfig(deps);
         const payload: ForwardPayload = {
           role: 'control',
           target: 'rsync',
-          modules: await rsyncModules(deps, ref),
+          modules: await rsyncModules(deps, backend, ref),
           limits: {
             readBytesPerSecond: config.read_bandwidth_limit,
             writeBytesPerSecond: config.write_bandwidth_limit,

@@ -3,6 +3,7 @@
 // to the task's port, or to an rsync daemon over the task's files. UDP needs no control step: its one
 // socket carries every datagram.
 import type { WebSocket } from 'ws';
+import { backendOfAttempt } from '../../controller/attempt-backend.js';
 import type { AttemptRef } from '../../core/index.js';
 import type { ApiDeps } from '../deps.js';
 import type { ActionHandler, ActionSession } from './router.js';
@@ -42,8 +43,9 @@ function closeWhenTaskEnds(deps: ApiDeps, ref: AttemptRef, socket: WebSocket): v
 
 /** The address of the task's ports, or the socket is closed saying why. */
 async function taskAddress(session: ActionSession): Promise<string | null> {
-  const backend = session.deps.ctx.backend;
   try {
+    const backend = await backendOfAttempt(session.deps.ctx, session.grant.ref);
+    if (backend === null) throw new Error('The backend of this workflow is not running');
     if (!backend.taskAddress) throw new Error(`The ${backend.kind} backend does not forward ports`);
     return await backend.taskAddress(session.grant.ref);
   } catch (err) {

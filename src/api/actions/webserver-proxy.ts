@@ -4,6 +4,7 @@
 // at first and ends after 30 minutes without a request.
 import { request as httpRequest } from 'node:http';
 import type { FastifyInstance } from 'fastify';
+import { backendOfAttempt } from '../../controller/attempt-backend.js';
 import type { AttemptRef } from '../../core/index.js';
 import type { ApiDeps } from '../deps.js';
 
@@ -74,14 +75,18 @@ export function installWebserverProxy(app: FastifyInstance, deps: ApiDeps, sessi
         .send({ message: 'No active backend connection found, your session may have expired.' });
       return;
     }
-    const backend = deps.ctx.backend;
     void reply.hijack();
     const out = reply.raw;
     const fail = (status: number, text: string): void => {
       if (!out.headersSent) out.writeHead(status, { 'content-type': 'text/plain' });
       out.end(text);
     };
-    (backend.taskAddress ? backend.taskAddress(session.ref) : Promise.reject(new Error('no port-forward')))
+    backendOfAttempt(deps.ctx, session.ref)
+      .then((backend) =>
+        backend?.taskAddress
+          ? backend.taskAddress(session.ref)
+          : Promise.reject(new Error('no port-forward')),
+      )
       .then((address) => {
         const upstream = httpRequest(
           {

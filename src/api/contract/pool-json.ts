@@ -6,17 +6,19 @@ import type { PoolMinimal, PoolQuota, ResourceEntry, ResourceUsage } from './poo
 
 const GIB = 1024 ** 3;
 
-/** A pool is ONLINE while its backend is configured (the process backend is always alive with the service). */
-export function poolStatus(pool: Pool, doc: ConfigDocument): 'MAINTENANCE' | 'ONLINE' | 'OFFLINE' {
-  const online = doc.backends.some((b) => b.name === pool.backend);
-  return pool.enable_maintenance ? 'MAINTENANCE' : online ? 'ONLINE' : 'OFFLINE';
+/** Whether a backend, by name, answers its heartbeat now. */
+export type BackendOnline = (backend: string) => boolean;
+
+/** A pool is ONLINE while its backend answers its heartbeat, as upstream's status rule says. */
+export function poolStatus(pool: Pool, online: BackendOnline): 'MAINTENANCE' | 'ONLINE' | 'OFFLINE' {
+  return pool.enable_maintenance ? 'MAINTENANCE' : online(pool.backend) ? 'ONLINE' : 'OFFLINE';
 }
 
-export function poolMinimal(pool: Pool, name: string, doc: ConfigDocument): PoolMinimal {
+export function poolMinimal(pool: Pool, name: string, online: BackendOnline): PoolMinimal {
   return {
     name,
     description: pool.description,
-    status: poolStatus(pool, doc),
+    status: poolStatus(pool, online),
     download_type: pool.download_type,
     enable_maintenance: pool.enable_maintenance,
     backend: pool.backend,
@@ -56,6 +58,7 @@ export function poolQuotaJson(
   doc: ConfigDocument,
   report: QuotaReport,
   only: ReadonlySet<string> | null,
+  online: BackendOnline,
 ): PoolQuota {
   const sets = report.nodeSets
     .map((set) => ({
@@ -63,7 +66,7 @@ export function poolQuotaJson(
         .filter((p) => only === null || only.has(p.name))
         .flatMap((p) => {
           const pool = doc.pools[p.name];
-          return pool ? [{ ...poolMinimal(pool, p.name, doc), resource_usage: usageJson(p.usage) }] : [];
+          return pool ? [{ ...poolMinimal(pool, p.name, online), resource_usage: usageJson(p.usage) }] : [];
         }),
     }))
     .filter((s) => s.pools.length > 0);

@@ -1,7 +1,7 @@
 // The concise resource listing (`concise=true`): totals per pool and platform.
 import type { ConfigDocument } from '../../config/pool-config.js';
 import type { NodeRow, PairFilter } from './pool-json.js';
-import { nodePairs, poolStatus } from './pool-json.js';
+import { type BackendOnline, nodePairs, poolStatus } from './pool-json.js';
 import type { ConciseResources } from './pool-wire.js';
 
 const GIB = 1024 ** 3;
@@ -20,6 +20,7 @@ export function conciseResources(
   doc: ConfigDocument,
   rows: readonly NodeRow[],
   keep: PairFilter,
+  online: BackendOnline,
 ): ConciseResources {
   const totals = new Map<string, { pool: string; platform: string; usage: Quantities; alloc: Quantities }>();
   for (const { node, used } of rows) {
@@ -44,7 +45,7 @@ export function conciseResources(
       return {
         pool: t.pool,
         platform: t.platform,
-        status: pool ? poolStatus(pool, doc) : 'OFFLINE',
+        status: pool ? poolStatus(pool, online) : 'OFFLINE',
         usage_fields: t.usage,
         allocatable_fields: t.alloc,
         backend: pool?.backend ?? '',

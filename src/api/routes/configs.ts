@@ -10,6 +10,7 @@ import type { RouteList, RouteInput } from '../route-table.js';
 import { defineRoute } from '../route-table.js';
 import { configHistoryRoutes } from './config-history.js';
 import { roleConfigRoutes } from './role-configs.js';
+import { serviceConfigRoutes } from './service-config.js';
 import {
   BackendInfo,
   BackendList,
@@ -55,24 +56,36 @@ export function configRoutes(deps: ApiDeps): RouteList {
     if (found === undefined) throw userError(`Pool ${name} not found.`);
     return found;
   };
-  const backends = () =>
-    live.current().backends.map((b) => ({
-      name: b.name,
-      description: b.description,
-      version: '',
-      k8s_uid: '',
-      k8s_namespace: b.k8s_namespace,
-      dashboard_url: b.dashboard_url,
-      grafana_url: b.grafana_url,
-      tests: [],
-      scheduler_settings: { scheduler_type: 'osmo', scheduler_name: 'osmo', scheduler_timeout: 30 },
-      node_conditions: { rules: { Ready: 'True' }, prefix: 'osmo.nvidia.com/' },
-      last_heartbeat: null,
-      created_date: null,
-      router_address: b.router_address,
-      online: true,
-      nodes: b.nodes,
-    }));
+  const backends = () => {
+    const doc = live.current();
+    const states = new Map(deps.ctx.backends.states(doc).map((s) => [s.name, s]));
+    return doc.backends.map((b) => {
+      const state = states.get(b.name);
+      return {
+        name: b.name,
+        description: b.description,
+        version: '',
+        k8s_uid: '',
+        k8s_namespace: b.k8s_namespace,
+        dashboard_url: b.dashboard_url,
+        grafana_url: b.grafana_url,
+        tests: [],
+        scheduler_settings: { scheduler_type: 'osmo', scheduler_name: 'osmo', scheduler_timeout: 30 },
+        node_conditions: { rules: { Ready: 'True' }, prefix: 'osmo.nvidia.com/' },
+        last_heartbeat: state?.lastHeartbeat?.toISOString() ?? null,
+        created_date: null,
+        router_address: b.router_address,
+        online: state?.online ?? false,
+        nodes: b.nodes,
+        kind: b.kind,
+        running_kind: state?.kind ?? '',
+        last_error: state?.lastError ?? null,
+        node_count: state?.nodeCount ?? 0,
+        docker_host: b.docker_host,
+        slurm: b.slurm,
+      };
+    });
+  };
   return [
     defineRoute({
       method: 'GET',
@@ -190,19 +203,49 @@ export function configRoutes(deps: ApiDeps): RouteList {
       url: '/api/configs/backend/:name',
       operationId: 'updateBackend',
       response: Done,
-      summary: 'Updates the given fields of a backend',
+      summary: 'Updates the given fields of a backend, or adds a backend by that name',
       access: 'admin',
       params: Name,
       body: WithConfigs,
       handler: async ({ params, body, caller }) => {
         const current = live.current().backends;
+        const configs = body.configs ?? {};
+        if (typeof configs !== 'object' || Array.isArray(configs))
+          throw userError('configs must be an object of backend fields');
+        const fields = Object.fromEntries(Object.entries(configs).filter(([, v]) => v !== null));
+        // Ours: upstream's backends register themselves; here an admin adds one by naming it.
+        const exists = current.some((b) => b.name === params.name);
+        const next = exists
+          ? current.map((b) => (b.name === params.name ? { ...b, ...fields, name: b.name } : b))
+          : [...current, { ...fields, name: params.name }];
+        const verb = exists ? 'Updated' : 'Added';
+        await write('BACKEND', next, { body, caller }, `${verb} backend ${params.name}`, params.name);
+      },
+    }),
+    defineRoute({
+      method: 'DELETE',
+      url: '/api/configs/backend/:name',
+      operationId: 'deleteBackend',
+      response: Done,
+      summary: 'Removes a backend (refused while workflows run on it, unless forced)',
+      access: 'admin',
+      params: Name,
+      body: Envelope.extend({ force: z.boolean().optional() }),
+      handler: async ({ params, body, caller }) => {
+        const current = live.current().backends;
         if (!current.some((b) => b.name === params.name))
           throw serverError(`Backend ${params.name} is not found.`);
-        const fields = Object.fromEntries(
-          Object.entries((body.configs ?? {}) as Record<string, unknown>).filter(([, v]) => v !== null),
-        );
-        const next = current.map((b) => (b.name === params.name ? { ...b, ...fields, name: b.name } : b));
-        await write('BACKEND', next, { body, caller }, `Updated backend ${params.name}`, params.name);
+        if (body.force !== true) {
+          const alive = (await deps.store.workflows.listAlive()).filter((w) => w.backend === params.name);
+          if (alive.length > 0) {
+            const ids = alive.map((w) => w.workflowId).join(', ');
+            throw userError(
+              `Backend ${params.name} has workflows that are not finished: ${ids}. Cancel them first, or delete with force.`,
+            );
+          }
+        }
+        const next = current.filter((b) => b.name !== params.name);
+        await write('BACKEND', next, { body, caller }, `Deleted backend ${params.name}`, params.name);
       },
     }),
     defineRoute({
@@ -261,6 +304,7 @@ export function configRoutes(deps: ApiDeps): RouteList {
       ];
     }),
     ...roleConfigRoutes(deps),
+    ...serviceConfigRoutes(deps),
     ...configHistoryRoutes(deps),
   ];
 }

@@ -1,5 +1,6 @@
 // Pools, pool quota and resources.
 import { z } from 'zod';
+import type { ConfigDocument } from '../../config/pool-config.js';
 import { userError } from '../../core/index.js';
 import { poolShapes } from '../../controller/live-config.js';
 import { allowedPools } from '../../identity/index.js';
@@ -37,6 +38,15 @@ export function poolRoutes(deps: ApiDeps): RouteList {
     return new Set(allowedPools(caller ?? { roles: [] }, Object.keys(doc.pools).sort(), doc.roles));
   };
   /** The named pools the caller may see, or every such pool when none is named. */
+  const backendOnline = (doc: ConfigDocument) => {
+    const online = new Set(
+      deps.ctx.backends
+        .states(doc)
+        .filter((b) => b.online)
+        .map((b) => b.name),
+    );
+    return (backend: string): boolean => online.has(backend);
+  };
   const selected = (caller: Caller | null, pools: readonly string[]): Set<string> => {
     const allowed = visible(caller);
     return pools.length === 0 ? allowed : new Set(pools.filter((p) => allowed.has(p)));
@@ -93,7 +103,9 @@ export function poolRoutes(deps: ApiDeps): RouteList {
           .sort()
           .filter((n) => only.has(n));
         return {
-          pools: Object.fromEntries(names.map((n) => [n, poolMinimal(doc.pools[n] as never, n, doc)])),
+          pools: Object.fromEntries(
+            names.map((n) => [n, poolMinimal(doc.pools[n] as never, n, backendOnline(doc))]),
+          ),
         };
       },
     }),
@@ -108,7 +120,7 @@ export function poolRoutes(deps: ApiDeps): RouteList {
       handler: async ({ query, caller }) => {
         const doc = deps.ctx.config.current();
         const report = poolQuotaReport(poolShapes(doc), deps.ctx.nodes(), await attempts());
-        return poolQuotaJson(doc, report, selected(caller, query.pools));
+        return poolQuotaJson(doc, report, selected(caller, query.pools), backendOnline(doc));
       },
     }),
     defineRoute({
@@ -127,7 +139,12 @@ export function poolRoutes(deps: ApiDeps): RouteList {
         const keep: PairFilter = (pool, platform) =>
           pools.has(pool) && (platforms === null || platforms.has(platform));
         return query.concise
-          ? conciseResources(deps.ctx.config.current(), await usageByNode(null), keep)
+          ? conciseResources(
+              deps.ctx.config.current(),
+              await usageByNode(null),
+              keep,
+              backendOnline(deps.ctx.config.current()),
+            )
           : { resources: await resources(keep, null) };
       },
     }),

@@ -400,6 +400,158 @@ export const WIRE_JSON: SchemaSet = {
             "type": "null"
           }
         ]
+      },
+      "kind": {
+        "default": null,
+        "anyOf": [
+          {
+            "type": "string",
+            "enum": [
+              "process",
+              "docker",
+              "kubernetes",
+              "slurm"
+            ]
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "running_kind": {
+        "type": "string"
+      },
+      "last_error": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "node_count": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 9007199254740991
+      },
+      "docker_host": {
+        "default": null,
+        "anyOf": [
+          {
+            "type": "string",
+            "minLength": 1
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "slurm": {
+        "default": null,
+        "anyOf": [
+          {
+            "type": "object",
+            "properties": {
+              "partition": {
+                "default": null,
+                "anyOf": [
+                  {
+                    "type": "string",
+                    "minLength": 1
+                  },
+                  {
+                    "type": "null"
+                  }
+                ]
+              },
+              "account": {
+                "default": null,
+                "anyOf": [
+                  {
+                    "type": "string",
+                    "minLength": 1
+                  },
+                  {
+                    "type": "null"
+                  }
+                ]
+              },
+              "qos": {
+                "default": {},
+                "type": "object",
+                "propertyNames": {
+                  "type": "string",
+                  "enum": [
+                    "HIGH",
+                    "NORMAL",
+                    "LOW"
+                  ]
+                },
+                "additionalProperties": {
+                  "type": "string",
+                  "minLength": 1
+                }
+              },
+              "sbatchArgs": {
+                "default": [],
+                "type": "array",
+                "items": {
+                  "type": "string"
+                }
+              },
+              "workDir": {
+                "default": null,
+                "anyOf": [
+                  {
+                    "type": "string",
+                    "format": "starts_with",
+                    "pattern": "^\\/.*"
+                  },
+                  {
+                    "type": "null"
+                  }
+                ]
+              },
+              "nodeExecutable": {
+                "default": null,
+                "anyOf": [
+                  {
+                    "type": "string",
+                    "format": "starts_with",
+                    "pattern": "^\\/.*"
+                  },
+                  {
+                    "type": "null"
+                  }
+                ]
+              },
+              "conf": {
+                "default": null,
+                "anyOf": [
+                  {
+                    "type": "string",
+                    "format": "starts_with",
+                    "pattern": "^\\/.*"
+                  },
+                  {
+                    "type": "null"
+                  }
+                ]
+              }
+            },
+            "required": [
+              "partition",
+              "account",
+              "qos",
+              "sbatchArgs",
+              "workDir",
+              "nodeExecutable",
+              "conf"
+            ],
+            "additionalProperties": false
+          },
+          {
+            "type": "null"
+          }
+        ]
       }
     },
     "required": [
@@ -2652,6 +2804,101 @@ export const WIRE_JSON: SchemaSet = {
       "$ref": "#/components/schemas/RoleConfig"
     }
   },
+  "ServiceConfig": {
+    "type": "object",
+    "properties": {
+      "service_base_url": {
+        "type": "string"
+      },
+      "service_auth": {
+        "type": "object",
+        "properties": {
+          "keys": {
+            "type": "object",
+            "propertyNames": {
+              "type": "string"
+            },
+            "additionalProperties": {
+              "type": "object",
+              "properties": {
+                "public_key": {
+                  "type": "string"
+                },
+                "private_key": {
+                  "type": "string",
+                  "const": "**********"
+                }
+              },
+              "required": [
+                "public_key",
+                "private_key"
+              ],
+              "additionalProperties": false
+            }
+          },
+          "active_key": {
+            "type": "string"
+          },
+          "issuer": {
+            "type": "string"
+          },
+          "audience": {
+            "type": "string"
+          },
+          "login_info": {
+            "$ref": "#/components/schemas/LoginInfo"
+          },
+          "max_token_duration": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "keys",
+          "active_key",
+          "issuer",
+          "audience",
+          "login_info",
+          "max_token_duration"
+        ],
+        "additionalProperties": false
+      },
+      "cli_config": {
+        "type": "object",
+        "properties": {
+          "latest_version": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "min_supported_version": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "client_install_url": {
+            "type": [
+              "string",
+              "null"
+            ]
+          }
+        },
+        "required": [
+          "latest_version",
+          "min_supported_version",
+          "client_install_url"
+        ],
+        "additionalProperties": false
+      }
+    },
+    "required": [
+      "service_base_url",
+      "service_auth",
+      "cli_config"
+    ],
+    "additionalProperties": false
+  },
   "SubmitResponse": {
     "type": "object",
     "properties": {
@@ -4189,6 +4436,7 @@ export const WIRE = {
   RoleAssignment: wireRef<z.output<typeof auth.RoleAssignment>>('RoleAssignment'),
   RoleConfig: wireRef<z.output<typeof config.RoleConfig>>('RoleConfig'),
   RoleConfigs: wireRef<z.output<typeof config.RoleConfigs>>('RoleConfigs'),
+  ServiceConfig: wireRef<z.output<typeof config.ServiceConfig>>('ServiceConfig'),
   SubmitResponse: wireRef<z.output<typeof workflow.SubmitResponse>>('SubmitResponse'),
   Tags: wireRef<z.output<typeof workflow.Tags>>('Tags'),
   TaskList: wireRef<z.output<typeof workflow.TaskList>>('TaskList'),
