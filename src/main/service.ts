@@ -17,6 +17,7 @@ import { Engine } from '../controller/engine.js';
 import { SpecPool } from '../controller/spec-pool.js';
 import { LogStore } from '../controller/log-store.js';
 import { openStore } from '../store/index.js';
+import { lockSqliteStore } from './sqlite-service-lock.js';
 import { NotificationDispatcher } from '../notifications/index.js';
 import { meteredStorage, newTransferTally, openStorage } from '../storage/index.js';
 import { bootstrapAdmin, createIdentityServices, loadMasterKey } from './identity-setup.js';
@@ -84,10 +85,11 @@ export async function startService(requested: ServiceConfig): Promise<RunningSer
     dockerHost: backendChoice.dockerHost,
   };
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  const sqliteFile = join(config.dataDir, 'osmo.db');
+  // Before anything is read or migrated: a second service on the same SQLite file is refused.
+  const sqliteLock = config.postgresUrl ? null : await lockSqliteStore(sqliteFile);
   const store = await openStore(
-    config.postgresUrl
-      ? { kind: 'postgres', url: config.postgresUrl }
-      : { kind: 'sqlite', file: join(config.dataDir, 'osmo.db') },
+    config.postgresUrl ? { kind: 'postgres', url: config.postgresUrl } : { kind: 'sqlite', file: sqliteFile },
   );
   const key = await loadSigningKey(join(config.dataDir, 'service-key.json'));
   await bootstrapAdmin(store, config, new Date());
@@ -195,6 +197,7 @@ export async function startService(requested: ServiceConfig): Promise<RunningSer
       await notifications.stop();
       await specs.close();
       await store.close();
+      await sqliteLock?.release();
       stopLoggingRejections();
     },
   };
