@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { BACKEND_KINDS } from '../core/index.js';
 import { parseDurationSeconds } from '../spec/duration.js';
+import { KubernetesConfigSchema } from './kubernetes-config.js';
 import { SlurmConfigSchema } from './slurm-config.js';
 
 const NAME = /^[a-zA-Z]([a-zA-Z0-9_.-]*[a-zA-Z0-9])?$/;
@@ -72,7 +73,7 @@ export const BackendSchema = z.object({
   description: z.string().default(''),
   dashboard_url: z.string().default(''),
   grafana_url: z.string().default(''),
-  /** The namespace dashboard and Grafana links name. */
+  /** The namespace dashboard and Grafana links name; a kubernetes backend's pods run in it. */
   k8s_namespace: z.string().default('default'),
   router_address: z.string().default(''),
   /** Declared nodes of this backend; absent: what the backend itself detects. */
@@ -88,6 +89,8 @@ export const BackendSchema = z.object({
   slurm: SlurmConfigSchema.extend({ conf: z.string().startsWith('/').nullable().default(null) })
     .nullable()
     .default(null),
+  /** Ours, kind kubernetes: cluster access, the osmo runtime image, scheduler, request budget. */
+  kubernetes: KubernetesConfigSchema.nullable().default(null),
 });
 export type BackendConfig = z.infer<typeof BackendSchema>;
 
@@ -189,6 +192,11 @@ export function parseConfigDocument(raw: unknown): ConfigDocument {
     if (backendNames.has(backend.name))
       throw new Error(`Invalid configuration: backend ${backend.name} is declared twice`);
     backendNames.add(backend.name);
+    if (backend.kind === 'kubernetes' && backend.kubernetes === null) {
+      throw new Error(
+        `Invalid configuration: backend ${backend.name}: kind kubernetes needs a kubernetes block (runtime_image, and kubeconfig or in_cluster)`,
+      );
+    }
   }
   for (const [name, pool] of Object.entries(doc.pools)) {
     if (!NAME.test(name)) throw new Error(`Invalid configuration: pool name ${name} is not valid!`);

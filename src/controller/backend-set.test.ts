@@ -153,7 +153,9 @@ test('BackendSet: backends are made by name, reported with their state, remade a
 
 test('BackendSet: a kind this service cannot run is a config error naming the backend', async () => {
   const set = await realSet();
-  const doc = parseConfigDocument({ backends: [{ name: 'k8s', kind: 'kubernetes' }] });
+  const doc = parseConfigDocument({
+    backends: [{ name: 'k8s', kind: 'kubernetes', kubernetes: { in_cluster: true, runtime_image: 'osmo' } }],
+  });
   assert.throws(
     () => set.check(doc),
     /Backend k8s: kind kubernetes is not available in this service \(available: process, docker\)/,

@@ -20,6 +20,7 @@ import { checkpointTargets, launchDataCredentials } from './data-launch.js';
 import { withDatasetInputs } from './dataset-io.js';
 import { eventLine } from './event-line.js';
 import { hostMountsFor } from './host-mounts.js';
+import { launchPlacement } from './launch-placement.js';
 import { applyStatusReport } from './reports.js';
 import { applySchedulingDecisions, buildSnapshot } from './schedule-snapshot.js';
 import { groupSpecOf, specOf, taskSpecOf } from './spec-cache.js';
@@ -233,6 +234,7 @@ export function buildLaunch(
     },
     gpuIndices,
     hostMounts: hostMountsFor(ctx, backend, workflow.pool ?? '', taskSpec.resource.platform, taskSpec),
+    placement: launchPlacement(ctx, workflow, specOf(workflow), taskSpec),
     ...dataLaunch(ctx, resolved, taskSpec, paths, workflow.workflowId),
   };
 }

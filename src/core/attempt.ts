@@ -107,6 +107,23 @@ export interface AttemptLaunch extends AttemptRef {
   readonly launchedTogether?: readonly string[];
   /** The workflow's priority, for backends whose own scheduler orders work (Slurm's nice or QOS). */
   readonly priority?: Priority;
+  /** Where the workflow's pool and platform put it, for backends that place by labels (Kubernetes). */
+  readonly placement?: LaunchPlacement;
+}
+
+/** The pool, platform (its node labels) and user of an attempt, as the controller resolved them. */
+export interface LaunchPlacement {
+  readonly pool: string;
+  readonly platform: string;
+  /** The platform's `labels`: a node is of the platform when it carries every one. */
+  readonly nodeLabels: Readonly<Record<string, string>>;
+  /** The task's `nodesExcluded`, as the backend's nodes name them. */
+  readonly nodesExcluded: readonly string[];
+  readonly submittedBy: string;
+  /** Whether this is its group's lead task. */
+  readonly lead: boolean;
+  /** The workflow's own labels. */
+  readonly workflowLabels: Readonly<Record<string, string>>;
 }
 
 /** One `src[:dest]` of a task's `volumeMounts` or its platform's `default_mounts`. */

@@ -10,6 +10,7 @@ import type { BackendConfig } from '../config/pool-config.js';
 import { runtimeEnvironment, type ServiceConfig } from '../config/service-config.js';
 import type { AttemptRef, BackendKind } from '../core/index.js';
 import type { BuiltBackend } from '../controller/backend-set.js';
+import { makeKubernetesBackend } from './kubernetes-backend-factory.js';
 
 /**
  * Processes share CPUs; a task's CPU request limits how many run at once, not what each may use. So a
@@ -110,10 +111,7 @@ const makeSlurmBackend: BackendFactory = async (entry, { config, workRoot: ownRo
   };
 };
 
-/**
- * Every kind this service can run. `kubernetes` joins here, in this one line, once
- * src/backends/kubernetes/ offers its factory; until then a configuration naming it is refused.
- */
+/** Every kind this service can run; a configuration naming another is refused. */
 export const BACKEND_FACTORIES: ReadonlyMap<BackendKind, BackendFactory> = new Map<
   BackendKind,
   BackendFactory
@@ -121,4 +119,5 @@ export const BACKEND_FACTORIES: ReadonlyMap<BackendKind, BackendFactory> = new M
   ['process', makeProcessBackend],
   ['docker', makeDockerBackend],
   ['slurm', makeSlurmBackend],
+  ['kubernetes', makeKubernetesBackend],
 ]);

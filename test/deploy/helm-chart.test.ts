@@ -56,6 +56,8 @@ const SCALED = {
 test('the default (SQLite) release: one replica on a volume, every manifest valid', async () => {
   const manifests = renderChart({ masterKey: { value: MASTER_KEY } });
   assert.deepEqual(manifests.map((m) => m.kind).sort(), [
+    'ClusterRole',
+    'ClusterRoleBinding',
     'Deployment',
     'PersistentVolumeClaim',
     'Role',
@@ -130,16 +132,21 @@ test('the pod passes the service only flags and variables it reads', async () =>
   }
 });
 
-test('RBAC: the service account may manage pods, services and secrets and use logs, exec, port-forward', () => {
+test('RBAC: the service account may do what the Kubernetes backend asks, and use exec, port-forward', () => {
   const manifests = renderChart({ masterKey: { value: MASTER_KEY } });
   const role = of(manifests, 'Role')[0]!;
-  const rules = role['rules'] as { resources: string[]; verbs: string[] }[];
-  const allowed = (resource: string, verb: string): boolean =>
-    rules.some((r) => r.resources.includes(resource) && r.verbs.includes(verb));
-  for (const resource of ['pods', 'services', 'secrets']) {
-    for (const verb of ['get', 'list', 'watch', 'create', 'delete'])
-      assert.ok(allowed(resource, verb), `${verb} ${resource}`);
-  }
+  const rules = role['rules'] as { apiGroups: string[]; resources: string[]; verbs: string[] }[];
+  const allowed = (resource: string, verb: string, group = ''): boolean =>
+    rules.some(
+      (r) => r.apiGroups.includes(group) && r.resources.includes(resource) && r.verbs.includes(verb),
+    );
+  // Every call src/backends/kubernetes/cluster-client.ts makes in the namespace.
+  for (const verb of ['get', 'list', 'watch', 'create', 'patch', 'delete'])
+    assert.ok(allowed('pods', verb), `${verb} pods`);
+  for (const verb of ['create', 'delete']) assert.ok(allowed('services', verb), `${verb} services`);
+  for (const verb of ['create', 'deletecollection']) assert.ok(allowed('secrets', verb), `${verb} secrets`);
+  for (const verb of ['create', 'delete'])
+    assert.ok(allowed('podgroups', verb, 'scheduling.run.ai'), `${verb} podgroups.scheduling.run.ai`);
   assert.ok(allowed('pods/log', 'get'));
   assert.ok(allowed('pods/exec', 'create'));
   assert.ok(allowed('pods/portforward', 'create'));
@@ -150,6 +157,15 @@ test('RBAC: the service account may manage pods, services and secrets and use lo
     { kind: 'ServiceAccount', name: account.metadata.name, namespace: 'osmo' },
   ]);
   assert.equal(deployment(manifests).template.spec.serviceAccountName, account.metadata.name);
+  // Nodes are cluster-scoped: the heartbeat lists them through a ClusterRole bound to the same account.
+  const nodeRules = of(manifests, 'ClusterRole')[0]!['rules'] as { resources: string[]; verbs: string[] }[];
+  assert.ok(nodeRules.some((r) => r.resources.includes('nodes') && r.verbs.includes('list')));
+  const clusterBinding = of(manifests, 'ClusterRoleBinding')[0]!;
+  assert.deepEqual(clusterBinding['subjects'], binding['subjects']);
+  assert.equal(
+    (clusterBinding['roleRef'] as { name: string }).name,
+    of(manifests, 'ClusterRole')[0]!.metadata.name,
+  );
 });
 
 test('the chart refuses several replicas on SQLite, and a release without a master key', () => {

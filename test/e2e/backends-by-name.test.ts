@@ -234,10 +234,10 @@ describe('one service, backends by name', { skip: podmanMissing }, () => {
     assert.equal((await osmo(admin, ['workflow', 'cancel', orphan])).code, 0);
   });
 
-  test('a kind this service cannot run is refused with the backend named', async () => {
+  test('a kind this service cannot run, or one without its settings, is refused with the backend named', async () => {
     const r = await api('POST', '/api/configs/backend/k8s', { configs: { kind: 'kubernetes' } });
     assert.equal(r.status, 400, r.text);
-    assert.match(r.text, /Backend k8s: kind kubernetes is not available in this service/);
+    assert.match(r.text, /backend k8s: kind kubernetes needs a kubernetes block/);
     const bad = await api('POST', '/api/configs/backend/odd', { configs: { kind: 'nomad' } });
     assert.equal(bad.status, 400, bad.text);
     assert.equal((await backends()).has('k8s'), false);

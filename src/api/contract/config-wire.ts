@@ -46,9 +46,10 @@ export const BackendInfo = wire(
     last_error: z.string().nullable().optional(),
     /** Ours: the nodes it offers the scheduler now (none while offline). */
     node_count: z.number().int().nonnegative().optional(),
-    /** Ours: docker_host and slurm settings as configured. */
+    /** Ours: docker_host, slurm and kubernetes settings as configured. */
     docker_host: BackendSchema.shape.docker_host.optional(),
     slurm: BackendSchema.shape.slurm.optional(),
+    kubernetes: BackendSchema.shape.kubernetes.optional(),
   }),
 );
 export type BackendInfo = z.infer<typeof BackendInfo>;

@@ -83,6 +83,7 @@ export function configRoutes(deps: ApiDeps): RouteList {
         node_count: state?.nodeCount ?? 0,
         docker_host: b.docker_host,
         slurm: b.slurm,
+        kubernetes: b.kubernetes,
       };
     });
   };
