@@ -552,6 +552,154 @@ export const WIRE_JSON: SchemaSet = {
             "type": "null"
           }
         ]
+      },
+      "kubernetes": {
+        "default": null,
+        "anyOf": [
+          {
+            "type": "object",
+            "properties": {
+              "kubeconfig": {
+                "default": null,
+                "anyOf": [
+                  {
+                    "type": "string",
+                    "format": "starts_with",
+                    "pattern": "^\\/.*"
+                  },
+                  {
+                    "type": "null"
+                  }
+                ]
+              },
+              "context": {
+                "default": null,
+                "anyOf": [
+                  {
+                    "type": "string",
+                    "minLength": 1
+                  },
+                  {
+                    "type": "null"
+                  }
+                ]
+              },
+              "in_cluster": {
+                "default": false,
+                "type": "boolean"
+              },
+              "runtime_image": {
+                "type": "string",
+                "minLength": 1
+              },
+              "runtime_install_dir": {
+                "default": "/app",
+                "type": "string",
+                "format": "starts_with",
+                "pattern": "^\\/.*"
+              },
+              "runtime_node_path": {
+                "default": "/usr/local/bin/node",
+                "type": "string",
+                "format": "starts_with",
+                "pattern": "^\\/.*"
+              },
+              "scheduler": {
+                "default": "kai",
+                "type": "string",
+                "enum": [
+                  "kai",
+                  "default"
+                ]
+              },
+              "kai_scheduler_name": {
+                "default": "kai-scheduler",
+                "type": "string",
+                "minLength": 1
+              },
+              "stop_grace_seconds": {
+                "default": null,
+                "anyOf": [
+                  {
+                    "type": "number",
+                    "minimum": 0
+                  },
+                  {
+                    "type": "null"
+                  }
+                ]
+              },
+              "resync_seconds": {
+                "default": null,
+                "anyOf": [
+                  {
+                    "type": "number",
+                    "exclusiveMinimum": 0
+                  },
+                  {
+                    "type": "null"
+                  }
+                ]
+              },
+              "finished_pod_ttl_seconds": {
+                "default": null,
+                "anyOf": [
+                  {
+                    "type": "number",
+                    "minimum": 0
+                  },
+                  {
+                    "type": "null"
+                  }
+                ]
+              },
+              "qps": {
+                "default": null,
+                "anyOf": [
+                  {
+                    "type": "number",
+                    "exclusiveMinimum": 0
+                  },
+                  {
+                    "type": "null"
+                  }
+                ]
+              },
+              "burst": {
+                "default": null,
+                "anyOf": [
+                  {
+                    "type": "integer",
+                    "exclusiveMinimum": 0,
+                    "maximum": 9007199254740991
+                  },
+                  {
+                    "type": "null"
+                  }
+                ]
+              }
+            },
+            "required": [
+              "kubeconfig",
+              "context",
+              "in_cluster",
+              "runtime_image",
+              "runtime_install_dir",
+              "runtime_node_path",
+              "scheduler",
+              "kai_scheduler_name",
+              "stop_grace_seconds",
+              "resync_seconds",
+              "finished_pod_ttl_seconds",
+              "qps",
+              "burst"
+            ],
+            "additionalProperties": false
+          },
+          {
+            "type": "null"
+          }
+        ]
       }
     },
     "required": [
