@@ -13,7 +13,7 @@ import {
   type SlurmCluster,
 } from '../../src/backends/slurm/slurm-fixture.js';
 import type { ServiceProcess } from './harness.js';
-import { apiCall, eventually, loginAs, osmo, startServiceProcess, tempDir } from './harness.js';
+import { apiCall, devToken, eventually, loginAs, osmo, startServiceProcess, tempDir } from './harness.js';
 
 const run = promisify(execFile);
 const unavailable = slurmUnavailable();
@@ -91,8 +91,7 @@ describe(
       // No SLURM_CONF for the service: the backend's own configuration names its cluster.
       service = await startServiceProcess({ args: ['--config', config, '--admin', 'root'] });
       admin = await loginAs(service.url, 'root');
-      const login = await apiCall(service.url, 'POST', '/api/auth/dev/login', null, { username: 'root' });
-      token = (JSON.parse(login.text) as { token: string }).token;
+      token = await devToken(service.url, 'root');
     });
 
     after(async () => {

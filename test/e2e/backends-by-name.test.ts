@@ -14,7 +14,16 @@ import {
   type TestEngine,
 } from '../../src/backends/docker/podman-fixture.js';
 import type { ServiceProcess } from './harness.js';
-import { apiCall, eventually, loginAs, osmo, removeDir, startServiceProcess, tempDir } from './harness.js';
+import {
+  apiCall,
+  devToken,
+  eventually,
+  loginAs,
+  osmo,
+  removeDir,
+  startServiceProcess,
+  tempDir,
+} from './harness.js';
 
 const podmanMissing = podmanMissingReason('backends by name need');
 
@@ -114,8 +123,7 @@ describe('one service, backends by name', { skip: podmanMissing }, () => {
     );
     service = await startServiceProcess({ args: ['--config', config, '--admin', 'root'] });
     admin = await loginAs(service.url, 'root');
-    const login = await apiCall(service.url, 'POST', '/api/auth/dev/login', null, { username: 'root' });
-    token = (JSON.parse(login.text) as { token: string }).token;
+    token = await devToken(service.url, 'root');
   });
 
   after(async () => {

@@ -139,6 +139,13 @@ export async function loginAs(url: string, user: string): Promise<string> {
   return configDir;
 }
 
+/** A dev-mode access token for `user`, for calling the API directly. */
+export async function devToken(url: string, user: string): Promise<string> {
+  const r = await apiCall(url, 'POST', '/api/auth/dev/login', null, { username: user });
+  if (r.status !== 200) throw new Error(`dev login of ${user} failed: ${r.status} ${r.text}`);
+  return (JSON.parse(r.text) as { token: string }).token;
+}
+
 /** Polls until `check` returns a value or the time is up. */
 export async function eventually<T>(check: () => Promise<T | null>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

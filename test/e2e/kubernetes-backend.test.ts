@@ -10,7 +10,7 @@ import type { V1Pod } from '@kubernetes/client-node';
 import { FakeApiServer, type RequestRecord } from '../../src/backends/kubernetes/api-fixture.js';
 import { logLine, reportLine } from '../../src/backends/kubernetes/pod-log-lines.js';
 import type { ServiceProcess } from './harness.js';
-import { apiCall, eventually, loginAs, osmo, startServiceProcess, tempDir } from './harness.js';
+import { apiCall, devToken, eventually, loginAs, osmo, startServiceProcess, tempDir } from './harness.js';
 
 interface BackendJson {
   name: string;
@@ -101,8 +101,7 @@ describe('a kubernetes backend declared by name, against a recorded API server',
     );
     service = await startServiceProcess({ args: ['--config', config, '--admin', 'root'] });
     admin = await loginAs(service.url, 'root');
-    const login = await apiCall(service.url, 'POST', '/api/auth/dev/login', null, { username: 'root' });
-    token = (JSON.parse(login.text) as { token: string }).token;
+    token = await devToken(service.url, 'root');
   });
 
   after(async () => {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { ServiceProcess } from './harness.js';
-import { apiCall, loginAs, osmo, startServiceProcess } from './harness.js';
+import { apiCall, devToken, loginAs, osmo, startServiceProcess } from './harness.js';
 
 let service: ServiceProcess;
 
@@ -14,11 +14,7 @@ after(async () => {
   await service.stop();
 });
 
-async function tokenOf(user: string): Promise<string> {
-  const r = await apiCall(service.url, 'POST', '/api/auth/dev/login', null, { username: user });
-  assert.equal(r.status, 200, r.text);
-  return (JSON.parse(r.text) as { token: string }).token;
-}
+const tokenOf = (user: string): Promise<string> => devToken(service.url, user);
 
 interface ServiceConfigAnswer {
   service_base_url: string;

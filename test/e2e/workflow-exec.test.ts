@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { WebSocket } from 'ws';
 import { bearerProtocols, WEBSOCKET_PROTOCOL } from '../../src/api/contract/websocket-auth.js';
 import type { ServiceProcess } from './harness.js';
-import { apiCall, eventually, loginAs, osmo, startServiceProcess, tempDir } from './harness.js';
+import { apiCall, devToken, eventually, loginAs, osmo, startServiceProcess, tempDir } from './harness.js';
 import {
   allRunning,
   execCases,
@@ -24,12 +24,6 @@ let bob: string;
 let workflows: ExecWorkflows;
 const tokens: Record<string, string> = {};
 
-async function devToken(user: string): Promise<string> {
-  const r = await apiCall(service.url, 'POST', '/api/auth/dev/login', null, { username: user });
-  assert.equal(r.status, 200, r.text);
-  return (JSON.parse(r.text) as { token: string }).token;
-}
-
 async function submit(name: string, yaml: string): Promise<string> {
   const file = join(await tempDir('exec-codes'), `${name}.yaml`);
   await writeFile(file, yaml);
@@ -44,7 +38,7 @@ before(async () => {
   service = await startServiceProcess({ args: ['--admin', 'root'] });
   alice = await loginAs(service.url, 'alice');
   bob = await loginAs(service.url, 'bob');
-  for (const user of ['alice', 'bob', 'root']) tokens[user] = await devToken(user);
+  for (const user of ['alice', 'bob', 'root']) tokens[user] = await devToken(service.url, user);
   workflows = await startExecWorkflows(backend());
 });
 
