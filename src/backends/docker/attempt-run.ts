@@ -240,7 +240,17 @@ export class AttemptRun {
     await writeFile(join(attemptDir, CONTAINER_ID_FILE), container.id);
     await writeFile(join(attemptDir, CONTAINER_LOG_SEQ_FILE), String(this.seq));
     this.oom = OomWatcher.forContainer(this.options.cgroups, container.id, this.launch.resources);
+    // Attached before it starts, as `docker run` is: every byte it writes, in order. (Podman's followed
+    // log stream drops stretches of a fast writer's lines under load; its stored log does not.)
+    let attached: NodeJS.ReadableStream;
     try {
+      attached = (await container.attach({
+        stream: true,
+        stdout: true,
+        stderr: true,
+        hijack: true,
+        abortSignal: this.detachment.signal,
+      })) as NodeJS.ReadableStream;
       await container.start();
     } catch (err) {
       return startFailure(`Failed to start the command "${entrypointOf(body) ?? ''}": ${errorText(err)}`);
@@ -248,11 +258,11 @@ export class AttemptRun {
     // A stop that arrived while the container was being created still applies to it.
     const pending = this.pendingStop();
     if (pending !== null) await this.stop(pending.status, pending.message);
-    return this.watch(container);
+    return this.watch(container, attached);
   }
 
   /** Streams the container's logs until it exits, then decides the end and stores outputs. */
-  private async watch(container: Docker.Container): Promise<Final> {
+  private async watch(container: Docker.Container, attached?: NodeJS.ReadableStream): Promise<Final> {
     this.oom ??= OomWatcher.forContainer(this.options.cgroups, container.id, this.launch.resources);
     if (this.oom !== null) await this.oom.followPid((await container.inspect()).State.Pid);
     const host = hostTaskPaths(this.options.attemptDir);
@@ -260,7 +270,7 @@ export class AttemptRun {
     // The container's task directories are the host's, bind-mounted: checkpoints are pushed from here.
     const checkpoints = startCheckpoints(this.launch, host, CONTAINER_TASK_PATHS, transferLog);
     try {
-      await this.streamLogs(container);
+      await (attached === undefined ? this.streamLogs(container) : this.streamAttached(container, attached));
     } finally {
       if (this.detachment.signal.aborted) checkpoints.cancel();
     }
@@ -294,6 +304,57 @@ export class AttemptRun {
     return code === 0
       ? { status: 'COMPLETED', exitCode: 0, message: null }
       : { status: 'FAILED', exitCode: code, message: `Failure reason: Exit code ${code}.` };
+  }
+
+  /**
+   * Passes on what the attached stream carries until the container exits, then checks it against the
+   * engine's stored log: lines the stream did not carry (it ended early) are taken from there, after
+   * a note saying so.
+   */
+  private async streamAttached(container: Docker.Container, attached: NodeJS.ReadableStream): Promise<void> {
+    const splitters = { STDOUT: new LineSplitter(), STDERR: new LineSplitter() };
+    let carried = 0;
+    const pass = (io: 'STDOUT' | 'STDERR', texts: string[]): void => {
+      carried += texts.length;
+      for (const text of texts) this.log(io, text);
+    };
+    const demux = new FrameDemuxer();
+    for await (const chunk of attached) {
+      for (const frame of demux.push(Buffer.from(chunk as Buffer))) {
+        pass(frame.stream, splitters[frame.stream].push(Buffer.from(frame.data)));
+      }
+    }
+    await container.wait({ abortSignal: this.detachment.signal }).catch(() => undefined);
+    if (this.detachment.signal.aborted) return;
+    for (const io of ['STDOUT', 'STDERR'] as const) pass(io, splitters[io].end());
+    try {
+      const missed = await this.storedLinesFrom(container, carried);
+      if (missed.length > 0) {
+        this.log('OSMO_CTRL', `${missed.length} last lines came from the engine's stored log`);
+        for (const line of missed) this.log(line.io, line.text);
+      }
+    } catch (err) {
+      this.log('OSMO_CTRL', `The last log lines may be incomplete: ${errorText(err)}`);
+    }
+    this.flushLogs();
+  }
+
+  /** The lines of the container's stored log from the `from`th on (counted as the attached ones were). */
+  private async storedLinesFrom(
+    container: Docker.Container,
+    from: number,
+  ): Promise<{ io: 'STDOUT' | 'STDERR'; text: string }[]> {
+    const all = await container.logs({ follow: false, stdout: true, stderr: true });
+    const splitters = { STDOUT: new LineSplitter(), STDERR: new LineSplitter() };
+    const lines: { io: 'STDOUT' | 'STDERR'; text: string }[] = [];
+    let index = 0;
+    const take = (io: 'STDOUT' | 'STDERR', texts: string[]): void => {
+      for (const text of texts) if (index++ >= from) lines.push({ io, text });
+    };
+    for (const frame of new FrameDemuxer().push(all))
+      take(frame.stream, splitters[frame.stream].push(frame.data));
+    for (const io of ['STDOUT', 'STDERR'] as const) take(io, splitters[io].end());
+    return lines;
   }
 
   /**
