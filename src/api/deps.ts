@@ -1,7 +1,7 @@
 // What the HTTP layer needs from the rest of the service, passed in by the composition root.
 import type { ServiceConfig } from '../config/service-config.js';
 import type { EngineContext } from '../controller/context.js';
-import type { Engine } from '../controller/engine.js';
+import type { EngineControl } from '../controller/engine.js';
 import type { TransferTally } from '../storage/index.js';
 import type { Store } from '../store/index.js';
 import type { IdentityServices } from './auth/identity-services.js';
@@ -11,7 +11,9 @@ export interface ApiDeps {
   readonly config: ServiceConfig;
   readonly key: SigningKey;
   readonly store: Store;
-  readonly engine: Engine;
+  readonly engine: EngineControl;
+  /** With several replicas on one database: whether this one leads the engine. */
+  readonly replica?: () => { readonly leader: boolean; readonly term: number | null };
   readonly ctx: EngineContext;
   /** The externally visible base URL used in links, without a trailing slash. */
   readonly baseUrl: string;

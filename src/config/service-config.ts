@@ -23,6 +23,8 @@ export const ServiceConfigSchema = z.object({
   dataDir: z.string().min(1),
   /** PostgreSQL connection URL; SQLite in the data directory when absent. */
   postgresUrl: z.string().url().nullable().default(null),
+  /** One of several services on that PostgreSQL database: the engine runs where the lease is held. */
+  replicas: z.boolean().default(false),
   /** Dev mode allows the username-only `dev` login (the quickstart's default). */
   devMode: z.boolean().default(false),
   /** The externally visible base URL used in links; defaults to http://host:port. */
@@ -90,6 +92,7 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
 export function serviceConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<ServiceConfig> {
   const out: Partial<ServiceConfig> = {};
   if (env.OSMO_POSTGRES_URL) out.postgresUrl = env.OSMO_POSTGRES_URL;
+  if (env.OSMO_REPLICAS) out.replicas = /^(1|true|yes)$/i.test(env.OSMO_REPLICAS);
   if (env.OSMO_DEV_MODE) out.devMode = /^(1|true|yes)$/i.test(env.OSMO_DEV_MODE);
   if (env.OSMO_BASE_URL) out.baseUrl = env.OSMO_BASE_URL;
   if (env.OSMO_LOG_LEVEL) out.logLevel = env.OSMO_LOG_LEVEL as ServiceConfig['logLevel'];

@@ -61,6 +61,8 @@ export interface EngineContext {
   readonly credentials?: CredentialResolver;
   /** Gives attempts the `osmo` CLI with a credential of their own (absent: tasks get none). */
   readonly taskCli?: TaskCliProvider;
+  /** With several replicas: whether this one still holds the engine lease (absent: it runs alone). */
+  readonly mayLaunch?: () => boolean;
 }
 
 /** Where a task's `{{output}}` directory is kept in object storage, so later tasks and workflows find it. */

@@ -28,7 +28,14 @@ const DISPATCH_REFRESH_MS = 30_000;
  */
 const DISPATCH_SHARE = 0.2;
 
-export class Engine {
+/** What the API asks of the engine; with several replicas, a follower passes it to the leader. */
+export interface EngineControl {
+  touch(workflowUuid: string): void;
+  cancel(workflow: Workflow, user: string, message: string | null, force: boolean): Promise<void>;
+  isLogLive(workflowUuid: string): Promise<boolean>;
+}
+
+export class Engine implements EngineControl {
   private lane: Promise<unknown> = Promise.resolve();
   private logLane: Promise<unknown> = Promise.resolve();
   private readonly watch = new WatchList(SWEEP_INTERVAL_MS);

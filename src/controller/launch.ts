@@ -182,6 +182,8 @@ async function launchPlaced(
     priority: workflow.priority,
     ...(launchedTogether.length > 1 ? { launchedTogether } : {}),
   };
+  // A replica that lost the engine lease while preparing leaves the placed attempt to the new leader.
+  if (ctx.mayLaunch?.() === false) return;
   try {
     await backend.launch(launch);
   } catch (err) {

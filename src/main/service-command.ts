@@ -8,6 +8,7 @@ interface StartFlags {
   port?: string;
   dataDir?: string;
   postgresUrl?: string;
+  replicas?: boolean;
   dev?: boolean;
   nodesFile?: string;
   config?: string;
@@ -33,6 +34,10 @@ export function serviceCommand(): Command {
       'where the SQLite store, logs, outputs and keys live (default: $OSMO_DATA_DIR or ~/.local/share/osmo)',
     )
     .option('--postgres-url <url>', 'use this PostgreSQL database instead of SQLite (or $OSMO_POSTGRES_URL)')
+    .option(
+      '--replicas',
+      'one of several services on the same PostgreSQL database and data directory (or $OSMO_REPLICAS=1)',
+    )
     .option('--dev', 'dev mode: allow the username-only dev login')
     .option(
       '--nodes-file <file>',
@@ -87,6 +92,7 @@ export function serviceCommand(): Command {
         ...(flags.host === undefined ? {} : { host: flags.host }),
         ...(flags.port === undefined ? {} : { port: flags.port }),
         ...(flags.postgresUrl === undefined ? {} : { postgresUrl: flags.postgresUrl }),
+        ...(flags.replicas ? { replicas: true } : {}),
         ...(flags.dev ? { devMode: true } : {}),
         ...(flags.config === undefined ? {} : { configFile: resolve(flags.config) }),
         ...(flags.admin ? { adminUsers: flags.admin } : {}),

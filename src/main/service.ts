@@ -16,7 +16,9 @@ import type { EngineContext } from '../controller/context.js';
 import { Engine } from '../controller/engine.js';
 import { SpecPool } from '../controller/spec-pool.js';
 import { LogStore } from '../controller/log-store.js';
-import { openStore } from '../store/index.js';
+import { openFencedStore, openStore } from '../store/index.js';
+import { EngineLease } from './engine-lease.js';
+import { ReplicaEngine } from './replica-engine.js';
 import { lockSqliteStore } from './sqlite-service-lock.js';
 import { NotificationDispatcher } from '../notifications/index.js';
 import { meteredStorage, newTransferTally, openStorage } from '../storage/index.js';
@@ -42,7 +44,13 @@ async function loadSigningKey(file: string): Promise<SigningKey> {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     const key = generateSigningKey();
-    await writeFile(file, JSON.stringify(exportSigningKey(key)), { mode: 0o600 });
+    try {
+      // Never over another's: replicas starting together on one data dir must end up with one key.
+      await writeFile(file, JSON.stringify(exportSigningKey(key)), { mode: 0o600, flag: 'wx' });
+    } catch (raced) {
+      if ((raced as NodeJS.ErrnoException).code !== 'EEXIST') throw raced;
+      return loadSigningKey(file);
+    }
     await chmod(file, 0o600);
     return key;
   }
@@ -86,6 +94,11 @@ export async function startService(requested: ServiceConfig): Promise<RunningSer
   };
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const sqliteFile = join(config.dataDir, 'osmo.db');
+  if (config.replicas && !config.postgresUrl) {
+    throw new Error(
+      'Several replicas (--replicas) need a shared PostgreSQL database: give --postgres-url too.',
+    );
+  }
   // Before anything is read or migrated: a second service on the same SQLite file is refused.
   const sqliteLock = config.postgresUrl ? null : await lockSqliteStore(sqliteFile);
   const store = await openStore(
@@ -143,13 +156,38 @@ export async function startService(requested: ServiceConfig): Promise<RunningSer
     specs,
     ...(typeof taskCli === 'string' ? {} : { taskCli: taskCli.provider }),
   };
-  const engine = new Engine(ctx);
+  // With replicas, the engine writes through its own fenced handle: only while this replica holds the lease.
+  const lease = config.replicas ? new EngineLease(store.db) : null;
+  const engineStore =
+    lease && config.postgresUrl
+      ? openFencedStore({ kind: 'postgres', url: config.postgresUrl }, () => lease.current(), store.writes)
+      : store;
+  const engine = new Engine(
+    lease === null ? ctx : { ...ctx, store: engineStore, mayLaunch: () => lease.current() !== null },
+  );
+  let notifications: NotificationDispatcher | null = null;
+  const replica =
+    lease && config.postgresUrl
+      ? new ReplicaEngine({
+          engine,
+          store,
+          ctx,
+          lease,
+          postgresUrl: config.postgresUrl,
+          log,
+          onLeading: () => notifications?.start(),
+          // Its engine may be midway through a launch: stopping the process is the one clean way out;
+          // a supervisor starts it again as a follower.
+          onLost: () => process.exit(75),
+        })
+      : null;
+  const driver = replica ?? engine;
   // Backends follow their configuration; a backend that comes, goes or changes state wakes the queue.
   liveConfig.onChange(async () => {
-    engine.backendsChanged(await backends.set.apply(liveConfig.current()));
+    driver.backendsChanged(await backends.set.apply(liveConfig.current()));
   });
-  backends.set.onChange(() => engine.wake());
-  await engine.start();
+  backends.set.onChange(() => driver.wake());
+  await (replica ?? engine).start();
   const stopLoggingRejections = logUnhandledRejections(log);
   const port = config.port;
   const provisionalBase = config.baseUrl ?? `http://${config.host}:${port}`;
@@ -157,7 +195,8 @@ export async function startService(requested: ServiceConfig): Promise<RunningSer
     config,
     key,
     store,
-    engine,
+    engine: driver,
+    ...(replica ? { replica: () => replica.state() } : {}),
     ctx,
     baseUrl: provisionalBase.replace(/\/$/, ''),
     identity,
@@ -170,7 +209,7 @@ export async function startService(requested: ServiceConfig): Promise<RunningSer
   deps.baseUrl = url;
   if (typeof taskCli !== 'string') await taskCli.start(app.server, address);
   // Beside the engine, never in its way: it reads the outbox the status writes fill.
-  const notifications = new NotificationDispatcher({
+  notifications = new NotificationDispatcher({
     store,
     vault: identity.vault,
     config: config.notifications,
@@ -178,7 +217,8 @@ export async function startService(requested: ServiceConfig): Promise<RunningSer
     log: log.child({ component: 'notifications' }),
     now: () => new Date(),
   });
-  notifications.start();
+  // One replica delivers: the leader (at once, or when it takes over).
+  if (replica === null || replica.state().leader) notifications.start();
   log.info(
     { url, dataDir: config.dataDir, store: store.dialect, devMode: config.devMode },
     'osmo service started',
@@ -192,9 +232,10 @@ export async function startService(requested: ServiceConfig): Promise<RunningSer
     close: async () => {
       stopWatching();
       await app.close();
-      await engine.stop();
+      await (replica ?? engine).stop();
+      if (engineStore !== store) await engineStore.close();
       if (typeof taskCli !== 'string') await taskCli.close();
-      await notifications.stop();
+      await notifications?.stop();
       await specs.close();
       await store.close();
       await sqliteLock?.release();

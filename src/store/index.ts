@@ -1,5 +1,6 @@
 // The store's public surface: open a store, its repositories, and the records they return.
-export { openStore } from './store.js';
+export { openFencedStore, openStore } from './store.js';
+export { FencedOutError, type Fence } from './fencing.js';
 export { ReadCache } from './read-cache.js';
 export type { WriteGenerations } from './write-generations.js';
 export { countTasks, countWorkflows, oldestSchedulingStart, tasksTimedIn } from './status-counts.js';

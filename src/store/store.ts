@@ -21,6 +21,7 @@ import { createTokenRepository } from './tokens.js';
 import { createUserRepository } from './users.js';
 import { createUsageRepository } from './usage.js';
 import { countingWrites, WriteGenerations } from './write-generations.js';
+import { type Fence, fencedDialect } from './fencing.js';
 import {
   createFailedSubmission,
   createWorkflow,
@@ -51,6 +52,20 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     await db.destroy();
     throw err;
   }
+  return buildStore(db, dialect, writes, () => db.destroy());
+}
+
+/**
+ * A second handle to a store that `openStore` already migrated, whose every write checks `fence`
+ * first (see fencing.ts): the engine's, when several services share one database. Its writes count
+ * in `writes`, the main store's, so read caches see them.
+ */
+export function openFencedStore(config: StoreConfig, fence: Fence, writes: WriteGenerations): Store {
+  const dialect = storeDialectFor(config);
+  const db = new Kysely<Database>({
+    dialect: countingWrites(fencedDialect(dialect.createKyselyDialect(), fence), writes),
+    plugins: [...(dialect.plugins ?? [])],
+  });
   return buildStore(db, dialect, writes, () => db.destroy());
 }
 

@@ -97,6 +97,7 @@ test('PostgreSQL + S3 with three replicas: no volume claim, secrets by reference
   assert.equal(env.get('OSMO_S3_ENDPOINT')?.value, 'http://minio.storage:9000');
   assert.equal(env.get('OSMO_S3_PATH_STYLE')?.value, 'true');
   assert.equal(env.get('OSMO_ADMIN_USERS')?.value, 'alice,bob');
+  assert.equal(env.get('OSMO_REPLICAS')?.value, '1');
   assert.equal(env.get('AWS_SECRET_ACCESS_KEY')?.valueFrom?.secretKeyRef.name, 'osmo-s3');
   const config = of(manifests, 'ConfigMap')[0]!;
   const poolsYaml = (config['data'] as Record<string, string>)['pools.yaml']!;

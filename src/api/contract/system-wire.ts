@@ -25,3 +25,16 @@ export type VersionObject = z.infer<typeof VersionObject>;
 
 /** The OpenAPI document itself: an object this schema does not describe further. */
 export const OpenApiDocument = wire('OpenApiDocument', z.record(z.string(), z.unknown()));
+
+export const ReplicaStatus = wire(
+  'ReplicaStatus',
+  z.object({
+    /** Whether this service is one of several on one database (started with --replicas). */
+    replicas: z.boolean(),
+    /** Whether this one drives the engine; a lone service always does. */
+    leader: z.boolean(),
+    /** The engine lease's term this replica holds, null when it holds none or runs alone. */
+    term: z.number().int().nullable(),
+  }),
+  'Whether this service replica leads the engine (ours: upstream runs one service).',
+);

@@ -5,7 +5,7 @@ import { OsmoError } from '../../core/index.js';
 import type { ObjectStorage } from '../../storage/index.js';
 import type { ApiDeps } from '../deps.js';
 import type { ServiceMetrics } from '../metrics/service-metrics.js';
-import { Health, Readiness } from '../contract/system-wire.js';
+import { Health, Readiness, ReplicaStatus } from '../contract/system-wire.js';
 import { Text } from '../contract/wire-registry.js';
 import type { RouteList } from '../route-table.js';
 import { defineRoute } from '../route-table.js';
@@ -73,6 +73,20 @@ export function operationRoutes(deps: ApiDeps, metrics: ServiceMetrics, storage:
       access: 'public',
       response: Health,
       handler: async () => ({ status: 'OK' }) as const,
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/service/replica',
+      summary: 'Whether this replica leads the engine',
+      operationId: 'getReplicaStatus',
+      access: 'public',
+      response: ReplicaStatus,
+      handler: async () => {
+        const state = deps.replica?.() ?? null;
+        return state === null
+          ? { replicas: false, leader: true, term: null }
+          : { replicas: true, leader: state.leader, term: state.term };
+      },
     }),
     defineRoute({
       method: 'GET',

@@ -2485,6 +2485,35 @@ export const WIRE_JSON: SchemaSet = {
   "Refused": {
     "not": {}
   },
+  "ReplicaStatus": {
+    "type": "object",
+    "properties": {
+      "replicas": {
+        "type": "boolean"
+      },
+      "leader": {
+        "type": "boolean"
+      },
+      "term": {
+        "anyOf": [
+          {
+            "type": "integer",
+            "minimum": -9007199254740991,
+            "maximum": 9007199254740991
+          },
+          {
+            "type": "null"
+          }
+        ]
+      }
+    },
+    "required": [
+      "replicas",
+      "leader",
+      "term"
+    ],
+    "additionalProperties": false
+  },
   "ResourceEntry": {
     "type": "object",
     "properties": {
@@ -4576,6 +4605,7 @@ export const WIRE = {
   ProfileSettings: wireRef<z.output<typeof auth.ProfileSettings>>('ProfileSettings'),
   Readiness: wireRef<z.output<typeof system.Readiness>>('Readiness'),
   Refused: wireRef<z.output<typeof registry.Refused>>('Refused'),
+  ReplicaStatus: wireRef<z.output<typeof system.ReplicaStatus>>('ReplicaStatus'),
   ResourceEntry: wireRef<z.output<typeof pool.ResourceEntry>>('ResourceEntry'),
   ResourceListing: wireRef<z.output<typeof pool.ResourceListing>>('ResourceListing'),
   ResourceUsage: wireRef<z.output<typeof pool.ResourceUsage>>('ResourceUsage'),

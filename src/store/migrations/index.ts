@@ -12,6 +12,7 @@ import { dispatchIndex } from './006-dispatch-index.js';
 import { listIndexes } from './007-list-indexes.js';
 import { profileBucket } from './008-profile-bucket.js';
 import { notificationsSchema } from './009-notifications.js';
+import { serviceLeaseSchema } from './010-service-lease.js';
 
 type MigrationStep = (db: Kysely<unknown>, dialect: StoreDialect) => Promise<void>;
 
@@ -26,6 +27,7 @@ const STEPS: ReadonlyArray<readonly [string, MigrationStep]> = [
   ['007-list-indexes', listIndexes],
   ['008-profile-bucket', profileBucket],
   ['009-notifications', notificationsSchema],
+  ['010-service-lease', serviceLeaseSchema],
 ];
 
 export async function migrateToLatest(db: Kysely<unknown>, dialect: StoreDialect): Promise<void> {
