@@ -29,6 +29,8 @@ export function LogView({
   const [follow, setFollow] = useState(true);
   const [attempt, setAttempt] = useState(0);
   const box = useRef<HTMLDivElement>(null);
+  /** Where following last put the view: a scroll event at or below it is ours, not the reader's. */
+  const pinnedTop = useRef(0);
 
   useEffect(() => {
     const abort = new AbortController();
@@ -90,15 +92,27 @@ export function LogView({
 
   useEffect(() => {
     const el = box.current;
-    if (el && follow) el.scrollTop = el.scrollHeight;
+    if (!el || !follow) return;
+    el.scrollTop = el.scrollHeight;
+    pinnedTop.current = el.scrollTop;
   }, [count, search, follow]);
 
   const onScroll = (): void => {
     const el = box.current;
     if (!el) return;
-    // Scrolling up stops following; scrolling back to the end resumes it.
-    const atEnd = el.scrollHeight - el.scrollTop - el.clientHeight < LINE_HEIGHT * 2;
-    if (atEnd !== follow) setFollow(atEnd);
+    if (follow) {
+      // Lines that arrived between following's scroll and this event grew the log under it: still
+      // following, so to the end again. Only a scroll above where following put the view is the reader's.
+      if (el.scrollTop >= pinnedTop.current - 1) {
+        el.scrollTop = el.scrollHeight;
+        pinnedTop.current = el.scrollTop;
+        return;
+      }
+      setFollow(false);
+      return;
+    }
+    // Scrolling back to the end resumes following.
+    if (el.scrollHeight - el.scrollTop - el.clientHeight < LINE_HEIGHT * 2) setFollow(true);
   };
 
   const download = (): void => {
