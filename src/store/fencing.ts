@@ -3,15 +3,9 @@
 // lost the lease (paused, partitioned) then writes nothing, and the new holder's takeover (an update
 // of that row) waits for writes already past their check: the two never interleave.
 import { CompiledQuery } from 'kysely';
-import type {
-  DatabaseConnection,
-  Dialect,
-  Driver,
-  QueryCompiler,
-  QueryResult,
-  TransactionSettings,
-} from 'kysely';
+import type { DatabaseConnection, Dialect, Driver, QueryResult, TransactionSettings } from 'kysely';
 import { writtenTable } from './write-generations.js';
+import { WrappingDriver, wrapDriver } from './wrapping-driver.js';
 
 /** The lease a fenced store's writes must still hold: null once it is known lost. */
 export type Fence = () => { readonly name: string; readonly holder: string; readonly term: number } | null;
@@ -29,45 +23,27 @@ export class FencedOutError extends Error {
  */
 const IDLE_IN_TRANSACTION_MS = 4000;
 
-export function fencedDialect(dialect: Dialect, fence: Fence): Dialect {
-  return {
-    createAdapter: () => dialect.createAdapter(),
-    createIntrospector: (db) => dialect.createIntrospector(db),
-    createQueryCompiler: () => dialect.createQueryCompiler(),
-    createDriver: () => new FencingDriver(dialect.createDriver(), fence),
-  };
-}
+export const fencedDialect = (dialect: Dialect, fence: Fence): Dialect =>
+  wrapDriver(dialect, (inner) => new FencingDriver(inner, fence));
 
-class FencingDriver implements Driver {
+class FencingDriver extends WrappingDriver {
   private readonly inTransaction = new WeakSet<DatabaseConnection>();
-  private readonly wrapped = new WeakMap<DatabaseConnection, DatabaseConnection>();
-  private readonly originals = new WeakMap<DatabaseConnection, DatabaseConnection>();
 
   constructor(
-    private readonly inner: Driver,
+    inner: Driver,
     private readonly fence: Fence,
-  ) {}
-
-  init(): Promise<void> {
-    return this.inner.init();
+  ) {
+    super(inner);
   }
 
-  async acquireConnection(): Promise<DatabaseConnection> {
-    const connection = await this.inner.acquireConnection();
-    let outer = this.wrapped.get(connection);
-    if (outer === undefined) {
-      outer = {
-        executeQuery: <R>(query: CompiledQuery): Promise<QueryResult<R>> =>
-          this.inTransaction.has(connection) || writtenTable(query.sql) === undefined
-            ? connection.executeQuery<R>(query)
-            : this.alone(connection, query),
-        streamQuery: <R>(query: CompiledQuery, chunkSize?: number) =>
-          connection.streamQuery<R>(query, chunkSize),
-      };
-      this.wrapped.set(connection, outer);
-      this.originals.set(outer, connection);
-    }
-    return outer;
+  protected run<R>(
+    raw: DatabaseConnection,
+    _outer: DatabaseConnection,
+    query: CompiledQuery,
+  ): Promise<QueryResult<R>> {
+    return this.inTransaction.has(raw) || writtenTable(query.sql) === undefined
+      ? raw.executeQuery<R>(query)
+      : this.alone(raw, query);
   }
 
   /** A write outside any transaction gets one of its own, with the check first. */
@@ -97,62 +73,28 @@ class FencingDriver implements Driver {
     if (result.rows.length !== 1) throw new FencedOutError();
   }
 
-  private unwrap(connection: DatabaseConnection): DatabaseConnection {
-    return this.originals.get(connection) ?? connection;
-  }
-
-  async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+  override async beginTransaction(
+    connection: DatabaseConnection,
+    settings: TransactionSettings,
+  ): Promise<void> {
+    await super.beginTransaction(connection, settings);
     const raw = this.unwrap(connection);
-    await this.inner.beginTransaction(raw, settings);
     try {
       await this.check(raw);
     } catch (err) {
-      await this.inner.rollbackTransaction(raw).catch(() => undefined);
+      await super.rollbackTransaction(connection).catch(() => undefined);
       throw err;
     }
     this.inTransaction.add(raw);
   }
 
-  async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    const raw = this.unwrap(connection);
-    this.inTransaction.delete(raw);
-    await this.inner.commitTransaction(raw);
+  override async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    this.inTransaction.delete(this.unwrap(connection));
+    await super.commitTransaction(connection);
   }
 
-  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    const raw = this.unwrap(connection);
-    this.inTransaction.delete(raw);
-    await this.inner.rollbackTransaction(raw);
-  }
-
-  savepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']) {
-    return this.savepoints().savepoint(this.unwrap(connection), name, compile);
-  }
-
-  rollbackToSavepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']) {
-    return this.savepoints().rollbackToSavepoint(this.unwrap(connection), name, compile);
-  }
-
-  releaseSavepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']) {
-    return this.savepoints().releaseSavepoint(this.unwrap(connection), name, compile);
-  }
-
-  private savepoints(): Required<Pick<Driver, 'savepoint' | 'rollbackToSavepoint' | 'releaseSavepoint'>> {
-    const { savepoint, rollbackToSavepoint, releaseSavepoint } = this.inner;
-    if (!savepoint || !rollbackToSavepoint || !releaseSavepoint)
-      throw new Error('the store driver has no savepoints');
-    return {
-      savepoint: savepoint.bind(this.inner),
-      rollbackToSavepoint: rollbackToSavepoint.bind(this.inner),
-      releaseSavepoint: releaseSavepoint.bind(this.inner),
-    };
-  }
-
-  releaseConnection(connection: DatabaseConnection): Promise<void> {
-    return this.inner.releaseConnection(this.unwrap(connection));
-  }
-
-  destroy(): Promise<void> {
-    return this.inner.destroy();
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    this.inTransaction.delete(this.unwrap(connection));
+    await super.rollbackTransaction(connection);
   }
 }

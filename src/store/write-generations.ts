@@ -5,10 +5,10 @@ import type {
   DatabaseConnection,
   Dialect,
   Driver,
-  QueryCompiler,
   QueryResult,
   TransactionSettings,
 } from 'kysely';
+import { WrappingDriver, wrapDriver } from './wrapping-driver.js';
 
 export class WriteGenerations {
   private readonly counts = new Map<string, number>();
@@ -50,121 +50,56 @@ export function writtenTable(sql: string): string | null | undefined {
  * outside a transaction when it has run, one inside a transaction when that commits (a rolled-back
  * one changed nothing).
  */
-export function countingWrites(dialect: Dialect, generations: WriteGenerations): Dialect {
-  return {
-    createAdapter: () => dialect.createAdapter(),
-    createIntrospector: (db) => dialect.createIntrospector(db),
-    createQueryCompiler: () => dialect.createQueryCompiler(),
-    createDriver: () => new CountingDriver(dialect.createDriver(), generations),
-  };
-}
+export const countingWrites = (dialect: Dialect, generations: WriteGenerations): Dialect =>
+  wrapDriver(dialect, (inner) => new CountingDriver(inner, generations));
 
-class CountingDriver implements Driver {
+class CountingDriver extends WrappingDriver {
   /** The tables each open transaction wrote, by the connection it runs on. */
   private readonly pending = new WeakMap<DatabaseConnection, Set<string | null>>();
-  private readonly wrapped = new WeakMap<DatabaseConnection, DatabaseConnection>();
-  private readonly originals = new WeakMap<DatabaseConnection, DatabaseConnection>();
 
   constructor(
-    private readonly inner: Driver,
+    inner: Driver,
     private readonly generations: WriteGenerations,
-  ) {}
-
-  savepoint(
-    connection: DatabaseConnection,
-    name: string,
-    compile: QueryCompiler['compileQuery'],
-  ): Promise<void> {
-    return this.innerSavepoints().savepoint(this.unwrap(connection), name, compile);
+  ) {
+    super(inner);
   }
 
-  rollbackToSavepoint(
-    connection: DatabaseConnection,
-    name: string,
-    compile: QueryCompiler['compileQuery'],
-  ): Promise<void> {
-    return this.innerSavepoints().rollbackToSavepoint(this.unwrap(connection), name, compile);
-  }
-
-  releaseSavepoint(
-    connection: DatabaseConnection,
-    name: string,
-    compile: QueryCompiler['compileQuery'],
-  ): Promise<void> {
-    return this.innerSavepoints().releaseSavepoint(this.unwrap(connection), name, compile);
-  }
-
-  private innerSavepoints(): Required<
-    Pick<Driver, 'savepoint' | 'rollbackToSavepoint' | 'releaseSavepoint'>
-  > {
-    const { savepoint, rollbackToSavepoint, releaseSavepoint } = this.inner;
-    if (!savepoint || !rollbackToSavepoint || !releaseSavepoint)
-      throw new Error('the store driver has no savepoints');
-    return {
-      savepoint: savepoint.bind(this.inner),
-      rollbackToSavepoint: rollbackToSavepoint.bind(this.inner),
-      releaseSavepoint: releaseSavepoint.bind(this.inner),
-    };
-  }
-
-  init(): Promise<void> {
-    return this.inner.init();
-  }
-
-  async acquireConnection(): Promise<DatabaseConnection> {
-    const connection = await this.inner.acquireConnection();
-    let outer = this.wrapped.get(connection);
-    if (outer === undefined) {
-      outer = {
-        executeQuery: async <R>(query: CompiledQuery): Promise<QueryResult<R>> => {
-          const result = await connection.executeQuery<R>(query);
-          const table = writtenTable(query.sql);
-          if (table !== undefined) {
-            const open = this.pending.get(outer!);
-            if (open) open.add(table);
-            else this.generations.bump([table]);
-          }
-          return result;
-        },
-        streamQuery: <R>(query: CompiledQuery, chunkSize?: number) =>
-          connection.streamQuery<R>(query, chunkSize),
-      };
-      this.wrapped.set(connection, outer);
-      this.originals.set(outer, connection);
+  protected async run<R>(
+    raw: DatabaseConnection,
+    outer: DatabaseConnection,
+    query: CompiledQuery,
+  ): Promise<QueryResult<R>> {
+    const result = await raw.executeQuery<R>(query);
+    const table = writtenTable(query.sql);
+    if (table !== undefined) {
+      const open = this.pending.get(outer);
+      if (open) open.add(table);
+      else this.generations.bump([table]);
     }
-    return outer;
+    return result;
   }
 
-  private unwrap(connection: DatabaseConnection): DatabaseConnection {
-    return this.originals.get(connection) ?? connection;
-  }
-
-  async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
-    await this.inner.beginTransaction(this.unwrap(connection), settings);
+  override async beginTransaction(
+    connection: DatabaseConnection,
+    settings: TransactionSettings,
+  ): Promise<void> {
+    await super.beginTransaction(connection, settings);
     this.pending.set(connection, new Set());
   }
 
-  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+  override async commitTransaction(connection: DatabaseConnection): Promise<void> {
     const written = this.pending.get(connection);
     this.pending.delete(connection);
     try {
-      await this.inner.commitTransaction(this.unwrap(connection));
+      await super.commitTransaction(connection);
     } finally {
       // A commit that failed midway may still have written: counting too often only costs a reread.
       if (written && written.size > 0) this.generations.bump(written);
     }
   }
 
-  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
     this.pending.delete(connection);
-    await this.inner.rollbackTransaction(this.unwrap(connection));
-  }
-
-  releaseConnection(connection: DatabaseConnection): Promise<void> {
-    return this.inner.releaseConnection(this.unwrap(connection));
-  }
-
-  destroy(): Promise<void> {
-    return this.inner.destroy();
+    await super.rollbackTransaction(connection);
   }
 }
