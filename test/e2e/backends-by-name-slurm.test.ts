@@ -1,6 +1,7 @@
-// End to end: one service drives its start-up process backend and a Slurm backend declared by name on
-// a real one-node cluster, each pool's tasks on its own; a controller outage turns the Slurm backend
-// offline with its error on the next heartbeat, and its pool's work waits until the controller is back.
+// End to end: one service drives its start-up process backend, a Slurm backend declared by name on a
+// real one-node cluster and (where Podman runs) a docker backend on Podman's socket, at once, each
+// pool's tasks on its own; a controller outage turns the Slurm backend offline with its error on the
+// next heartbeat, and its pool's work waits until the controller is back.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
@@ -12,11 +13,18 @@ import {
   startSlurmCluster,
   type SlurmCluster,
 } from '../../src/backends/slurm/slurm-fixture.js';
+import {
+  podmanMissingReason,
+  startTestEngine,
+  TEST_IMAGE,
+  type TestEngine,
+} from '../../src/backends/docker/podman-fixture.js';
 import type { ServiceProcess } from './harness.js';
 import { apiCall, devToken, eventually, loginAs, osmo, startServiceProcess, tempDir } from './harness.js';
 
 const run = promisify(execFile);
 const unavailable = slurmUnavailable();
+const podmanMissing = podmanMissingReason('the container pool needs');
 
 interface QueryJson {
   status: string;
@@ -32,6 +40,7 @@ interface BackendJson {
 }
 
 let cluster: SlurmCluster;
+let engine: TestEngine | undefined;
 let service: ServiceProcess;
 let admin: string;
 let token: string;
@@ -39,11 +48,11 @@ let work: string;
 
 const poolOn = (backend: string) => ({ backend, default_platform: 'any', platforms: { any: {} } });
 
-async function submit(pool: string, name: string, command: string): Promise<string> {
+async function submit(pool: string, name: string, command: string, image = 'ubuntu'): Promise<string> {
   const file = join(work, `${name}.yaml`);
   await writeFile(
     file,
-    `workflow:\n  name: ${name}\n  tasks:\n  - name: main\n    image: ubuntu\n    command: ['sh', '-c', ${JSON.stringify(command)}]\n`,
+    `workflow:\n  name: ${name}\n  tasks:\n  - name: main\n    image: ${image}\n    command: ['sh', '-c', ${JSON.stringify(command)}]\n`,
   );
   const r = await osmo(admin, ['workflow', 'submit', file, '--pool', pool]);
   assert.equal(r.code, 0, r.stdout + r.stderr);
@@ -71,11 +80,12 @@ async function backend(name: string): Promise<BackendJson | undefined> {
 }
 
 describe(
-  'one service, the process backend and a Slurm backend by name',
+  'one service, the process backend, a Slurm backend and a docker backend by name',
   { skip: unavailable ?? false },
   () => {
     before(async () => {
       cluster = await startSlurmCluster({ cpus: 8, name: 'osmobyname' });
+      if (podmanMissing === false) engine = await startTestEngine();
       work = await tempDir('backends-slurm');
       const config = join(work, 'pools.json');
       await writeFile(
@@ -84,8 +94,15 @@ describe(
           backends: [
             { name: 'default' },
             { name: 'hpc', description: 'Slurm', kind: 'slurm', slurm: { conf: cluster.conf } },
+            ...(engine
+              ? [{ name: 'ctr', description: 'Podman', kind: 'docker', docker_host: engine.host }]
+              : []),
           ],
-          pools: { default: poolOn('default'), hpc: poolOn('hpc') },
+          pools: {
+            default: poolOn('default'),
+            hpc: poolOn('hpc'),
+            ...(engine ? { containers: poolOn('ctr') } : {}),
+          },
         }),
       );
       // No SLURM_CONF for the service: the backend's own configuration names its cluster.
@@ -97,6 +114,7 @@ describe(
     after(async () => {
       await service?.stop();
       await cluster?.stop();
+      await engine?.stop();
     });
 
     test('each pool runs on its own backend: a process here, a Slurm job there', async () => {
@@ -124,6 +142,31 @@ describe(
       );
       assert.equal((await backend('hpc'))?.running_kind, 'slurm');
     });
+
+    test(
+      'at the same time, a third pool runs in containers on its docker backend',
+      { skip: podmanMissing },
+      async () => {
+        // Busybox has no /usr: the task finds itself in the image, not on this host or a Slurm node.
+        const check = 'if [ -e /usr/bin/env ]; then echo "where: host"; else echo "where: image"; fi';
+        const ids = [
+          await submit('default', 'three-local', check),
+          await submit('hpc', 'three-slurm', check),
+          await submit('containers', 'three-ctr', check, TEST_IMAGE),
+        ];
+        const runs = await Promise.all(ids.map(ended));
+        for (const q of runs) assert.equal(q.status, 'COMPLETED', JSON.stringify(q));
+        const logs = await Promise.all(
+          ids.map(async (id) => (await osmo(admin, ['workflow', 'logs', id])).stdout),
+        );
+        assert.match(logs[0] ?? '', /runs as a process on this host[^]*where: host/);
+        assert.match(logs[1] ?? '', /runs as a process on a Slurm node[^]*where: host/);
+        assert.match(logs[2] ?? '', /where: image/);
+        assert.equal(runs[1]?.groups[0]?.tasks[0]?.node_name, `hpc:${cluster.nodeName}`);
+        assert.match(runs[2]?.groups[0]?.tasks[0]?.node_name ?? '', /^ctr:/);
+        for (const name of ['default', 'hpc', 'ctr']) assert.equal((await backend(name))?.online, true, name);
+      },
+    );
 
     test('a controller outage shows the Slurm backend offline; its pool waits, then runs when it is back', async () => {
       await cluster.stopController();

@@ -10,7 +10,7 @@ import { makeTestStore } from '../../src/store/testing.js';
 import { eventually, startServiceProcess, tempDir, type ServiceProcess } from './harness.js';
 
 const GiB = 1024 ** 3;
-const WORKFLOWS = 120;
+const WORKFLOWS = 200;
 const TAKEOVER_LIMIT_MS = 10_000;
 const SPEC = `workflow:
   name: replicated
