@@ -210,12 +210,11 @@ export class Engine implements EngineControl {
     timer.unref();
   }
 
-  /** A log batch answers when it is written: the backend reads no further ahead of the store than that. */
-  private onReport(report: AttemptReport): Promise<void> | undefined {
+  private onReport(report: AttemptReport): void {
     if (report.kind === 'log') {
       const run = this.logLane.then(() => this.logWriter.write(report));
       this.logLane = run.catch((err: unknown) => this.ctx.log.error({ err }, 'log write failed'));
-      return this.logLane.then(() => undefined);
+      return;
     }
     if (isTaskFinished(report.status)) {
       // Behind the attempt's last lines: a line arriving later is counted again from its file.
