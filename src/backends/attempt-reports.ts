@@ -2,6 +2,7 @@
 // reports handed to whoever listens.
 import { join } from 'node:path';
 import { EXIT_CODES, serverError, type AttemptRef, type AttemptReport } from '../core/index.js';
+import type { ReportListener } from './backend.js';
 
 const SAFE_SEGMENT = /^[A-Za-z0-9._-]+$/;
 
@@ -12,8 +13,6 @@ export function attemptDirectory(workRoot: string, ref: AttemptRef): string {
   }
   return join(workRoot, 'attempts', ref.workflowId, `${ref.taskName}-${ref.retryId}`);
 }
-
-export type ReportListener = (report: AttemptReport) => void;
 
 /** A backend's report listeners: one that throws is that attempt's error; the others still hear it. */
 export class ReportListeners {
@@ -26,14 +25,19 @@ export class ReportListeners {
     return () => this.listeners.delete(listener);
   }
 
-  emit(report: AttemptReport): void {
+  /** Tells every listener; answers a promise when one of them asked to be waited for. */
+  emit(report: AttemptReport): Promise<void> | undefined {
+    let waits: Promise<void>[] | undefined;
     for (const listener of this.listeners) {
       try {
-        listener(report);
+        const wait = listener(report);
+        if (wait !== undefined)
+          (waits ??= []).push(wait.catch((err: unknown) => this.onError(err, report.ref)));
       } catch (err) {
         this.onError(err, report.ref);
       }
     }
+    return waits === undefined ? undefined : Promise.all(waits).then(() => undefined);
   }
 
   clear(): void {

@@ -46,6 +46,13 @@ export interface TerminalSession {
   close(): void;
 }
 
+/**
+ * Hears an attempt's reports. A listener may answer a promise for a log batch: it settles once the
+ * batch is kept, and a backend reading logs faster than they are kept waits for it (memory stays
+ * bounded however fast a task prints).
+ */
+export type ReportListener = (report: AttemptReport) => void | Promise<void>;
+
 export interface Backend {
   readonly kind: BackendKind;
   /** The nodes this backend offers, detected or declared in configuration. */
@@ -62,7 +69,7 @@ export interface Backend {
    */
   recover(attempts: readonly AttemptRef[]): Promise<readonly AttemptRef[]>;
   /** Subscribes to reports of every attempt; returns the unsubscribe function. */
-  observe(listener: (report: AttemptReport) => void): () => void;
+  observe(listener: ReportListener): () => void;
   /**
    * The paths to substitute for `{{output}}` / `{{input:N}}` in this attempt before `launch`; a backend
    * without it uses CONTAINER_TASK_PATHS. The process backend answers host paths when it cannot sandbox.

@@ -3,9 +3,9 @@
 // backend runs a workflow's tasks.
 import type { Logger } from 'pino';
 import type { BackendConfig, ConfigDocument } from '../config/pool-config.js';
-import type { AttemptReport, BackendKind } from '../core/index.js';
+import type { BackendKind } from '../core/index.js';
 import { userError } from '../core/index.js';
-import type { Backend, NodeInventory } from '../backends/index.js';
+import type { Backend, NodeInventory, ReportListener } from '../backends/index.js';
 import type { NodeCapacity } from '../scheduler/index.js';
 import { backendNodes, makeSettings, offlineReason } from './backend-states.js';
 
@@ -74,7 +74,7 @@ export class BackendSet {
    * backend leaves its attempts as they are); closed when the name is removed again, or at close.
    */
   private readonly retired = new Map<string, Member>();
-  private readonly listeners = new Set<(report: AttemptReport) => void>();
+  private readonly listeners = new Set<ReportListener>();
   private readonly changeListeners: (() => void)[] = [];
   private doc: ConfigDocument | null = null;
   private lane: Promise<void> = Promise.resolve();
@@ -150,7 +150,7 @@ export class BackendSet {
   }
 
   /** Subscribes to the reports of every backend, those added later included. */
-  observe(listener: (report: AttemptReport) => void): () => void {
+  observe(listener: ReportListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -210,7 +210,8 @@ export class BackendSet {
   private member(kind: BackendKind, settings: string, built: BuiltBackend | null, error?: string): Member {
     const unsubscribe = built
       ? built.backend.observe((report) => {
-          for (const listener of this.listeners) listener(report);
+          const waits = [...this.listeners].map((listener) => listener(report));
+          return waits.some((w) => w !== undefined) ? Promise.all(waits).then(() => undefined) : undefined;
         })
       : () => {};
     return {

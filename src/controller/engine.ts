@@ -210,11 +210,12 @@ export class Engine implements EngineControl {
     timer.unref();
   }
 
-  private onReport(report: AttemptReport): void {
+  /** A log batch answers when it is written: the backend reads no further ahead of the store than that. */
+  private onReport(report: AttemptReport): Promise<void> | undefined {
     if (report.kind === 'log') {
       const run = this.logLane.then(() => this.logWriter.write(report));
       this.logLane = run.catch((err: unknown) => this.ctx.log.error({ err }, 'log write failed'));
-      return;
+      return this.logLane.then(() => undefined);
     }
     if (isTaskFinished(report.status)) {
       // Behind the attempt's last lines: a line arriving later is counted again from its file.

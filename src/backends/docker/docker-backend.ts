@@ -66,7 +66,8 @@ export function createDockerBackend(options: DockerBackendOptions): DockerBacken
     ((err: unknown) => process.emitWarning(err instanceof Error ? err : new Error(String(err))));
   const listeners = new ReportListeners(onError);
 
-  const emit = (report: AttemptReport): void => listeners.emit(report);
+  // Their logs arrive as the engine streams them: nothing to hold back, so nothing waits.
+  const emit = (report: AttemptReport): void => void listeners.emit(report);
 
   const attemptDir = (ref: AttemptRef): string => attemptDirectory(options.workRoot, ref);
 

@@ -145,7 +145,8 @@ export function createKubernetesBackend(options: KubernetesBackendOptions): Kube
     options.onError ??
     ((err: unknown) => process.emitWarning(err instanceof Error ? err : new Error(String(err))));
   const listeners = new ReportListeners(onError);
-  const emit = (report: AttemptReport): void => listeners.emit(report);
+  // Their logs arrive as the engine streams them: nothing to hold back, so nothing waits.
+  const emit = (report: AttemptReport): void => void listeners.emit(report);
   /** Followed attempts by key, and by pod name (one pod name per task, whatever the retry). */
   const followers = new Map<string, AttemptFollower>();
   const byPod = new Map<string, AttemptFollower>();

@@ -25,7 +25,8 @@ const FOLLOW_FAILURE_GRACE_MS = 2_000;
 export interface AttemptTailOptions {
   readonly attemptDir: string;
   readonly ref: AttemptRef;
-  readonly emit: (report: AttemptReport) => void;
+  /** A promise answered for a log batch is waited for before more of the log is read. */
+  readonly emit: (report: AttemptReport) => void | Promise<void>;
   /** Whether the attempt's runtime process still runs; once it does not, a missing end is a backend error. */
   readonly isRuntimeAlive: () => Promise<boolean>;
   readonly pollIntervalMs: number;
@@ -67,7 +68,7 @@ class JsonlCursor {
   ) {}
 
   /** Calls `onLines` with each chunk of complete lines up to the end of the file as it is now. */
-  async readNewLines(onLines: (lines: string[]) => void): Promise<void> {
+  async readNewLines(onLines: (lines: string[]) => void | Promise<void>): Promise<void> {
     try {
       await this.read(onLines);
     } catch (err) {
@@ -75,7 +76,7 @@ class JsonlCursor {
     }
   }
 
-  private async read(onLines: (lines: string[]) => void): Promise<void> {
+  private async read(onLines: (lines: string[]) => void | Promise<void>): Promise<void> {
     let handle;
     try {
       handle = await open(this.path, 'r');
@@ -100,7 +101,7 @@ class JsonlCursor {
         carried = bytes.subarray(end);
         if (end === 0) continue;
         this.offset += end;
-        onLines(
+        await onLines(
           bytes
             .toString('utf8', 0, end - 1)
             .split('\n')
@@ -237,19 +238,20 @@ export class AttemptTail {
   }
 
   /** One batch per chunk read; a line that is not a log record (cut by a crash) is skipped. */
-  private emitLogs(lines: readonly string[]): void {
+  private emitLogs(lines: readonly string[]): void | Promise<void> {
     if (this.finished) return;
     const records: AttemptLogRecord[] = [];
     for (const line of lines) {
       const record = parseLogLine(line);
       if (record !== null) records.push(record);
     }
-    if (records.length > 0) this.options.emit({ kind: 'log', ref: this.options.ref, records });
+    if (records.length > 0) return this.options.emit({ kind: 'log', ref: this.options.ref, records });
   }
 
   private emitReport(record: ReportRecord): void {
     const { ref, emit } = this.options;
-    emit({
+    // A status is applied in the engine's own order; only log batches are waited for.
+    void emit({
       kind: 'status',
       ref,
       status: record.status,

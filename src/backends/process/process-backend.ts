@@ -103,7 +103,7 @@ export function createProcessBackend(options: ProcessBackendOptions): ProcessBac
 
   const attemptDir = (ref: AttemptRef): string => attemptDirectory(options.workRoot, ref);
 
-  const emit = (report: AttemptReport): void => listeners.emit(report);
+  const emit = (report: AttemptReport): void => void listeners.emit(report);
 
   const launcher = new LauncherClient({
     workRoot: options.workRoot,
@@ -148,7 +148,8 @@ export function createProcessBackend(options: ProcessBackendOptions): ProcessBac
     const tail = new AttemptTail({
       attemptDir: dir,
       ref,
-      emit,
+      // The tail waits for its log batches to be kept before it reads on.
+      emit: (report) => listeners.emit(report),
       onError: (err) => onError(err, ref),
       onUnfollowable: (message) => abandon(ref, dir, message),
       pollIntervalMs: options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,

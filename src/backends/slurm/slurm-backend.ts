@@ -155,7 +155,7 @@ export function createSlurmBackend(options: SlurmBackendOptions): SlurmBackend {
 
   const attemptDir = (ref: AttemptRef): string => attemptDirectory(options.workRoot, ref);
 
-  const emit = (report: AttemptReport): void => listeners.emit(report);
+  const emit = (report: AttemptReport): void => void listeners.emit(report);
 
   // --- the job table: one squeue for every attempt that asks within a poll interval -------------
   let table: { startedAt: number; jobs: Map<string, QueuedJob> | null } | null = null;
@@ -227,7 +227,8 @@ export function createSlurmBackend(options: SlurmBackendOptions): SlurmBackend {
     const tail = new AttemptTail({
       attemptDir: dir,
       ref,
-      emit,
+      // The tail waits for its log batches to be kept before it reads on.
+      emit: (report) => listeners.emit(report),
       onError: (err) => onError(err, ref),
       onUnfollowable: (message) => {
         void recordEnd(dir, 'FAILED_BACKEND_ERROR', EXIT_CODES.BACKEND_ERROR, message)
