@@ -52,7 +52,7 @@ export class Engine implements EngineControl {
   private readonly logWriter: LogWriter;
 
   constructor(readonly ctx: EngineContext) {
-    this.logWriter = new LogWriter(ctx);
+    this.logWriter = new LogWriter(ctx.logs);
   }
 
   /** Subscribes to the backends, re-attaches attempts that were running before a restart, starts the beat. */

@@ -1,12 +1,14 @@
 // Workflow and task logs as append-only text files, in upstream's served line format, readable while they grow.
 import { EventEmitter, once } from 'node:events';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, stat, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, stat, truncate, type FileHandle } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { userError } from '../core/index.js';
+import { taskLogTag } from '../runtime/index.js';
 import { NAME_PATTERN } from '../spec/index.js';
 import type { ObjectStorage } from '../storage/index.js';
 import { confinedPath } from './confined-path.js';
+import { scanRecords } from './log-recovery.js';
 
 export const WORKFLOW_LOG_FILE = 'workflow_logs.txt';
 export const taskLogFile = (task: string, retryId: number): string => `task_logs_${task}_${retryId}.txt`;
@@ -163,23 +165,30 @@ export class LogStore {
     });
   }
 
-  /** How many lines an attempt already has: a recovering backend replays from the start, these are skipped. */
-  async attemptLineCount(workflowId: string, task: string, retryId: number): Promise<number> {
-    try {
-      let lines = 0;
-      for await (const chunk of createReadStream(this.file(workflowId, logFileName(task, retryId)))) {
-        for (
-          let at = (chunk as Buffer).indexOf(0x0a);
-          at !== -1;
-          at = (chunk as Buffer).indexOf(0x0a, at + 1)
-        )
-          lines += 1;
+  /**
+   * Where an attempt's lines stand after a restart, made whole: the service may have died between the
+   * attempt's file and the workflow's file, or inside a write. Lines cut by a crash are dropped, the
+   * workflow's file gets the records only the attempt's file had, and the count of the attempt's
+   * records is returned: a recovering backend replays the attempt, and those are skipped.
+   */
+  reconcileAttempt(workflowId: string, task: string, retryId: number): Promise<number> {
+    const attemptPath = this.file(workflowId, logFileName(task, retryId));
+    const workflowPath = this.file(workflowId, WORKFLOW_LOG_FILE);
+    const tag = taskLogTag(task, retryId);
+    let stored = 0;
+    return this.chain(workflowId, async () => {
+      const inWorkflow = await scanRecords(workflowPath, tag);
+      const attempt = await scanRecords(attemptPath, tag, inWorkflow?.records ?? 0);
+      if (attempt === null) return; // a new attempt: nothing stored yet
+      if (attempt.complete < attempt.size) await truncate(attemptPath, attempt.complete);
+      if (inWorkflow !== null && inWorkflow.complete < inWorkflow.size) {
+        await truncate(workflowPath, inWorkflow.complete);
       }
-      return lines;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
-      throw err;
-    }
+      stored = attempt.records;
+      if ((inWorkflow?.records ?? 0) >= attempt.records) return;
+      const missing = createReadStream(attemptPath, { start: attempt.start, end: attempt.complete - 1 });
+      for await (const chunk of missing) await this.appendTo(workflowId, WORKFLOW_LOG_FILE, chunk as Buffer);
+    }).then(() => stored);
   }
 
   /** Streams a log: the last N lines (or all), then follows new lines while the source is live. */
