@@ -30,7 +30,7 @@ export async function scanRecords(file: string, tag: string, startOf = 0): Promi
   try {
     for await (const chunk of createReadStream(file)) {
       const bytes = chunk as Buffer;
-      for (let from = 0; ; ) {
+      for (let from = 0; ;) {
         const newline = bytes.indexOf(0x0a, from);
         const end = newline === -1 ? bytes.length : newline;
         if (head.length < headLength) {

@@ -122,5 +122,9 @@ test('a re-attached container replays from its first line: earlier lines count a
   await first.writer.write(batch([record(0, 'pulling', 'OSMO_CTRL'), record(1, 'begin')]));
   const second = start(dir);
   await second.writer.write(batch([record(1, 'begin'), record(2, 'end')]));
-  assert.deepEqual(texts(await read(dir, WORKFLOW_LOG_FILE)), ['[step][osmo] pulling', '[step] begin', '[step] end']);
+  assert.deepEqual(texts(await read(dir, WORKFLOW_LOG_FILE)), [
+    '[step][osmo] pulling',
+    '[step] begin',
+    '[step] end',
+  ]);
 });

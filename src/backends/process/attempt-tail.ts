@@ -1,6 +1,6 @@
 // Follows an attempt directory's reports.jsonl and logs.jsonl, turning new lines into AttemptReports.
 import { watch, type FSWatcher } from 'node:fs';
-import { appendFile, open } from 'node:fs/promises';
+import { appendFile, open, stat, type FileHandle } from 'node:fs/promises';
 import {
   type AttemptLogRecord,
   type AttemptRef,
@@ -56,11 +56,15 @@ const FIRST_READ_BYTES = 16 * 1024;
 
 /**
  * Reads a JSONL file from an offset in chunks of whole lines; an unfinished last line waits for the
- * next read. The file is opened by its path on each read: a file replaced or made unreadable under
- * the runtime is noticed, not followed blindly.
+ * next read. The file is opened once it exists and kept open until the attempt ends: the runtime only
+ * appends to it, and the task (sandboxed) cannot reach it, so a pump costs one read, not an open,
+ * a read and a close. Now and then the path is checked to still name the file read: one replaced or
+ * made unreadable under the runtime is noticed, not followed blindly.
  */
 class JsonlCursor {
   private offset = 0;
+  private handle: FileHandle | null = null;
+  private closed = false;
 
   constructor(
     private readonly path: string,
@@ -68,48 +72,68 @@ class JsonlCursor {
   ) {}
 
   /** Calls `onLines` with each chunk of complete lines up to the end of the file as it is now. */
-  async readNewLines(onLines: (lines: string[]) => void | Promise<void>): Promise<void> {
+  async readNewLines(onLines: (lines: string[]) => void | Promise<void>, checkPath = false): Promise<void> {
     try {
+      if (checkPath) await this.checkPath();
       await this.read(onLines);
     } catch (err) {
       throw unreadable(this.name, err);
     }
   }
 
-  private async read(onLines: (lines: string[]) => void | Promise<void>): Promise<void> {
-    let handle;
-    try {
-      handle = await open(this.path, 'r');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw err;
+  private async checkPath(): Promise<void> {
+    if (this.handle === null) return;
+    const [named, read] = await Promise.all([stat(this.path), this.handle.stat()]);
+    if (named.ino !== read.ino || named.dev !== read.dev) {
+      throw Object.assign(new Error('replaced while it was read'), { code: 'EREPLACED' });
     }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const handle = this.handle;
+    this.handle = null;
+    await handle?.close();
+  }
+
+  private async opened(): Promise<FileHandle | null> {
+    if (this.handle !== null || this.closed) return this.handle;
     try {
-      let carried: Buffer = Buffer.alloc(0);
-      let size = FIRST_READ_BYTES;
-      for (;;) {
-        const buffer = Buffer.allocUnsafe(size);
-        const { bytesRead } = await handle.read(buffer, 0, buffer.length, this.offset + carried.length);
-        if (bytesRead === 0) return;
-        if (bytesRead === size) size = Math.min(size * 2, READ_CHUNK_BYTES);
-        const bytes =
-          carried.length === 0
-            ? buffer.subarray(0, bytesRead)
-            : Buffer.concat([carried, buffer.subarray(0, bytesRead)]);
-        // A newline byte never occurs inside a multi-byte character: cutting after one keeps text whole.
-        const end = bytes.lastIndexOf(0x0a) + 1;
-        carried = bytes.subarray(end);
-        if (end === 0) continue;
-        this.offset += end;
-        await onLines(
-          bytes
-            .toString('utf8', 0, end - 1)
-            .split('\n')
-            .filter((l) => l !== ''),
-        );
-      }
-    } finally {
-      await handle.close();
+      const handle = await open(this.path, 'r');
+      // Closed while it opened: nobody would close this one.
+      if (this.closed) await handle.close();
+      else this.handle = handle;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    return this.handle;
+  }
+
+  private async read(onLines: (lines: string[]) => void | Promise<void>): Promise<void> {
+    const handle = await this.opened();
+    if (handle === null) return;
+    let carried: Buffer = Buffer.alloc(0);
+    let size = FIRST_READ_BYTES;
+    for (;;) {
+      const buffer = Buffer.allocUnsafe(size);
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, this.offset + carried.length);
+      if (bytesRead === 0) return;
+      if (bytesRead === size) size = Math.min(size * 2, READ_CHUNK_BYTES);
+      const bytes =
+        carried.length === 0
+          ? buffer.subarray(0, bytesRead)
+          : Buffer.concat([carried, buffer.subarray(0, bytesRead)]);
+      // A newline byte never occurs inside a multi-byte character: cutting after one keeps text whole.
+      const end = bytes.lastIndexOf(0x0a) + 1;
+      carried = bytes.subarray(end);
+      if (end === 0) continue;
+      this.offset += end;
+      await onLines(
+        bytes
+          .toString('utf8', 0, end - 1)
+          .split('\n')
+          .filter((l) => l !== ''),
+      );
     }
   }
 }
@@ -161,6 +185,10 @@ export class AttemptTail {
     this.closeWatcher();
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
+    // After the pump under way, if any: it may be reading through the handles.
+    void (this.running ?? Promise.resolve())
+      .then(() => Promise.all([this.reports.close(), this.logs.close()]))
+      .catch(() => undefined);
     this.resolveDone();
   }
 
@@ -206,8 +234,8 @@ export class AttemptTail {
     this.livenessDue = false;
     const alive = checkLiveness ? await this.options.isRuntimeAlive() : true;
     // Reports first, then logs: every log line written before a report we saw is in this read.
-    const reports = await this.readReports();
-    await this.logs.readNewLines((lines) => this.emitLogs(lines));
+    const reports = await this.readReports(checkLiveness);
+    await this.logs.readNewLines((lines) => this.emitLogs(lines), checkLiveness);
     for (const report of reports) {
       if (this.finished) return;
       this.emitReport(report);
@@ -226,14 +254,14 @@ export class AttemptTail {
     }
   }
 
-  private async readReports(): Promise<ReportRecord[]> {
+  private async readReports(checkPath: boolean): Promise<ReportRecord[]> {
     const records: ReportRecord[] = [];
     await this.reports.readNewLines((lines) => {
       for (const line of lines) {
         const record = parseRecordLine(ReportRecordSchema, line);
         if (record !== null) records.push(record);
       }
-    });
+    }, checkPath);
     return records;
   }
 
