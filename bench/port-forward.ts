@@ -1,7 +1,10 @@
 // Port-forward throughput: one TCP stream from a server inside a task, read through
 // `osmo workflow port-forward` (CLI -> service WebSocket -> task port), against the same stream read
 // straight from the task's port on loopback (the process backend's tasks share this host's network).
-// Both directions: the task sending (a download) and the task receiving (an upload).
+// Both directions: the task sending (a download) and the task receiving (an upload). A third path,
+// the same stream through two plain Node TCP relays in processes of their own (`socket.pipe`, no
+// WebSocket, no service), is the floor of any forwarder with this many hops: the CLI's listener
+// and the service's dial to the task are two relays too.
 // Usage: node dist/bench/port-forward.js [MiB=256] [rounds=3]
 import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
@@ -34,6 +37,15 @@ net.createServer((s) => {
     }
   });
 }).listen(port, '127.0.0.1');`;
+
+// A plain relay: each connection to the first port is piped to the second, both ways.
+const RELAY = `const net = require('net');
+const [listen, target] = process.argv.slice(1).map(Number);
+net.createServer({ allowHalfOpen: true }, (c) => {
+  const t = net.connect({ port: target, host: '127.0.0.1', allowHalfOpen: true });
+  c.pipe(t); t.pipe(c);
+  c.on('error', () => t.destroy()); t.on('error', () => c.destroy());
+}).listen(listen, '127.0.0.1');`;
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -88,6 +100,7 @@ async function main(): Promise<void> {
   const work = await tempDir('bench-forward');
   const taskPort = await freePort();
   const localPort = await freePort();
+  const relayPorts = [await freePort(), await freePort()] as const;
   const spec = join(work, 'server.yaml');
   await writeFile(
     spec,
@@ -104,6 +117,10 @@ async function main(): Promise<void> {
       env: { ...process.env, OSMO_CONFIG_FILE_DIR: configDir },
     },
   );
+  const relays = [
+    spawn(process.execPath, ['-e', RELAY, String(relayPorts[0]), String(taskPort)], { stdio: 'ignore' }),
+    spawn(process.execPath, ['-e', RELAY, String(relayPorts[1]), String(relayPorts[0])], { stdio: 'ignore' }),
+  ];
   try {
     process.stderr.write(`workflow ${id}: waiting for its server on port ${taskPort}\n`);
     // Both paths answer once the task's server listens and the forward is up.
@@ -115,21 +132,30 @@ async function main(): Promise<void> {
       async () => ((await transfer(localPort, 'download').catch(() => 0)) > 0 ? true : null),
       300_000,
     );
+    await eventually(
+      async () => ((await transfer(relayPorts[1], 'download').catch(() => 0)) > 0 ? true : null),
+      30_000,
+    );
     for (const direction of ['download', 'upload'] as const) {
       const direct: number[] = [];
       const forwarded: number[] = [];
-      // Interleaved, so a noisy neighbour on the machine weighs on both alike.
+      const relayed: number[] = [];
+      // Interleaved, so a noisy neighbour on the machine weighs on all alike.
       for (let i = 0; i < rounds; i++) {
         direct.push(await transfer(taskPort, direction));
         forwarded.push(await transfer(localPort, direction));
+        relayed.push(await transfer(relayPorts[1], direction));
       }
       const d = median(direct);
       const f = median(forwarded);
+      const r = median(relayed);
+      const pct = (a: number, b: number): string => `${((a / b) * 100).toFixed(0)}%`;
       process.stdout.write(
-        `${direction.padEnd(8)} ${sizeMiB} MiB x ${rounds}: direct loopback ${d.toFixed(0)} MiB/s, through the service ${f.toFixed(0)} MiB/s, ratio ${((f / d) * 100).toFixed(0)}% (goal >= 50%)\n`,
+        `${direction.padEnd(8)} ${sizeMiB} MiB x ${rounds}: direct loopback ${d.toFixed(0)} MiB/s, through the service ${f.toFixed(0)} MiB/s, ratio ${pct(f, d)} (goal >= 50%); two plain relays ${r.toFixed(0)} MiB/s (${pct(r, d)} of direct; the service path is ${pct(f, r)} of it)\n`,
       );
     }
   } finally {
+    for (const relay of relays) relay.kill();
     forward.kill('SIGINT');
     await osmo(configDir, ['workflow', 'cancel', id]);
     await service.stop();

@@ -42,8 +42,8 @@ export function buildApp(deps: ApiDeps, logger: Logger): FastifyInstance {
     rewriteUrl: (req) => collapseLeadingSlashes(req.url ?? '/'),
   }) as unknown as FastifyInstance;
   const routes: RouteList = [];
-  const metrics = createServiceMetrics(deps, deps.storageTransfers ?? null);
   const actions = createActionPath(deps);
+  const metrics = createServiceMetrics(deps, deps.storageTransfers ?? null, actions.bytes);
   installHttpMetrics(app, metrics.registry);
   routes.push(
     ...systemRoutes(() => routes),

@@ -4,35 +4,9 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { eventually, loginAs, osmo, REPO_ROOT, startServiceProcess, type ServiceProcess } from './harness.js';
+import { parseExposition, sampleValue as value } from './exposition.js';
 
 const TOKEN = 'scrape-token-0123456789abcdef';
-
-interface Sample {
-  readonly name: string;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly value: number;
-}
-
-/** The Prometheus text exposition format, as a scraper reads it. */
-function parseExposition(text: string): Sample[] {
-  const samples: Sample[] = [];
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})?\s+(\S+)$/.exec(line);
-    assert.ok(m, `not an exposition line: ${line}`);
-    const labels: Record<string, string> = {};
-    for (const l of (m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels[l[1] ?? ''] = l[2] ?? '';
-    samples.push({ name: m[1] ?? '', labels, value: Number(m[3]) });
-  }
-  return samples;
-}
-
-const value = (
-  samples: readonly Sample[],
-  name: string,
-  labels: Record<string, string> = {},
-): number | undefined =>
-  samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
 
 let service: ServiceProcess;
 let configDir: string;

@@ -26,8 +26,9 @@ export interface ExecPayload {
 /** How long a client may take to send the terminal size before the session is given up. */
 const FIRST_MESSAGE_TIMEOUT_MS = 60_000;
 
-export function serveExec({ socket, grant, deps }: ActionSession): void {
+export function serveExec({ socket, grant, deps, meter: meterOf }: ActionSession): void {
   const { command } = grant.payload as ExecPayload;
+  const meter = meterOf('EXEC');
   const backend = backendOfAttempt(deps.ctx, grant.ref);
   let terminal: TerminalSession | null = null;
   let opening = false;
@@ -49,7 +50,10 @@ export function serveExec({ socket, grant, deps }: ActionSession): void {
     }
     const message = parseClientMessage(bytes);
     const apply = (): void => {
-      if (message.kind === 'input') return writeFromSocket(socket, open.stream, message.bytes);
+      if (message.kind === 'input') {
+        meter?.input(message.bytes.length);
+        return writeFromSocket(socket, open.stream, message.bytes);
+      }
       const done = Promise.resolve(open.resize(message.size.rows, message.size.cols)).catch(() => undefined);
       resizing = (resizing ?? Promise.resolve()).then(() => done);
       const mine = resizing;
@@ -79,7 +83,7 @@ export function serveExec({ socket, grant, deps }: ActionSession): void {
         (opened) => {
           if (clientGone) return opened.close();
           terminal = opened;
-          streamToSocket(opened.stream, socket);
+          streamToSocket(opened.stream, socket, meter);
           for (const bytes of early.splice(0)) handle(bytes);
           // The output is sent in full before the close that carries the exit status.
           let ended = false;

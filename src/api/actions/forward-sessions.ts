@@ -57,14 +57,18 @@ async function taskAddress(session: ActionSession): Promise<string | null> {
 async function serveData(session: ActionSession, payload: ForwardTarget): Promise<void> {
   // The client writes as soon as its socket opens; those bytes wait here while the task side opens.
   const held = holdFrames(session.socket);
-  if (payload.target === 'rsync') return serveRsync(session.socket, payload.modules, payload.limits, held);
+  // An rsync connection rides a port-forward key: its bytes count as the rsync action's.
+  const meter = session.meter(payload.target === 'rsync' ? 'RSYNC' : 'PORTFORWARD');
+  if (payload.target === 'rsync') {
+    return serveRsync(session.socket, payload.modules, payload.limits, held, meter);
+  }
   const address = await taskAddress(session);
   if (address === null) return;
   if (payload.target === 'udp') {
     closeWhenTaskEnds(session.deps, session.grant.ref, session.socket);
-    return bridgeUdp(session.socket, address, payload.port, held);
+    return bridgeUdp(session.socket, address, payload.port, held, meter);
   }
-  return bridgeTcp(session.socket, address, payload.port, held);
+  return bridgeTcp(session.socket, address, payload.port, held, meter);
 }
 
 /** A control socket: each message names the key of one more connection to the same target. */

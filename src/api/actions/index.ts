@@ -15,6 +15,8 @@
  * - `socket-stream.ts`: byte copy with back-pressure between a socket and a stream
  *   (`streamToSocket`, `writeFromSocket`) and `closeSocket` with a reason cut to fit.
  * - `router-address.ts`: the `router_address` a REST answer carries (this service, `ws(s)://`).
+ * - `action-bytes.ts`: the bytes sessions relay per action and direction while telemetry is on;
+ *   each handler asks its session for a meter (`ActionSession.meter`), `/metrics` reads the tally.
  *
  * A new kind adds its REST routes (issue keys after `actionTargets`), its handler in `ACTION_HANDLERS`
  * below, and, when it needs the task side, a backend method beside `openTerminal`.
@@ -23,6 +25,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../deps.js';
 import type { AnyRoute } from '../route-table.js';
 import { ActionKeys, type ActionKind } from './action-keys.js';
+import { ActionByteTally } from './action-bytes.js';
 import { execRoutes } from './exec-routes.js';
 import { serveExec } from './exec-session.js';
 import { forwardRoutes } from './forward-routes.js';
@@ -31,6 +34,7 @@ import { installWebserverProxy, WebSessions } from './webserver-proxy.js';
 import { installActionRouter, type ActionHandler } from './router.js';
 
 export { ActionKeys, ACTION_KINDS, type ActionGrant, type ActionKind } from './action-keys.js';
+export { ActionByteTally, type ActionByteTotal } from './action-bytes.js';
 export { actionTargets, type ActionTarget } from './action-targets.js';
 export { installActionRouter, type ActionHandler, type ActionSession } from './router.js';
 export { closeSocket, messageBytes, streamToSocket, writeFromSocket } from './socket-stream.js';
@@ -42,6 +46,8 @@ const ACTION_HANDLERS: Partial<Record<ActionKind, ActionHandler>> = {
 
 export interface ActionPath {
   readonly keys: ActionKeys;
+  /** Bytes relayed by sessions while telemetry is on, for `/metrics`. */
+  readonly bytes: ActionByteTally;
   /** The REST routes that issue keys, for the app's route list. */
   readonly routes: readonly AnyRoute[];
   /** Registers the router WebSocket path (after authentication is installed). */
@@ -52,10 +58,13 @@ export interface ActionPath {
 
 export function createActionPath(deps: ApiDeps, keys = new ActionKeys()): ActionPath {
   const webSessions = new WebSessions();
+  const bytes = new ActionByteTally();
   return {
     keys,
+    bytes,
     routes: [...execRoutes(deps, keys), ...forwardRoutes(deps, keys, webSessions)],
-    installWebProxy: (app) => installWebserverProxy(app, deps, webSessions),
-    install: (app) => installActionRouter(app, deps, keys, { ...ACTION_HANDLERS, ...forwardHandlers(keys) }),
+    installWebProxy: (app) => installWebserverProxy(app, deps, webSessions, bytes),
+    install: (app) =>
+      installActionRouter(app, deps, keys, { ...ACTION_HANDLERS, ...forwardHandlers(keys) }, bytes),
   };
 }

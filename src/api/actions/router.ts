@@ -8,6 +8,7 @@ import { userError } from '../../core/index.js';
 import { WEBSOCKET_PROTOCOL } from '../contract/websocket-auth.js';
 import type { ApiDeps } from '../deps.js';
 import type { ActionGrant, ActionKeys, ActionKind } from './action-keys.js';
+import { sessionMeter, type ActionByteTally, type ByteMeter, type MeteredAction } from './action-bytes.js';
 
 /** Path kinds a client may name; like upstream, pairing is by key alone and the kind only informs. */
 export const ROUTER_PATH_KINDS = ['exec', 'portforward', 'rsync', 'webserver'] as const;
@@ -19,7 +20,16 @@ export interface ActionSession {
   readonly grant: ActionGrant;
   readonly deps: ApiDeps;
   readonly request: FastifyRequest;
+  /**
+   * Where the session counts the bytes it relays, as `action` (a port-forward key may carry an rsync
+   * connection); null while telemetry is off. Asked once, when the session starts.
+   */
+  meter(action: MeteredAction): ByteMeter | null;
 }
+
+/** Upstream's one switch for the byte counters of every action kind. */
+export const telemetryOn = (deps: ApiDeps): boolean =>
+  deps.ctx.config.current().workflow.plugins_config.rsync.enable_telemetry;
 
 /** Serves one paired session until either side ends it. */
 export type ActionHandler = (session: ActionSession) => void;
@@ -40,6 +50,7 @@ export function installActionRouter(
   deps: ApiDeps,
   keys: ActionKeys,
   handlers: Partial<Record<ActionKind, ActionHandler>>,
+  bytes: ActionByteTally,
 ): void {
   void app.register(websocketPlugin, {
     options: {
@@ -76,7 +87,9 @@ export function installActionRouter(
       },
       handler: (socket, request) => {
         const grant = request.actionGrant as ActionGrant;
-        (handlers[grant.kind] as ActionHandler)({ socket, grant, deps, request });
+        const meter = (action: MeteredAction): ByteMeter | null =>
+          sessionMeter(bytes, telemetryOn(deps), action);
+        (handlers[grant.kind] as ActionHandler)({ socket, grant, deps, request, meter });
       },
     });
   });

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
-import { pipeWebSocket, type HeldFrames } from '../contract/websocket-stream.js';
+import { pipeWebSocket, type HeldFrames, type PipeMeter } from '../contract/websocket-stream.js';
 import { rateLimited } from './rate-limit.js';
 
 export const RSYNC_PROGRAM = 'rsync';
@@ -70,6 +70,7 @@ export async function serveRsync(
   modules: readonly RsyncModule[],
   limits: RsyncLimits,
   held: HeldFrames,
+  meter: PipeMeter | null = null,
 ): Promise<void> {
   const owners = await Promise.all(modules.map((m) => stat(m.hostPath)));
   const asRoot = process.getuid?.() === 0;
@@ -89,7 +90,7 @@ export async function serveRsync(
     toDaemon.pipe(child.stdin);
     child.stdout.pipe(fromDaemon);
     child.stdin.on('error', () => undefined);
-    await pipeWebSocket(ws, Duplex.from({ readable: fromDaemon, writable: toDaemon }), held.release());
+    await pipeWebSocket(ws, Duplex.from({ readable: fromDaemon, writable: toDaemon }), held.release(), meter);
     child.kill('SIGTERM');
     await exited;
   } finally {

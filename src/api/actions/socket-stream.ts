@@ -12,9 +12,14 @@ export const messageBytes = (data: RawData): Buffer =>
   Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
 
 /** Sends what `source` produces as binary messages, pausing it while the socket is behind. */
-export function streamToSocket(source: Readable, socket: WebSocket): void {
+export function streamToSocket(
+  source: Readable,
+  socket: WebSocket,
+  meter: { output(bytes: number): void } | null = null,
+): void {
   source.on('data', (chunk: Buffer) => {
     if (socket.readyState !== WebSocket.OPEN) return;
+    meter?.output(chunk.length);
     socket.send(chunk, { binary: true }, () => {
       if (source.isPaused() && socket.bufferedAmount < SOCKET_HIGH_WATER / 2) source.resume();
     });

@@ -4,7 +4,7 @@ import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { connect, type Socket } from 'node:net';
 import type { RawData, WebSocket } from 'ws';
 import { decodeDatagram, encodeDatagram, peerKey, type Peer } from '../contract/datagram-frame.js';
-import { frameBytes, pipeWebSocket, type HeldFrames } from '../contract/websocket-stream.js';
+import { frameBytes, pipeWebSocket, type HeldFrames, type PipeMeter } from '../contract/websocket-stream.js';
 
 /** As upstream's task side: a server still starting gets 5 tries, 1 s apart. */
 const CONNECT_ATTEMPTS = 5;
@@ -42,7 +42,13 @@ export async function connectTaskPort(host: string, port: number): Promise<Socke
 }
 
 /** Copies one client connection's bytes to the task's TCP port and back; the socket must be open. */
-export async function bridgeTcp(ws: WebSocket, host: string, port: number, held: HeldFrames): Promise<void> {
+export async function bridgeTcp(
+  ws: WebSocket,
+  host: string,
+  port: number,
+  held: HeldFrames,
+  meter: PipeMeter | null = null,
+): Promise<void> {
   let socket: Socket;
   try {
     socket = await connectTaskPort(host, port);
@@ -51,14 +57,20 @@ export async function bridgeTcp(ws: WebSocket, host: string, port: number, held:
     return;
   }
   socket.setNoDelay(true);
-  await pipeWebSocket(ws, socket, held.release());
+  await pipeWebSocket(ws, socket, held.release(), meter);
 }
 
 /**
  * Relays datagrams of every local peer the CLI names in the frame prefix to the task's UDP port,
  * one socket per peer so each reply goes back to the peer that asked.
  */
-export function bridgeUdp(ws: WebSocket, host: string, port: number, held: HeldFrames): Promise<void> {
+export function bridgeUdp(
+  ws: WebSocket,
+  host: string,
+  port: number,
+  held: HeldFrames,
+  meter: PipeMeter | null = null,
+): Promise<void> {
   const peers = new Map<string, { socket: UdpSocket; idle: NodeJS.Timeout }>();
   const type = host.includes(':') ? 'udp6' : 'udp4';
 
@@ -78,6 +90,7 @@ export function bridgeUdp(ws: WebSocket, host: string, port: number, held: HeldF
       if (from.port !== port || from.address !== host) return;
       entry.idle.refresh();
       if (ws.readyState !== ws.OPEN || ws.bufferedAmount > UDP_QUEUE_BYTES) return;
+      meter?.output(reply.length);
       ws.send(encodeDatagram(peer, reply), { binary: true });
     });
     // A refused datagram (nothing listening yet) is lost, as UDP's are.
@@ -99,6 +112,7 @@ export function bridgeUdp(ws: WebSocket, host: string, port: number, held: HeldF
       if (frame === null || frame.payload.length === 0) return;
       const socket = peerSocket(frame.peer);
       if (socket === null) return;
+      meter?.input(frame.payload.length);
       socket.send(frame.payload, port, host, (err) => {
         if (err) drop(peerKey(frame.peer));
       });

@@ -7,6 +7,8 @@ import type { FastifyInstance } from 'fastify';
 import { backendOfAttempt } from '../../controller/attempt-backend.js';
 import type { AttemptRef } from '../../core/index.js';
 import type { ApiDeps } from '../deps.js';
+import { sessionMeter, type ActionByteTally } from './action-bytes.js';
+import { telemetryOn } from './router.js';
 
 /** Upstream's router settings `webserver_initial_timeout` and `webserver_nonactive_timeout`. */
 export const WEB_SESSION_INITIAL_MS = 3600_000;
@@ -63,7 +65,12 @@ export class WebSessions {
  * Proxies requests whose Host names a session to the task, before authentication and routing (a
  * web app's own paths, `/api/...` included, belong to it). Must be installed before the other hooks.
  */
-export function installWebserverProxy(app: FastifyInstance, deps: ApiDeps, sessions: WebSessions): void {
+export function installWebserverProxy(
+  app: FastifyInstance,
+  deps: ApiDeps,
+  sessions: WebSessions,
+  bytes: ActionByteTally,
+): void {
   app.addHook('onRequest', (request, reply, done) => {
     const host = (request.headers['x-forwarded-host'] ?? request.headers.host ?? '').toString().toLowerCase();
     const match = SESSION_HOST.exec(host);
@@ -77,6 +84,8 @@ export function installWebserverProxy(app: FastifyInstance, deps: ApiDeps, sessi
     }
     void reply.hijack();
     const out = reply.raw;
+    // Bodies are counted, each way; the headers are the proxy's own rewrite of them.
+    const meter = sessionMeter(bytes, telemetryOn(deps), 'WEBSERVER');
     const fail = (status: number, text: string): void => {
       if (!out.headersSent) out.writeHead(status, { 'content-type': 'text/plain' });
       out.end(text);
@@ -98,10 +107,12 @@ export function installWebserverProxy(app: FastifyInstance, deps: ApiDeps, sessi
           },
           (answer) => {
             out.writeHead(answer.statusCode ?? 502, answer.headers);
+            if (meter !== null) answer.on('data', (chunk: Buffer) => meter.output(chunk.length));
             answer.pipe(out);
           },
         );
         upstream.on('error', (err) => fail(502, `The task's web server did not answer: ${err.message}`));
+        if (meter !== null) request.raw.on('data', (chunk: Buffer) => meter.input(chunk.length));
         request.raw.pipe(upstream);
       })
       .catch((err: unknown) => fail(502, (err as Error).message));

@@ -38,6 +38,12 @@ export function holdFrames(ws: WebSocket): HeldFrames {
   };
 }
 
+/** Counts what passes, as it passes: `input` the socket's bytes into the stream, `output` the other way. */
+export interface PipeMeter {
+  input(bytes: number): void;
+  output(bytes: number): void;
+}
+
 export interface PipeEnd {
   /** Bytes from the stream sent to the socket, and bytes from the socket written to the stream. */
   readonly sent: number;
@@ -53,6 +59,7 @@ export function pipeWebSocket(
   ws: WebSocket,
   stream: Duplex,
   early: readonly Buffer[] = [],
+  meter: PipeMeter | null = null,
 ): Promise<PipeEnd> {
   let sent = 0;
   let received = 0;
@@ -80,6 +87,7 @@ export function pipeWebSocket(
         return;
       }
       received += bytes.length;
+      meter?.input(bytes.length);
       if (!stream.write(bytes)) {
         ws.pause();
         stream.once('drain', () => ws.resume());
@@ -100,6 +108,7 @@ export function pipeWebSocket(
       }
     };
     stream.on('data', (chunk: Buffer) => {
+      meter?.output(chunk.length);
       for (let at = 0; at < chunk.length; at += COPY_CHUNK_BYTES) {
         const part = chunk.subarray(at, at + COPY_CHUNK_BYTES);
         sent += part.length;

@@ -8,6 +8,7 @@ import { poolQuotaReport } from '../../scheduler/index.js';
 import type { TransferTally } from '../../storage/index.js';
 import { countTasks, countWorkflows, oldestSchedulingStart, tasksTimedIn } from '../../store/index.js';
 import type { ApiDeps } from '../deps.js';
+import type { ActionByteTally } from '../actions/action-bytes.js';
 
 const ALIVE_WORKFLOW = WORKFLOW_STATUSES.filter((s) => !isWorkflowFinished(s));
 const ALIVE_TASK = TASK_STATUSES.filter((s) => !isTaskFinished(s));
@@ -25,7 +26,11 @@ export interface ServiceMetrics {
   scrape(): Promise<string>;
 }
 
-export function createServiceMetrics(deps: ApiDeps, transfers: TransferTally | null): ServiceMetrics {
+export function createServiceMetrics(
+  deps: ApiDeps,
+  transfers: TransferTally | null,
+  actionBytes: ActionByteTally | null = null,
+): ServiceMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const opts = { registers: [registry] };
@@ -89,6 +94,12 @@ export function createServiceMetrics(deps: ApiDeps, transfers: TransferTally | n
     labelNames: ['direction'] as const,
     ...opts,
   });
+  const actionBytesTotal = new Counter({
+    name: 'osmo_action_bytes_total',
+    help: "Bytes relayed by exec, port-forward, webserver and rsync sessions while plugins_config.rsync.enable_telemetry is on, by action and direction (input: into the task); metric is upstream's name.",
+    labelNames: ['action', 'direction', 'metric'] as const,
+    ...opts,
+  });
   const resourceHours = new Counter({
     name: 'osmo_resource_hours_total',
     help: 'Resource-hours held by placed task attempts (GPU, CPU, memory GiB), by pool, as osmo usage sums them.',
@@ -97,6 +108,7 @@ export function createServiceMetrics(deps: ApiDeps, transfers: TransferTally | n
   });
   // Counters follow the service's own tallies: each scrape adds what grew since the last.
   const reported = { logBytes: 0, uploaded: 0, downloaded: 0 };
+  const reportedActionBytes = new Map<string, number>();
   let windowEnd = new Date(deps.ctx.now().getTime() - WINDOW_LAG_MS);
 
   const refresh = async (): Promise<void> => {
@@ -180,6 +192,12 @@ export function createServiceMetrics(deps: ApiDeps, transfers: TransferTally | n
         transferBytes.inc({ direction: 'download' }, transfers.downloadedBytes - reported.downloaded);
       reported.uploaded = transfers.uploadedBytes;
       reported.downloaded = transfers.downloadedBytes;
+    }
+    for (const total of actionBytes?.entries() ?? []) {
+      const grown = total.bytes - (reportedActionBytes.get(total.metric) ?? 0);
+      // A series appears with the first metered session, zero included, and grows from there.
+      actionBytesTotal.inc({ action: total.action, direction: total.direction, metric: total.metric }, grown);
+      reportedActionBytes.set(total.metric, total.bytes);
     }
   };
 
