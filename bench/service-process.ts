@@ -9,6 +9,8 @@ const START_TIMEOUT_MS = 300_000;
 
 export interface BenchService {
   readonly url: string;
+  /** The service's process id, to read its CPU time. */
+  readonly pid: number;
   readonly dataDir: string;
   readonly storeConfig: StoreConfig;
   stop(): Promise<void>;
@@ -32,6 +34,7 @@ export async function startBenchService(options: BenchServiceOptions): Promise<B
   const service = await startServiceProcess({ dataDir, args, startTimeoutMs: START_TIMEOUT_MS });
   return {
     url: service.url,
+    pid: service.process.pid ?? 0,
     dataDir,
     storeConfig,
     stop: async () => {

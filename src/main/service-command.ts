@@ -14,7 +14,6 @@ interface StartFlags {
   config?: string;
   admin?: string[];
   maxRetryPerTask?: string;
-  logLevel?: string;
   backend?: string;
   dockerHost?: string;
   insecureProcessBackend?: boolean;
@@ -81,10 +80,18 @@ export function serviceCommand(): Command {
         'silent',
       ]),
     )
-    .action(async (flags: StartFlags) => {
+    .action(async (flags: StartFlags, command: Command) => {
       // The configuration schema and YAML are loaded here, so that client commands start without them.
-      const [{ parse: parseYaml }, { defaultDataDir, parseServiceConfig, serviceConfigFromEnv }] =
-        await Promise.all([import('yaml'), import('../config/service-config.js')]);
+      const [
+        { parse: parseYaml },
+        { defaultDataDir, parseServiceConfig, serviceConfigFromEnv },
+        { requestedLogLevel },
+      ] = await Promise.all([
+        import('yaml'),
+        import('../config/service-config.js'),
+        import('./service-log-level.js'),
+      ]);
+      const logLevel = requestedLogLevel(command);
       const env = serviceConfigFromEnv();
       const config = parseServiceConfig({
         ...env,
@@ -97,7 +104,7 @@ export function serviceCommand(): Command {
         ...(flags.config === undefined ? {} : { configFile: resolve(flags.config) }),
         ...(flags.admin ? { adminUsers: flags.admin } : {}),
         ...(flags.maxRetryPerTask === undefined ? {} : { maxRetryPerTask: Number(flags.maxRetryPerTask) }),
-        ...(flags.logLevel === undefined ? {} : { logLevel: flags.logLevel }),
+        ...(logLevel === undefined ? {} : { logLevel }),
         ...(flags.backend === undefined ? {} : { backend: flags.backend }),
         ...(flags.dockerHost === undefined ? {} : { dockerHost: flags.dockerHost }),
         ...(flags.insecureProcessBackend ? { insecureProcessBackend: true } : {}),

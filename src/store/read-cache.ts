@@ -17,6 +17,13 @@ interface Entry<T> {
  */
 export class ReadCache<T> {
   private readonly entries = new Map<string, Entry<T>>();
+  /**
+   * The read under way for a key, by the count noted before it began. A request that misses while
+   * one is under way at the same count waits for it instead of reading again: when a kept answer
+   * ages out, every request of a busy poller misses at once, and on a database a round trip away
+   * each used to run its own read (some fifty a second at fifty connections).
+   */
+  private readonly reading = new Map<string, { readonly generation: number; readonly value: Promise<T> }>();
 
   constructor(
     private readonly writes: WriteGenerations,
@@ -38,9 +45,18 @@ export class ReadCache<T> {
         return entry.value;
       }
     }
-    const value = await read();
-    this.entries.set(key, { generation, at, value });
-    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string);
-    return value;
+    const under = this.reading.get(key);
+    if (under !== undefined && under.generation === generation) return under.value;
+    const value = read();
+    const started = { generation, value };
+    this.reading.set(key, started);
+    try {
+      const answer = await value;
+      this.entries.set(key, { generation, at, value: answer });
+      if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string);
+      return answer;
+    } finally {
+      if (this.reading.get(key) === started) this.reading.delete(key);
+    }
   }
 }

@@ -47,6 +47,38 @@ test('a read cache keeps an answer until one of its tables is written, and a mom
   assert.equal(await cache.get('b', read), 9, 'the least recently used went out');
 });
 
+test('misses while a read is under way wait for it, unless a write was counted since it began', async () => {
+  const writes = new WriteGenerations();
+  const cache = new ReadCache<number>(writes, ['workflows']);
+  let reads = 0;
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const slow = async () => {
+    reads += 1;
+    const n = reads;
+    await gate;
+    return n;
+  };
+  const first = cache.get('a', slow);
+  const second = cache.get('a', slow);
+  assert.equal(reads, 1, 'the second miss shares the first read');
+  writes.bump(['workflows']);
+  const third = cache.get('a', slow);
+  assert.equal(reads, 2, 'a miss after a write reads again');
+  const other = cache.get('b', slow);
+  assert.equal(reads, 3, 'another key never shares');
+  release();
+  assert.deepEqual(await Promise.all([first, second, third, other]), [1, 1, 2, 3]);
+  assert.equal(await cache.get('a', slow), 2, 'the answer read after the write is kept');
+  // A failed read is neither kept nor shared once it has failed.
+  writes.bump(['workflows']);
+  await assert.rejects(
+    cache.get('a', () => Promise.reject(new Error('down'))),
+    /down/,
+  );
+  assert.equal(await cache.get('a', () => Promise.resolve(7)), 7);
+});
+
 withTestStores((getStore) => {
   test('a write is counted once it has run, one in a transaction once it commits, a rolled-back one never', async () => {
     const store = getStore();

@@ -74,10 +74,15 @@ export async function startServiceProcess(
       () => reject(new Error(`service did not start: ${stderr}`)),
       options.startTimeoutMs ?? 30_000,
     );
+    let listening = false;
     child.stdout?.on('data', (d: Buffer) => {
+      // Once it listens, what it prints is only drained: kept and searched again per chunk, a service
+      // that logs every request would cost this process more CPU than the service spends answering.
+      if (listening) return;
       out += d.toString();
       const m = /listening on (\S+)/.exec(out);
       if (m?.[1]) {
+        listening = true;
         clearTimeout(timer);
         resolve(m[1]);
       }

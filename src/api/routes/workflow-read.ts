@@ -98,7 +98,7 @@ function storageUrlOf(config: ApiDeps['config']): string {
 
 export function workflowReadRoutes(deps: ApiDeps): RouteList {
   const outputBase = storageUrlOf(deps.config);
-  const listAnswers = new ReadCache<string>(deps.store.writes, WORKFLOW_LIST_TABLES);
+  const listAnswers = new ReadCache<Buffer>(deps.store.writes, WORKFLOW_LIST_TABLES);
   const links = () => ({
     base: deps.baseUrl,
     now: deps.ctx.now(),
@@ -148,7 +148,10 @@ export function workflowReadRoutes(deps: ApiDeps): RouteList {
             workflows: page.rows.map((w) => workflowListEntry(l, w, apps)),
             more_entries: page.moreEntries,
           };
-          return reply.compileSerializationSchema(WORKFLOW_LIST_RESPONSE_SCHEMA)(answer) as string;
+          // Kept as bytes: a kept string would be encoded again for every request that reuses it.
+          return Buffer.from(
+            reply.compileSerializationSchema(WORKFLOW_LIST_RESPONSE_SCHEMA)(answer) as string,
+          );
         });
         return reply.type('application/json; charset=utf-8').send(body);
       },
