@@ -1,6 +1,7 @@
 // Drives one attempt on a container engine: pull, files and inputs on the host, container, logs, outputs, end.
 import { appendFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import type Docker from 'dockerode';
 import {
   type AttemptLaunch,
@@ -40,6 +41,8 @@ import { OomWatcher, oomEnd, type CgroupLayout } from './oom-watch.js';
 /** Log lines are reported at least this often, or once this many are waiting. */
 const LOG_BATCH_MS = 20;
 const LOG_BATCH_LINES = 5_000;
+/** A re-attached container's stored log is read this often while it runs. */
+const REATTACHED_LOG_POLL_MS = 500;
 
 /**
  * In the attempt directory once the engine has created the container: recovery tells "never created"
@@ -358,14 +361,15 @@ export class AttemptRun {
   }
 
   /**
-   * Streams the container's logs while it runs, then reads once more, unfollowed, what the followed
-   * stream missed: Podman may end a followed stream before it has sent the last lines of a container
-   * that just exited. Frames carry the engine's timestamps so the second read skips what arrived.
+   * Reads a re-attached container's stored log while it runs, then once more after its end. Each read
+   * is unfollowed, from the last stamp seen (frames carry the engine's timestamps, so a read skips
+   * what an earlier one passed on): Podman's followed log stream drops stretches of a busy writer's
+   * lines and its attach replay frames them wrongly, while its stored log holds every line.
    */
   private async streamLogs(container: Docker.Container): Promise<void> {
     const splitters = { STDOUT: new LineSplitter(), STDERR: new LineSplitter() };
     const seen = new LogPosition();
-    const read = async (follow: boolean): Promise<void> => {
+    const read = async (): Promise<void> => {
       const since = seen.sinceSeconds();
       const options = {
         stdout: true,
@@ -374,10 +378,8 @@ export class AttemptRun {
         ...(since === null ? {} : { since }),
         abortSignal: this.detachment.signal,
       };
-      // Followed, the engine answers a stream; unfollowed, dockerode buffers the whole answer.
-      const stream = follow
-        ? await container.logs({ ...options, follow: true })
-        : [await container.logs({ ...options, follow: false })];
+      // Unfollowed, dockerode buffers the whole answer: the lines since the last stamp seen.
+      const stream = [await container.logs({ ...options, follow: false })];
       const demux = new FrameDemuxer();
       const skip = seen.skipper();
       for await (const chunk of stream) {
@@ -389,12 +391,20 @@ export class AttemptRun {
         }
       }
     };
-    await read(true);
-    await container.wait({ abortSignal: this.detachment.signal }).catch(() => undefined);
-    // The catch-up read only completes what the stream may have missed: the container's end decides
+    let exited = false;
+    const ended = container
+      .wait({ abortSignal: this.detachment.signal })
+      .catch(() => undefined)
+      .finally(() => (exited = true));
+    while (!exited && !this.detachment.signal.aborted) {
+      await read();
+      this.flushLogs();
+      await Promise.race([ended, delay(REATTACHED_LOG_POLL_MS)]);
+    }
+    // The last read completes what the one before its end could not see: the container's end decides
     // the attempt whatever it finds, so an engine that fails it costs a note, not the attempt.
     if (!this.detachment.signal.aborted) {
-      await read(false).catch((err: unknown) =>
+      await read().catch((err: unknown) =>
         this.log('OSMO_CTRL', `The last log lines may be incomplete: ${errorText(err)}`),
       );
     }

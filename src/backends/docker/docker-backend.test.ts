@@ -111,6 +111,38 @@ void describe('docker backend', () => {
     }
   });
 
+  void test('a re-attached container writing fast gives every line once, in order', async () => {
+    const first = make();
+    const count = 20_000;
+    // Lines before the restart, a burst while it is followed again, and a last one after a pause.
+    const launch = makeAttempt(storage, {
+      image: TEST_IMAGE,
+      command: [
+        'sh',
+        '-c',
+        `echo started; sleep 2; i=0; while [ $i -lt ${count} ]; do echo line-$i; i=$((i+1)); done; sleep 1; echo last`,
+      ],
+    });
+    const early = collectAttempt(first, launch, 60_000);
+    await first.launch(launch);
+    await early.running;
+    await first.close();
+    early.dispose();
+    const second = make();
+    try {
+      const late = collectAttempt(second, launch, 120_000);
+      await second.recover([launch]);
+      const { final, logs } = await late.outcome;
+      assert.equal(final.status, 'COMPLETED', final.message ?? '');
+      const want = ['started', ...Array.from({ length: count }, (_, i) => `line-${i}`), 'last'];
+      const got = textsOf(logs, 'STDOUT');
+      assert.equal(got.length, want.length);
+      assert.deepEqual(got, want);
+    } finally {
+      await second.close();
+    }
+  });
+
   void test('a container created but never started at a crash is removed and its attempt handed back', async () => {
     const launch = makeAttempt(storage, { image: TEST_IMAGE, command: ['sh', '-c', 'echo fresh-start'] });
     // What a service killed between creating the container and starting it leaves behind.
