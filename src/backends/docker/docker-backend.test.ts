@@ -86,13 +86,11 @@ void describe('docker backend', () => {
     assert.ok(final.message?.includes(image), final.message ?? '');
   });
 
-  void test('close() leaves a running container alone and a new backend re-attaches to it', async () => {
+  /** Runs `script` in a container until it prints `started`, closes the backend, and follows it from a new one. */
+  async function reattached(script: string, timeoutMs = 60_000) {
     const first = make();
-    const launch = makeAttempt(storage, {
-      image: TEST_IMAGE,
-      command: ['sh', '-c', 'echo started; sleep 2; echo finished'],
-    });
-    const early = collectAttempt(first, launch, 60_000);
+    const launch = makeAttempt(storage, { image: TEST_IMAGE, command: ['sh', '-c', script] });
+    const early = collectAttempt(first, launch, timeoutMs);
     await first.launch(launch);
     await early.running;
     await first.close();
@@ -100,47 +98,31 @@ void describe('docker backend', () => {
     early.dispose();
     const second = make();
     try {
-      const late = collectAttempt(second, launch, 60_000);
+      const late = collectAttempt(second, launch, timeoutMs);
       await second.recover([launch]);
-      const { final, logs } = await late.outcome;
-      // Both lines, from the engine's log: the container outlived close() and was followed again.
-      assert.equal(final.status, 'COMPLETED', final.message ?? '');
-      assert.deepEqual(textsOf(logs, 'STDOUT'), ['started', 'finished']);
+      return await late.outcome;
     } finally {
       await second.close();
     }
+  }
+
+  void test('close() leaves a running container alone and a new backend re-attaches to it', async () => {
+    const { final, logs } = await reattached('echo started; sleep 2; echo finished');
+    // Both lines, from the engine's log: the container outlived close() and was followed again.
+    assert.equal(final.status, 'COMPLETED', final.message ?? '');
+    assert.deepEqual(textsOf(logs, 'STDOUT'), ['started', 'finished']);
   });
 
   void test('a re-attached container writing fast gives every line once, in order', async () => {
-    const first = make();
     const count = 20_000;
-    // Lines before the restart, a burst while it is followed again, and a last one after a pause.
-    const launch = makeAttempt(storage, {
-      image: TEST_IMAGE,
-      command: [
-        'sh',
-        '-c',
-        `echo started; sleep 2; i=0; while [ $i -lt ${count} ]; do echo line-$i; i=$((i+1)); done; sleep 1; echo last`,
-      ],
-    });
-    const early = collectAttempt(first, launch, 60_000);
-    await first.launch(launch);
-    await early.running;
-    await first.close();
-    early.dispose();
-    const second = make();
-    try {
-      const late = collectAttempt(second, launch, 120_000);
-      await second.recover([launch]);
-      const { final, logs } = await late.outcome;
-      assert.equal(final.status, 'COMPLETED', final.message ?? '');
-      const want = ['started', ...Array.from({ length: count }, (_, i) => `line-${i}`), 'last'];
-      const got = textsOf(logs, 'STDOUT');
-      assert.equal(got.length, want.length);
-      assert.deepEqual(got, want);
-    } finally {
-      await second.close();
-    }
+    // A burst while it is followed again, and a last line after a pause.
+    const { final, logs } = await reattached(
+      `echo started; sleep 2; i=0; while [ $i -lt ${count} ]; do echo line-$i; i=$((i+1)); done; sleep 1; echo last`,
+      120_000,
+    );
+    assert.equal(final.status, 'COMPLETED', final.message ?? '');
+    const got = textsOf(logs, 'STDOUT');
+    assert.deepEqual(got, ['started', ...Array.from({ length: count }, (_, i) => `line-${i}`), 'last']);
   });
 
   void test('a container created but never started at a crash is removed and its attempt handed back', async () => {
