@@ -8,10 +8,10 @@
 // Usage: node dist/bench/port-forward.js [MiB=256] [rounds=3]
 import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { eventually, loginAs, OSMO_BIN, osmo, tempDir } from '../test/e2e/harness.js';
+import { eventually, freePort, loginAs, OSMO_BIN, osmo, tempDir } from '../test/e2e/harness.js';
 import { startBenchService } from './service-process.js';
 
 const MIB = 1 << 20;
@@ -46,17 +46,6 @@ net.createServer({ allowHalfOpen: true }, (c) => {
   c.pipe(t); t.pipe(c);
   c.on('error', () => t.destroy()); t.on('error', () => c.destroy());
 }).listen(listen, '127.0.0.1');`;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
 
 /** MiB/s of one transfer of `bytes` in the given direction through the port. */
 function transfer(port: number, direction: 'download' | 'upload'): Promise<number> {

@@ -7,13 +7,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { get } from 'node:http';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import {
   apiCall,
   devToken,
   eventually,
+  freePort,
   loginAs,
   OSMO_BIN,
   osmo,
@@ -49,17 +50,6 @@ let workflow = '';
 let forward: ChildProcess | undefined;
 let localPort = 0;
 let webKey = '';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
 
 /** Sends UP_BYTES through the forwarded port and answers how many bytes came back before the end. */
 function transfer(): Promise<number> {

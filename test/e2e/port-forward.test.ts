@@ -6,7 +6,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { get } from 'node:http';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { WebSocket } from 'ws';
@@ -21,6 +20,7 @@ import type { ServiceProcess } from './harness.js';
 import {
   apiCall,
   eventually,
+  freePort,
   loginAs,
   OSMO_BIN,
   osmo,
@@ -32,16 +32,6 @@ import {
 const podmanMissing = podmanMissingReason('port-forward on the container backend needs');
 
 /** A port nothing listens on now (the process backend's tasks share this host's ports). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
 
 /** One GET on a connection of its own, so parallel requests are parallel connections. */
 function httpGet(port: number, path: string): Promise<{ status: number; body: string }> {
